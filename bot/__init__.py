@@ -1,0 +1,1 @@
+"""Wiring: settings, the Application factory, error handling."""

@@ -1,0 +1,112 @@
+"""The Application factory: the only place that wires handlers, jobs, the store and lifecycle hooks."""
+
+import logging
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BasePersistence, BaseRateLimiter, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.config import Config
+from bot.errors import on_error
+from handlers import common
+from handlers.context import Ctx
+from messages import LANGUAGES, label
+from storage import Store
+from storage.catalog import read_catalog
+
+logger = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+BotApp = Application[Any, Ctx, Any, Any, Any, Any]
+
+
+class _Default(Enum):
+    RATE_LIMITER = "AIORateLimiter"
+
+
+DEFAULT_RATE_LIMITER = _Default.RATE_LIMITER
+
+
+def build_application(
+    config: Config,
+    store: Store,
+    *,
+    request: BaseRequest | None = None,
+    persistence: BasePersistence[Any, Any, Any] | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None | _Default = DEFAULT_RATE_LIMITER,
+) -> BotApp:
+    """Build the bot. `request` replaces the network (tests, demo); then no Updater is made."""
+
+    async def post_init(app: BotApp) -> None:
+        await store.connect()
+        await store.load_catalog(read_catalog(DATA_DIR))
+        await publish_commands(app)
+
+    async def post_shutdown(app: BotApp) -> None:
+        await store.close()
+
+    builder = (
+        ApplicationBuilder()
+        .token(config.token)
+        .base_url(config.api_url)
+        .base_file_url(config.file_api_url)
+        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=config.timezone))
+        .context_types(ContextTypes(context=Ctx))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if rate_limiter is DEFAULT_RATE_LIMITER:
+        rate_limiter = AIORateLimiter(max_retries=3)
+    if rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)
+    if persistence is not None:
+        builder = builder.persistence(persistence)
+    if request is not None:  # tests and demo: an in-process Bot API, nothing to poll
+        builder = builder.request(request).get_updates_request(request).updater(None)
+    app: BotApp = builder.build()
+    app.bot_data["store"] = store  # read as context.store
+    app.bot_data["config"] = config  # read as context.config
+
+    app.add_handler(common.user_loader(), group=-1)
+    app.add_handlers(common.handlers())
+    app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
+    app.add_error_handler(on_error)
+    return app
+
+
+def menu_commands() -> tuple[str, ...]:
+    return common.MENU_COMMANDS
+
+
+async def publish_commands(app: BotApp) -> None:
+    """The client's command menu in fa and en; Bale lacks setMyCommands, so failure is only logged."""
+    config: Config = app.bot_data["config"]
+    try:
+        for lang in LANGUAGES:
+            commands = [BotCommand(name, label(lang, f"commands.{name}")) for name in menu_commands()]
+            await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
+            if lang == config.default_language:  # users whose client language is neither
+                await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+    except TelegramError as error:
+        logger.warning("could not set the command menu (%s); continuing without it", type(error).__name__)
+
+
+async def start_offline(app: BotApp) -> None:
+    """Start an app built with a `request`, as run_polling would, minus the polling."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+
+
+async def stop_offline(app: BotApp) -> None:
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

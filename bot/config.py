@@ -1,0 +1,109 @@
+"""Settings from the environment (and an optional `.env`), validated once at start-up."""
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+LANGUAGES = ("fa", "en")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_DATABASE = Path("data/bot.sqlite3")
+_TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; the message names the variable and how to fix it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    token: str
+    api_url: str = DEFAULT_API_URL
+    file_api_url: str = "https://api.telegram.org/file/bot"
+    database_path: Path = DEFAULT_DATABASE
+    admin_ids: frozenset[int] = frozenset()
+    timezone: ZoneInfo = ZoneInfo("Asia/Tehran")
+    default_language: str = "fa"
+    log_level: str = "INFO"
+
+    def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
+        return f"Config(api_url={self.api_url!r}, database_path={str(self.database_path)!r}, …)"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")) -> "Config":
+        """Read settings; the real environment wins over `.env`. Raises `ConfigError`."""
+        if environ is None:
+            file_values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+            environ = {**file_values, **os.environ}
+        env = {key: value.strip() for key, value in environ.items()}
+
+        token = env.get("BOT_TOKEN", "")
+        if not token:
+            raise ConfigError(
+                "BOT_TOKEN is not set: get a token from @BotFather and run with BOT_TOKEN=123456:ABC… "
+                "(or put it in .env)"
+            )
+        if not _TOKEN.fullmatch(token):
+            raise ConfigError("BOT_TOKEN looks malformed: it should look like 123456789:AAH… as @BotFather gives it")
+
+        api_url = _url(env, "BOT_API_URL", DEFAULT_API_URL)
+        file_api_url = _url(env, "BOT_FILE_API_URL", _file_url_for(api_url))
+        return cls(
+            token=token,
+            api_url=api_url,
+            file_api_url=file_api_url,
+            database_path=Path(env.get("DATABASE_PATH") or DEFAULT_DATABASE),
+            admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
+            timezone=_timezone(env.get("TIMEZONE") or "Asia/Tehran"),
+            default_language=_choice(env, "DEFAULT_LANGUAGE", "fa", LANGUAGES, str.lower),
+            log_level=_choice(env, "LOG_LEVEL", "INFO", LOG_LEVELS, str.upper),
+        )
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    value = env.get(name) or default
+    if not re.fullmatch(r"https?://\S+", value):
+        raise ConfigError(f"{name} must be an http(s) URL such as https://api.telegram.org/bot, got {value!r}")
+    return value.rstrip("/")
+
+
+def _file_url_for(api_url: str) -> str:
+    """https://host/bot -> https://host/file/bot, the layout of Telegram, Bale and the local Bot API server."""
+    base = api_url.rstrip("/")
+    if not base.endswith("/bot"):
+        raise ConfigError(
+            f"BOT_FILE_API_URL is not set and cannot be derived from BOT_API_URL={api_url!r} "
+            "(it does not end in /bot): set BOT_FILE_API_URL too"
+        )
+    return base[: -len("/bot")] + "/file/bot"
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    parts = [part.strip() for part in raw.split(",") if part.strip()]
+    bad = [part for part in parts if not re.fullmatch(r"[0-9]{1,20}", part)]
+    if bad:
+        raise ConfigError(
+            f"ADMIN_IDS must be comma-separated numeric Telegram user ids (e.g. 12345,67890); {bad[0]!r} is not one"
+        )
+    return frozenset(int(part) for part in parts)
+
+
+def _timezone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"TIMEZONE {name!r} is not a known time zone: use a name such as Asia/Tehran") from None
+
+
+def _choice(
+    env: Mapping[str, str], name: str, default: str, allowed: tuple[str, ...], fold: Callable[[str], str]
+) -> str:
+    value = fold(env.get(name) or default)
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}; got {env.get(name)!r}")
+    return value

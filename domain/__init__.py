@@ -1,0 +1,1 @@
+"""Pure domain rules (no Telegram, no database): normalisation, validation, Jalali dates."""

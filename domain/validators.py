@@ -1,0 +1,129 @@
+"""Validators for the application form: pure functions on raw user text.
+
+Each returns the clean value, or an `Invalid` whose `code` names a template under
+`messages/<lang>/validation/` that explains the problem with an example. Input is normalised
+first (Persian/Arabic-Indic digits, ي/ك, invisible marks), then checked on ASCII only: `re`'s
+`\\d` and `str.isdigit()` accept Persian digits, so patterns use `[0-9]`.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from persiantools.jdatetime import JalaliDate
+
+from domain.jalali import completed_years
+from domain.normalize import ZWNJ, compact, normalize
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    code: str
+
+
+NAME_MIN, NAME_MAX = 2, 60
+TEXT_MAX = 200
+OLDEST_AGE = 100
+
+_DIGITS = re.compile(r"[0-9]+")
+_MOBILE = re.compile(r"(?:\+98|0098|98|0)?(9[0-9]{9})")
+_POSTAL = re.compile(r"[0-9]{10}")
+# Folklore heuristic for Iranian postal codes: no official checksum exists, so only a soft warning.
+_POSTAL_USUAL = re.compile(r"(?!([0-9])\1{3})[13-9]{4}[1346-9][013-9]{5}")
+_JALALI = re.compile(r"([0-9]{4})[/.\-]([0-9]{1,2})[/.\-]([0-9]{1,2})")
+# Persian letters (with آ أ إ ؤ ئ ء ة ۀ and optional short-vowel marks), Latin letters, space, ZWNJ.
+_NAME = re.compile(
+    "[A-Za-z \u0621-\u063a\u0641-\u064a\u064b-\u0652\u067e\u0686\u0698\u06a9\u06af\u06c0\u06cc"
+    + ZWNJ
+    + "]+"
+)
+
+
+def national_id(raw: str) -> str | Invalid:
+    """Iranian national ID (کد ملی) as a 10-digit string; 8-9 digits get their leading zeros back."""
+    digits = compact(raw)
+    if not _DIGITS.fullmatch(digits) or not 8 <= len(digits) <= 10:
+        return Invalid("national_id.format")
+    digits = digits.zfill(10)
+    if len(set(digits)) == 1:
+        return Invalid("national_id.repeated")
+    if not national_id_checksum_ok(digits):
+        return Invalid("national_id.checksum")
+    return digits
+
+
+def national_id_checksum_ok(digits: str) -> bool:
+    remainder = sum(int(digits[i]) * (10 - i) for i in range(9)) % 11
+    expected = remainder if remainder < 2 else 11 - remainder
+    return int(digits[9]) == expected
+
+
+def mobile(raw: str) -> str | Invalid:
+    """Iranian mobile in any common form (09…, 9…, +989…, 989…, 00989…) as `09XXXXXXXXX`."""
+    text = re.sub(r"[()]", "", compact(raw))
+    match = _MOBILE.fullmatch(text)
+    if match is None:
+        return Invalid("mobile.format")
+    return "0" + match.group(1)
+
+
+def postal_code(raw: str) -> str | Invalid:
+    code = compact(raw)
+    if not _POSTAL.fullmatch(code):
+        return Invalid("postal_code.format")
+    return code
+
+
+def postal_code_looks_unusual(code: str) -> bool:
+    """True when a valid 10-digit code fails the common heuristic: worth a soft warning only."""
+    return _POSTAL_USUAL.fullmatch(code) is None
+
+
+def birth_date(raw: str, today: JalaliDate, min_age: int) -> date | Invalid:
+    """A real Jalali day in the past, at least `min_age` completed years ago; Gregorian result."""
+    match = _JALALI.fullmatch(re.sub(r"\s", "", normalize(raw)))
+    if match is None:
+        return Invalid("birth_date.format")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        born = JalaliDate(year, month, day)
+    except ValueError:
+        return Invalid("birth_date.no_such_day")
+    if born >= today:
+        return Invalid("birth_date.future")
+    age = completed_years(born, today)
+    if age > OLDEST_AGE:
+        return Invalid("birth_date.too_old")
+    if age < min_age:
+        return Invalid("birth_date.too_young")
+    return born.to_gregorian()
+
+
+def full_name(raw: str) -> str | Invalid:
+    name = normalize(raw).strip(ZWNJ + " ")
+    if not NAME_MIN <= len(name) <= NAME_MAX:
+        return Invalid("full_name.length")
+    if not _NAME.fullmatch(name) or not any(char.isalpha() for char in name):
+        return Invalid("full_name.characters")
+    return name
+
+
+def free_text(raw: str, max_length: int = TEXT_MAX, min_length: int = 2) -> str | Invalid:
+    """City, address, reasons: normalised single-line text within length limits."""
+    text = normalize(raw)
+    if len(text) < min_length:
+        return Invalid("text.too_short")
+    if len(text) > max_length:
+        return Invalid("text.too_long")
+    return text
+
+
+def whole_number(raw: str, low: int, high: int) -> int | Invalid:
+    """A whole number in [low, high], typed in any digits."""
+    text = compact(raw)
+    if not _DIGITS.fullmatch(text) or len(text) > 9:
+        return Invalid("number.format")
+    value = int(text)
+    if not low <= value <= high:
+        return Invalid("number.range")
+    return value

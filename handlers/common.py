@@ -1,0 +1,135 @@
+"""Commands everyone has: /start, /help, /lang, the main menu, and the catch-alls."""
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers.callbacks import SetLanguage
+from handlers.context import Ctx
+from handlers.keyboards import language_picker, main_menu
+from messages import LANGUAGES, all_labels, label, render
+
+logger = logging.getLogger(__name__)
+
+# Commands shown in the client's command menu (setMyCommands), in this order.
+MENU_COMMANDS = ("start", "help", "lang")
+
+
+async def remember_user(update: Update, context: Ctx) -> None:
+    """Runs before every handler: load the user's language once per process."""
+    user = update.effective_user
+    if user is None or context.user_data is None or "lang" in context.user_data:
+        return
+    record = await context.store.get_user(user.id)
+    context.remember_language(record.language if record else context.config.default_language)
+
+
+async def welcome(update: Update, context: Ctx) -> None:
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None
+    record = await context.store.ensure_user(user.id, context.lang)
+    context.remember_language(record.language)
+    await message.reply_text(
+        render(context.lang, "common/welcome", first_name=user.first_name), reply_markup=main_menu(context.lang)
+    )
+
+
+async def show_help(update: Update, context: Ctx) -> None:
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(render(context.lang, "common/help"), reply_markup=main_menu(context.lang))
+
+
+async def answer_unknown_command(update: Update, context: Ctx) -> None:
+    message = update.effective_message
+    assert message is not None
+    text = render(context.lang, "common/unknown_command") + "\n\n" + render(context.lang, "common/help")
+    await message.reply_text(text, reply_markup=main_menu(context.lang))
+
+
+async def answer_stray_text(update: Update, context: Ctx) -> None:
+    """Text outside any conversation: point to the menu rather than staying silent."""
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(render(context.lang, "common/use_menu"), reply_markup=main_menu(context.lang))
+
+
+async def ask_language(update: Update, context: Ctx) -> None:
+    """/lang shows a picker; /lang en (or fa) switches at once."""
+    message = update.effective_message
+    assert message is not None
+    wanted = (context.args or [""])[0].lower()
+    if wanted in LANGUAGES:
+        await switch_language(update, context, wanted)
+        return
+    await message.reply_text(render(context.lang, "common/choose_language"), reply_markup=language_picker())
+
+
+async def toggle_language(update: Update, context: Ctx) -> None:
+    """The menu's one-tap language button switches to the other language."""
+    other = "en" if context.lang == "fa" else "fa"
+    await switch_language(update, context, other)
+
+
+async def pick_language(update: Update, context: Ctx) -> None:
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    language = SetLanguage.parse(query.data).language
+    await query.answer()
+    await query.edit_message_text(label(language, "language.chosen"))
+    await switch_language(update, context, language)
+
+
+async def switch_language(update: Update, context: Ctx, language: str) -> None:
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None
+    await context.store.set_language(user.id, language)
+    context.remember_language(language)
+    logger.debug("language set to %s", language)
+    await context.bot.send_message(
+        chat.id, render(language, "common/language_set"), reply_markup=main_menu(language)
+    )
+
+
+async def answer_expired_button(update: Update, context: Ctx) -> None:
+    """A press on a button no handler accepts: an old message or an older callback version."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(label(context.lang, "alert.expired"), show_alert=True)
+
+
+def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("start", welcome, filters=private),
+        CommandHandler("help", show_help, filters=private),
+        CommandHandler("lang", ask_language, filters=private),
+        MessageHandler(private & filters.Text(all_labels("menu.help")), show_help),
+        MessageHandler(private & filters.Text(all_labels("menu.switch_language")), toggle_language),
+        CallbackQueryHandler(pick_language, pattern=SetLanguage.PATTERN),
+    ]
+
+
+def catch_alls() -> list[BaseHandler[Update, Ctx, Any]]:
+    """Registered after every flow, so they only see what nothing else took."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.COMMAND, answer_unknown_command),
+        MessageHandler(private & filters.TEXT, answer_stray_text),
+        CallbackQueryHandler(answer_expired_button),
+    ]
+
+
+def user_loader() -> BaseHandler[Update, Ctx, Any]:
+    return TypeHandler(Update, remember_user)

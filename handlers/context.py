@@ -1,0 +1,39 @@
+"""The callback context every handler receives: typed access to the store, settings and language."""
+
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import CallbackContext, ExtBot
+
+from storage import Store
+
+if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
+    from bot.config import Config
+
+LANG_KEY = "lang"
+
+
+class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    @property
+    def store(self) -> Store:
+        store: Store = self.bot_data["store"]
+        return store
+
+    @property
+    def config(self) -> "Config":
+        config: Config = self.bot_data["config"]
+        return config
+
+    @property
+    def lang(self) -> str:
+        """The user's language, loaded once per process by `common.remember_user`."""
+        if self.user_data is None:
+            return self.config.default_language
+        language: str = self.user_data.get(LANG_KEY, self.config.default_language)
+        return language
+
+    def remember_language(self, language: str) -> None:
+        if self.user_data is not None:
+            self.user_data[LANG_KEY] = language
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.config.admin_ids

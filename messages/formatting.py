@@ -1,0 +1,48 @@
+"""Numbers, money and dates as a reader of each language expects them."""
+
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from persiantools import digits as persian_digits
+from persiantools.jdatetime import MONTH_NAMES_EN, MONTH_NAMES_FA, JalaliDate
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+PERSIAN_THOUSANDS = "\u066c"  # ٬ ARABIC THOUSANDS SEPARATOR
+
+
+def localize_digits(value: object, lang: str) -> str:
+    text = str(value)
+    return persian_digits.en_to_fa(text) if lang == "fa" else text
+
+
+def format_number(value: int | float, lang: str) -> str:
+    """12345 -> ۱۲٬۳۴۵ in fa, 12,345 in en."""
+    grouped = f"{value:,}"
+    if lang == "fa":
+        grouped = grouped.replace(",", PERSIAN_THOUSANDS)
+    return localize_digits(grouped, lang)
+
+
+def format_toman(rials: int, lang: str) -> str:
+    """Money is stored in rials and shown in toman (1 toman = 10 rials)."""
+    return format_number(rials // 10, lang)
+
+
+def to_jalali(value: date | datetime, tz: ZoneInfo = TEHRAN) -> JalaliDate:
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        value = aware.astimezone(tz).date()
+    return JalaliDate.to_jalali(value)
+
+
+def format_jalali(value: date | datetime, lang: str, tz: ZoneInfo = TEHRAN) -> str:
+    """4 Azar 1405 / ۴ آذر ۱۴۰۵ (times are shown on Tehran's calendar day)."""
+    day = to_jalali(value, tz)
+    month = (MONTH_NAMES_FA if lang == "fa" else MONTH_NAMES_EN)[day.month]
+    return localize_digits(f"{day.day} {month} {day.year}", lang)
+
+
+def format_jalali_numeric(value: date | datetime, lang: str, tz: ZoneInfo = TEHRAN) -> str:
+    """1405/09/04 / ۱۴۰۵/۰۹/۰۴."""
+    day = to_jalali(value, tz)
+    return localize_digits(f"{day.year:04d}/{day.month:02d}/{day.day:02d}", lang)

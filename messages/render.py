@@ -1,0 +1,98 @@
+"""The one way to produce user-visible text: jinja2 templates per language.
+
+Messages live in `<lang>/<flow>/<event>.html` (autoescaped for HTML parse mode); short button and
+menu labels live in `<lang>/labels.toml` (plain text, rendered with the same filters).
+"""
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context
+from jinja2.runtime import Context
+
+from messages import formatting
+
+LANGUAGES = ("fa", "en")
+TEMPLATE_ROOT = Path(__file__).resolve().parent
+
+
+@pass_context
+def _num(context: Context, value: int | float) -> str:
+    return formatting.format_number(value, context["lang"])
+
+
+@pass_context
+def _digits(context: Context, value: object) -> str:
+    return formatting.localize_digits(value, context["lang"])
+
+
+@pass_context
+def _toman(context: Context, rials: int) -> str:
+    return formatting.format_toman(rials, context["lang"])
+
+
+@pass_context
+def _jdate(context: Context, value: Any) -> str:
+    return formatting.format_jalali(value, context["lang"])
+
+
+def _environment(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_ROOT),
+        autoescape=autoescape,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate)
+    return env
+
+
+@cache
+def _message_environment() -> Environment:
+    return _environment(autoescape=True)
+
+
+@cache
+def _label_templates(lang: str) -> dict[str, Template]:
+    with (TEMPLATE_ROOT / lang / "labels.toml").open("rb") as file:
+        raw = _flatten(tomllib.load(file))
+    env = _environment(autoescape=False)  # buttons and alerts are never parsed as HTML
+    return {key: env.from_string(text) for key, text in raw.items()}
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = str(value)
+    return flat
+
+
+def render(lang: str, name: str, **context: Any) -> str:
+    """The message `name` (e.g. "common/welcome") in `lang`, trimmed."""
+    template = _message_environment().get_template(f"{lang}/{name}.html")
+    return template.render(lang=lang, **context).strip()
+
+
+def label(lang: str, key: str, **context: Any) -> str:
+    """A short plain-text label (button, menu entry, alert), e.g. label("fa", "menu.help")."""
+    return _label_templates(lang)[key].render(lang=lang, **context).strip()
+
+
+def label_keys(lang: str) -> set[str]:
+    return set(_label_templates(lang))
+
+
+def all_labels(key: str) -> set[str]:
+    """The label in every language: what a menu button may say when it comes back as text."""
+    return {label(lang, key) for lang in LANGUAGES}
+
+
+def template_names(lang: str) -> set[str]:
+    root = TEMPLATE_ROOT / lang
+    return {str(path.relative_to(root).with_suffix("")) for path in root.rglob("*.html")}
