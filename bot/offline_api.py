@@ -1,0 +1,179 @@
+"""An in-process stand-in for the Bot API: answers like Telegram, records every call, never touches the network.
+
+The tests (and anything else that must run the real Application offline) pass it to the factory as
+`request`. It keeps the messages it "sent" so a fake user can press their buttons later.
+"""
+
+import itertools
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram.request import BaseRequest, RequestData
+
+BOT_ID = 5000000001
+BOT_USERNAME = "HomeBusinessTestBot"
+
+# Methods whose result is a Message; the stand-in builds one from the parameters.
+_MESSAGE_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "editMessageText", "editMessageReplyMarkup",
+                    "editMessageCaption"}
+_TRUE_METHODS = {"setMyCommands", "deleteMyCommands", "answerCallbackQuery", "deleteMessage", "sendChatAction",
+                 "setChatMenuButton", "deleteWebhook", "close", "logOut"}
+
+
+@dataclass(slots=True)
+class ApiCall:
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    @property
+    def chat_id(self) -> int | str | None:
+        chat_id = self.params.get("chat_id")
+        return int(chat_id) if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit() else chat_id
+
+    def button_texts(self) -> list[str]:
+        markup = self.params.get("reply_markup") or {}
+        rows = markup.get("inline_keyboard") or markup.get("keyboard") or []
+        return [button["text"] if isinstance(button, dict) else str(button) for row in rows for button in row]
+
+
+class RecordingRequest(BaseRequest):
+    """A `BaseRequest` answering the Bot API methods the bot uses with valid JSON, recording each call."""
+
+    def __init__(self) -> None:
+        self.calls: list[ApiCall] = []
+        self.messages: dict[tuple[int | str, int], dict[str, Any]] = {}  # (chat, message id) -> Message JSON
+        self.failures: dict[int | str, tuple[int, str]] = {}  # chat id -> (HTTP status, description)
+        self.chat_admins: dict[int | str, bool] = {}  # channel -> is the bot an admin there
+        self._message_ids = itertools.count(1)
+
+    # -- BaseRequest -------------------------------------------------------------------------
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = None,
+        write_timeout: Any = None,
+        connect_timeout: Any = None,
+        pool_timeout: Any = None,
+    ) -> tuple[int, bytes]:
+        api_method = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data else {}
+        files = _files(request_data)
+        call = ApiCall(api_method, params, files)
+        self.calls.append(call)
+        failure = self.failures.get(call.chat_id) if call.chat_id is not None else None
+        if failure is not None:
+            status, description = failure
+            return status, json.dumps({"ok": False, "error_code": status, "description": description}).encode()
+        return 200, json.dumps({"ok": True, "result": self._result(call)}).encode()
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def _result(self, call: ApiCall) -> Any:
+        if call.method == "getMe":
+            return _bot_user() | {"can_join_groups": False, "can_read_all_group_messages": False,
+                                  "supports_inline_queries": False}
+        if call.method in _MESSAGE_METHODS:
+            return self._message(call)
+        if call.method == "getMyCommands":
+            return []
+        if call.method == "getChat":
+            return _chat(call.chat_id)
+        if call.method == "getChatMember":
+            status = "administrator" if self.chat_admins.get(call.chat_id, True) else "member"
+            return {"status": status, "user": _bot_user(), "can_post_messages": status == "administrator",
+                    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
+                    "can_delete_messages": True, "can_manage_video_chats": True, "can_restrict_members": True,
+                    "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
+                    "can_manage_topics": False, "can_post_stories": True, "can_edit_stories": True,
+                    "can_delete_stories": True}
+        if call.method == "getUpdates":
+            return []
+        if call.method in _TRUE_METHODS:
+            return True
+        raise AssertionError(f"the offline Bot API does not know {call.method}")
+
+    def _message(self, call: ApiCall) -> dict[str, Any]:
+        chat_id = call.chat_id
+        if call.method.startswith("edit"):
+            key = (chat_id, int(call.params["message_id"]))
+            message = dict(self.messages.get(key) or {"message_id": key[1], "chat": _chat(chat_id)})
+        else:
+            assert chat_id is not None, call
+            message = {"message_id": next(self._message_ids), "chat": _chat(chat_id)}
+        message.update({"date": int(time.time()), "from": _bot_user()})
+        if call.method in {"sendMessage", "editMessageText"}:
+            message["text"] = call.params["text"]
+        if "caption" in call.params:
+            message["caption"] = call.params["caption"]
+        if call.method == "sendPhoto":
+            message["photo"] = [{"file_id": f"photo{message['message_id']}", "file_unique_id": "p",
+                                 "width": 1080, "height": 720}]
+        if call.method == "sendDocument":
+            message["document"] = {"file_id": f"doc{message['message_id']}", "file_unique_id": "d"}
+        markup = call.params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            message["reply_markup"] = markup
+        elif call.method.startswith("edit"):
+            message.pop("reply_markup", None)  # an edit without markup removes the buttons
+        self.messages[(message["chat"]["id"], message["message_id"])] = message
+        return message
+
+    # -- reading what was sent ---------------------------------------------------------------
+
+    def sent(self, method: str | None = None, chat_id: int | str | None = None) -> Iterator[ApiCall]:
+        for call in self.calls:
+            if (method is None or call.method == method) and (chat_id is None or call.chat_id == chat_id):
+                yield call
+
+    def last(self, method: str | None = None, chat_id: int | str | None = None) -> ApiCall:
+        found = list(self.sent(method, chat_id))
+        assert found, f"no {method or 'call'} to {chat_id}"
+        return found[-1]
+
+    def clear(self) -> None:
+        self.calls.clear()
+
+
+def _bot_user() -> dict[str, Any]:
+    return {"id": BOT_ID, "is_bot": True, "first_name": "Home Business", "username": BOT_USERNAME}
+
+
+def _chat(chat_id: int | str | None) -> dict[str, Any]:
+    if isinstance(chat_id, str):  # @channelusername
+        return {"id": -1000000000000 - abs(hash(chat_id)) % 10**9, "type": "channel", "title": chat_id,
+                "username": chat_id.lstrip("@")}
+    assert chat_id is not None
+    kind = "private" if chat_id > 0 else "channel"
+    return {"id": chat_id, "type": kind, "first_name": "User"} if kind == "private" else \
+        {"id": chat_id, "type": kind, "title": f"Channel {chat_id}"}
+
+
+def _files(request_data: RequestData | None) -> dict[str, bytes]:
+    if request_data is None or not request_data.contains_files:
+        return {}
+    files = {}
+    for name, value in request_data.multipart_data.items():
+        content = value[1] if isinstance(value, tuple) else value
+        files[name] = content if isinstance(content, bytes) else content.read()
+    return files
