@@ -1,6 +1,8 @@
 """The Application factory: the only place that wires handlers, jobs, the store and lifecycle hooks."""
 
 import logging
+import warnings
+from datetime import timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -10,16 +12,22 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BasePersistence, BaseRateLimiter, ContextTypes, Defaults
 from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
 
 from bot.config import Config
 from bot.errors import on_error
-from handlers import common
+from bot.persistence import DraftPersistence
+from handlers import common, registration, status
 from handlers.context import Ctx
 from messages import LANGUAGES, label
 from storage import Store
 from storage.catalog import read_catalog
 
 logger = logging.getLogger(__name__)
+
+# The form's buttons are tracked per user, not per message, on purpose (stale presses are checked against
+# the draft's current prompt instead); PTB warns about that choice at every start.
+warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 BotApp = Application[Any, Ctx, Any, Any, Any, Any]
@@ -64,8 +72,8 @@ def build_application(
         rate_limiter = AIORateLimiter(max_retries=3)
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
-    if persistence is not None:
-        builder = builder.persistence(persistence)
+    # Unfinished forms live in the drafts table; this hands them back to the conversation after a restart.
+    builder = builder.persistence(persistence or DraftPersistence(store, timedelta(days=config.rules.draft_ttl_days)))
     if request is not None:  # tests and demo: an in-process Bot API, nothing to poll
         builder = builder.request(request).get_updates_request(request).updater(None)
     app: BotApp = builder.build()
@@ -73,7 +81,9 @@ def build_application(
     app.bot_data["config"] = config  # read as context.config
 
     app.add_handler(common.user_loader(), group=-1)
+    app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
     app.add_handlers(common.handlers())
+    app.add_handlers(status.handlers())
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
     app.add_error_handler(on_error)
     return app

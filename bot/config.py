@@ -21,6 +21,20 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class Rules:
+    """Programme rules with no published official value (DOMAIN.md): defaults, overridable per deployment."""
+
+    min_age_independent: int = 18
+    min_age_supporter: int = 20
+    supporter_min_experience_years: int = 5
+    supporter_min_own_share_percent: int = 20
+    max_workers: int = 100
+    permit_number_format: str = "{province}-{year}-{seq:05d}-{check}"
+    permit_validity_years: int = 5  # unverified: guild permits run 5 years under another law
+    draft_ttl_days: int = 7
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     token: str
     api_url: str = DEFAULT_API_URL
@@ -30,6 +44,7 @@ class Config:
     timezone: ZoneInfo = ZoneInfo("Asia/Tehran")
     default_language: str = "fa"
     log_level: str = "INFO"
+    rules: Rules = Rules()
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
         return f"Config(api_url={self.api_url!r}, database_path={str(self.database_path)!r}, …)"
@@ -62,7 +77,43 @@ class Config:
             timezone=_timezone(env.get("TIMEZONE") or "Asia/Tehran"),
             default_language=_choice(env, "DEFAULT_LANGUAGE", "fa", LANGUAGES, str.lower),
             log_level=_choice(env, "LOG_LEVEL", "INFO", LOG_LEVELS, str.upper),
+            rules=_rules(env),
         )
+
+
+def _rules(env: Mapping[str, str]) -> Rules:
+    defaults = Rules()
+    permit_format = env.get("PERMIT_NUMBER_FORMAT") or defaults.permit_number_format
+    try:
+        sample = permit_format.format(province="15", year=1405, seq=1, check=0)
+    except (KeyError, IndexError, ValueError):
+        sample = ""
+    if "{seq" not in permit_format or not sample.isascii() or not 0 < len(sample) <= 32:
+        raise ConfigError(
+            "PERMIT_NUMBER_FORMAT must be a Python format string over {province}, {year}, {seq} and {check} "
+            "that includes {seq} and gives at most 32 ASCII characters, e.g. {province}-{year}-{seq:05d}-{check}"
+        )
+    return Rules(
+        min_age_independent=_int(env, "MIN_AGE_INDEPENDENT", defaults.min_age_independent, 15, 70),
+        min_age_supporter=_int(env, "MIN_AGE_SUPPORTER", defaults.min_age_supporter, 15, 70),
+        supporter_min_experience_years=_int(
+            env, "SUPPORTER_MIN_EXPERIENCE_YEARS", defaults.supporter_min_experience_years, 0, 40
+        ),
+        supporter_min_own_share_percent=_int(
+            env, "SUPPORTER_MIN_OWN_SHARE_PERCENT", defaults.supporter_min_own_share_percent, 0, 100
+        ),
+        max_workers=_int(env, "MAX_WORKERS", defaults.max_workers, 1, 10000),
+        permit_number_format=permit_format,
+        permit_validity_years=_int(env, "PERMIT_VALIDITY_YEARS", defaults.permit_validity_years, 1, 99),
+        draft_ttl_days=_int(env, "DRAFT_TTL_DAYS", defaults.draft_ttl_days, 1, 365),
+    )
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name) or str(default)
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or not low <= int(raw) <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}; got {raw!r}")
+    return int(raw)
 
 
 def _url(env: Mapping[str, str], name: str, default: str) -> str:

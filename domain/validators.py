@@ -120,7 +120,7 @@ def free_text(raw: str, max_length: int = TEXT_MAX, min_length: int = 2) -> str 
 
 def whole_number(raw: str, low: int, high: int) -> int | Invalid:
     """A whole number in [low, high], typed in any digits."""
-    text = compact(raw)
+    text = re.sub(r"[\s\u200c]", "", normalize(raw))  # no dash removal: "-1" is not 1
     if not _DIGITS.fullmatch(text) or len(text) > 9:
         return Invalid("number.format")
     value = int(text)

@@ -25,3 +25,27 @@ class SetLanguage:
     @classmethod
     def parse(cls, data: str) -> "SetLanguage":
         return cls(data.rsplit(":", 1)[1])
+
+
+@dataclass(frozen=True, slots=True)
+class FormButton:
+    """A button of the application form: `v1:reg:<action>[:<value>]`.
+
+    Actions: sec/cat/trk/prv/edu (pick a value), cpg/ppg (category/province page), edit (a field from
+    the review), back, keep (keep the current answer), ok (confirm), sectors (back to sectors), noop.
+    """
+
+    action: str
+    value: str = ""
+
+    def pack(self) -> str:
+        return _checked(f"v1:reg:{self.action}:{self.value}" if self.value else f"v1:reg:{self.action}")
+
+    @classmethod
+    def parse(cls, data: str) -> "FormButton":
+        parts = data.split(":", 3)
+        return cls(parts[2], parts[3] if len(parts) > 3 else "")
+
+    @staticmethod
+    def pattern(*actions: str) -> str:
+        return rf"^v1:reg:({'|'.join(actions)})(:[A-Za-z0-9_.\-]{{1,40}})?$"

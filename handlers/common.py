@@ -21,7 +21,7 @@ from messages import LANGUAGES, all_labels, label, render
 logger = logging.getLogger(__name__)
 
 # Commands shown in the client's command menu (setMyCommands), in this order.
-MENU_COMMANDS = ("start", "help", "lang")
+MENU_COMMANDS = ("start", "apply", "status", "cancel", "help", "lang")
 
 
 async def remember_user(update: Update, context: Ctx) -> None:
@@ -102,6 +102,13 @@ async def switch_language(update: Update, context: Ctx, language: str) -> None:
     )
 
 
+async def answer_nothing_to_cancel(update: Update, context: Ctx) -> None:
+    """/cancel with no form open (inside one, the form's own /cancel answers)."""
+    message = update.effective_message
+    assert message is not None
+    await message.reply_text(render(context.lang, "common/nothing_to_cancel"), reply_markup=main_menu(context.lang))
+
+
 async def answer_expired_button(update: Update, context: Ctx) -> None:
     """A press on a button no handler accepts: an old message or an older callback version."""
     query = update.callback_query
@@ -115,6 +122,7 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         CommandHandler("start", welcome, filters=private),
         CommandHandler("help", show_help, filters=private),
         CommandHandler("lang", ask_language, filters=private),
+        CommandHandler("cancel", answer_nothing_to_cancel, filters=private),
         MessageHandler(private & filters.Text(all_labels("menu.help")), show_help),
         MessageHandler(private & filters.Text(all_labels("menu.switch_language")), toggle_language),
         CallbackQueryHandler(pick_language, pattern=SetLanguage.PATTERN),

@@ -8,7 +8,10 @@ from messages import LANGUAGES, label
 
 def main_menu(lang: str) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(label(lang, "menu.help")), KeyboardButton(label(lang, "menu.switch_language"))]],
+        [
+            [KeyboardButton(label(lang, "main.apply")), KeyboardButton(label(lang, "main.status"))],
+            [KeyboardButton(label(lang, "menu.help")), KeyboardButton(label(lang, "menu.switch_language"))],
+        ],
         resize_keyboard=True,
         is_persistent=True,
     )

@@ -15,8 +15,10 @@ def localize_digits(value: object, lang: str) -> str:
     return persian_digits.en_to_fa(text) if lang == "fa" else text
 
 
-def format_number(value: int | float, lang: str) -> str:
-    """12345 -> ۱۲٬۳۴۵ in fa, 12,345 in en."""
+def format_number(value: int | float | str, lang: str) -> str:
+    """12345 -> ۱۲٬۳۴۵ in fa, 12,345 in en; text that is not a number keeps its shape."""
+    if isinstance(value, str):
+        return localize_digits(value, lang)
     grouped = f"{value:,}"
     if lang == "fa":
         grouped = grouped.replace(",", PERSIAN_THOUSANDS)

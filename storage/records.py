@@ -1,6 +1,10 @@
 """Records the store returns: frozen dataclasses, never raw rows."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from domain.lifecycle import Stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,3 +42,82 @@ class User:
     role: str
     province_code: str | None
     active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An unfinished application form: the conversation step and the answers so far."""
+
+    user_id: int
+    state: str
+    data: dict[str, Any]
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PermitRequest:
+    """A complete, validated form: what `Store.issue_permit` needs."""
+
+    user_id: int
+    category_id: int
+    track: str
+    full_name: str
+    national_id: str
+    birth_date: date
+    mobile: str
+    province_code: str
+    city: str
+    address: str
+    postal_code: str
+    education: str
+    workers: int
+    experience_years: int | None = None
+    own_share_percent: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """An application with its permit, and the catalog names a reader needs."""
+
+    id: int
+    user_id: int
+    permit_number: str
+    stage: Stage
+    track: str
+    full_name: str
+    national_id: str
+    birth_date: date
+    mobile: str
+    province_code: str
+    province_fa: str
+    province_en: str
+    city: str
+    address: str
+    postal_code: str
+    education: str
+    workers: int
+    experience_years: int | None
+    own_share_percent: int | None
+    category_id: int
+    category_fa: str
+    category_en: str
+    sector_fa: str
+    sector_en: str
+    needs_extra_approval: bool
+    approval_body: str | None
+    issued_at: datetime
+    valid_until: date
+    queued_at: datetime | None
+    bank: str | None
+    loan_amount_rials: int | None
+    reason: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QueuePosition:
+    """Where a queued application stands in its province's loan queue."""
+
+    position: int  # 1-based
+    ahead: int
+    total: int

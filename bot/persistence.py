@@ -1,0 +1,81 @@
+"""Conversation state kept in the store's drafts table, so a restart resumes every unfinished form.
+
+Handlers write each step through to the draft as they go (`Store.save_draft`); this persistence only
+hands those states back to PTB's ConversationHandler at start-up and mirrors the state PTB reports.
+One source of truth: the drafts table. Nothing else is persisted here (languages live in `users`).
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import ConversationDict, ConversationKey, CDCData
+
+from storage import Store
+
+
+class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    def __init__(self, store: Store, draft_ttl: timedelta) -> None:
+        super().__init__(
+            store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=False, callback_data=False),
+            update_interval=5,
+        )
+        self.store = store
+        self.draft_ttl = draft_ttl
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        # PTB asks before post_init runs, so the store may not be open yet (connect() is idempotent).
+        await self.store.connect()
+        drafts = await self.store.list_drafts(self.draft_ttl)
+        return {(draft.user_id, draft.user_id): draft.state for draft in drafts}  # private chats: chat id = user id
+
+    async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
+        user_id = int(key[-1])
+        if new_state is None:
+            await self.store.delete_draft(user_id)
+        else:
+            await self.store.set_draft_state(user_id, str(new_state))
+
+    # Nothing below is persisted (see store_data above); PTB still requires the methods.
+
+    async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        return {}
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        return {}
+
+    async def get_callback_data(self) -> CDCData | None:
+        return None
+
+    async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
+        return None
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        return None
+
+    async def update_bot_data(self, data: dict[Any, Any]) -> None:
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        return None
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        return None
+
+    async def drop_user_data(self, user_id: int) -> None:
+        return None
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
+        return None
+
+    async def flush(self) -> None:
+        return None

@@ -1,0 +1,770 @@
+"""The applicant journey: job category, track, the validated form, review, and the instant permit.
+
+Every step is written through to the user's draft (`Store.save_draft`) before the bot answers, so a
+restart resumes at the same step with the answers kept (see `bot/persistence.py`). Each prompt is one
+message whose id the draft remembers: a press on any older message is stale and answered as such.
+"""
+
+import logging
+import math
+import re
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from persiantools.jdatetime import JalaliDate
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram.error import BadRequest
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from domain import validators
+from domain.normalize import compact, normalize, search_key
+from domain.form import EDUCATION_LEVELS, TRACKS, applies, missing_fields, next_field, previous_field
+from domain.jalali import completed_years
+from domain.search import best_matches
+from handlers.callbacks import FormButton
+from handlers.context import Ctx
+from handlers.keyboards import main_menu
+from handlers.states import FIELD_STATE, STATE_FIELD, Reg
+from messages import all_labels, label, render
+from messages.formatting import localize_digits
+from storage.records import Category, PermitRequest
+from storage.store import AlreadyRegistered
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 8
+SEARCH_LIMIT = 6
+INLINE_STATES = {Reg.SECTOR, Reg.CATEGORY, Reg.TRACK, Reg.PROVINCE, Reg.EDUCATION, Reg.REVIEW}
+TEXT_LIMITS = {"city": (2, 60), "address": (10, 200)}
+MAX_EXPERIENCE_YEARS = 60
+Answers = dict[str, Any]
+StepResult = Reg | int
+
+
+# -- reading and writing the draft ---------------------------------------------------------------
+
+
+async def load_answers(context: Ctx, user_id: int) -> Answers:
+    draft = await context.store.get_draft(user_id)
+    return dict(draft.data) if draft else {}
+
+
+async def ask(update: Update, context: Ctx, state: Reg, answers: Answers, note: str | None = None) -> Reg:
+    """Send the prompt for `state` (after `note`, e.g. an error), remember it, and save the draft."""
+    text, markup = await prompt(context, state, answers)
+    if note:
+        text = f"{note}\n\n{text}"
+    return await send_prompt(update, context, state, answers, text, markup)
+
+
+async def send_prompt(update: Update, context: Ctx, state: Reg, answers: Answers, text: str, markup: Any) -> Reg:
+    """The one way a step is shown: the new prompt becomes the only live one, and the draft is saved."""
+    chat = update.effective_chat
+    user = update.effective_user
+    assert chat is not None and user is not None
+    if update.callback_query is None and answers.get("_prompt"):
+        await _retire_prompt(context, chat.id, int(answers["_prompt"]))
+    message = await context.bot.send_message(chat.id, text, reply_markup=markup)
+    answers["_prompt"] = message.message_id
+    await context.store.save_draft(user.id, state.value, answers)
+    return state
+
+
+async def _retire_prompt(context: Ctx, chat_id: int, message_id: int) -> None:
+    """Take the buttons off the previous prompt once it is answered by text, so the chat shows one live step."""
+    try:
+        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest:  # already without buttons, too old, or deleted: nothing to retire
+        pass
+
+
+async def redraw(update: Update, context: Ctx, state: Reg, answers: Answers) -> Reg:
+    """Replace the current prompt in place (paging, back to sectors): same message, new content."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    text, markup = await prompt(context, state, answers)
+    await query.edit_message_text(text, reply_markup=markup)
+    await context.store.save_draft(user.id, state.value, answers)
+    return state
+
+
+async def prompt(context: Ctx, state: Reg, answers: Answers) -> tuple[str, Any]:
+    """The text and keyboard of a step."""
+    lang = context.lang
+    rules = context.config.rules
+    if state == Reg.SECTOR:
+        sectors = await context.store.list_sectors()
+        rows = [[_button(getattr(s, f"name_{lang}"), FormButton("sec", str(s.id)))] for s in sectors]
+        return render(lang, "registration/ask_sector"), _with_controls(lang, rows, back=False)
+    if state == Reg.CATEGORY:
+        return await _category_page(context, answers)
+    if state == Reg.TRACK:
+        rows = [[_button(_chosen(lang, label(lang, f"track.{t}"), answers.get("track") == t), FormButton("trk", t))]
+                for t in TRACKS]
+        text = render(lang, "registration/ask_track", min_age=rules.min_age_supporter,
+                      min_experience=rules.supporter_min_experience_years,
+                      min_share=rules.supporter_min_own_share_percent)
+        return text, _with_controls(lang, rows)
+    if state == Reg.PROVINCE:
+        return await _province_page(context, answers)
+    if state == Reg.EDUCATION:
+        rows = [[_button(_chosen(lang, label(lang, f"education.{e}"), answers.get("education") == e),
+                         FormButton("edu", e))] for e in EDUCATION_LEVELS]
+        return render(lang, "registration/ask_education"), _with_controls(lang, rows)
+    if state == Reg.REVIEW:
+        return await review_card(context, answers), _review_keyboard(lang, answers)
+    return _text_prompt(context, state, answers)
+
+
+def _text_prompt(context: Ctx, state: Reg, answers: Answers) -> tuple[str, Any]:
+    lang = context.lang
+    field = STATE_FIELD[state]
+    text = render(lang, f"registration/ask_{field}", maximum=context.config.rules.max_workers)
+    current = answers.get(field)
+    if current is not None:
+        text += "\n\n" + render(lang, "registration/current_value", value=display_value(lang, field, current))
+    if state == Reg.MOBILE:  # the contact button exists only on a reply keyboard
+        rows = [[KeyboardButton(label(lang, "form.share_contact"), request_contact=True)]]
+        if current is not None:
+            rows.append([KeyboardButton(label(lang, "form.keep", value=display_value(lang, field, current)))])
+        rows.append([KeyboardButton(label(lang, "form.back")), KeyboardButton(label(lang, "form.cancel"))])
+        return text, ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+    rows = []
+    if current is not None:
+        rows.append([_button(label(lang, "form.keep", value=display_value(lang, field, current))[:60],
+                             FormButton("keep"))])
+    if state in (Reg.EXPERIENCE, Reg.OWN_SHARE):
+        rows.append([_button(label(lang, "form.switch_to_independent"), FormButton("indep"))])
+    return text, _with_controls(lang, rows)
+
+
+async def _category_page(context: Ctx, answers: Answers) -> tuple[str, InlineKeyboardMarkup]:
+    lang = context.lang
+    sector_id = int(answers["_sector"])
+    sectors = {s.id: s for s in await context.store.list_sectors()}
+    categories = await context.store.list_categories(sector_id)
+    pages = max(1, math.ceil(len(categories) / PAGE_SIZE))
+    page = min(max(1, int(answers.get("_page", 1))), pages)
+    answers["_page"] = page
+    shown = categories[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    rows = [[_category_button(lang, c, answers)] for c in shown]
+    if pages > 1:
+        rows.append(_pager(lang, "cpg", f"{sector_id}.", page, pages))
+    rows.append([_button(label(lang, "form.sectors"), FormButton("sectors"))])
+    sector = sectors.get(sector_id)
+    text = render(lang, "registration/ask_category", sector=getattr(sector, f"name_{lang}", ""), page=page,
+                  pages=pages)
+    return text, _with_controls(lang, rows, back=False)
+
+
+async def _province_page(context: Ctx, answers: Answers) -> tuple[str, InlineKeyboardMarkup]:
+    lang = context.lang
+    provinces = sorted(await context.store.list_provinces(), key=lambda p: getattr(p, f"name_{lang}"))
+    pages = math.ceil(len(provinces) / PAGE_SIZE)
+    page = min(max(1, int(answers.get("_page", 1))), pages)
+    answers["_page"] = page
+    shown = provinces[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    buttons = [_button(_chosen(lang, getattr(p, f"name_{lang}"), answers.get("province_code") == p.code),
+                       FormButton("prv", p.code)) for p in shown]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(_pager(lang, "ppg", "", page, pages))
+    return render(lang, "registration/ask_province", page=page, pages=pages), _with_controls(lang, rows)
+
+
+def _review_keyboard(lang: str, answers: Answers) -> InlineKeyboardMarkup:
+    edits = [_button(label(lang, f"edit.{field}"), FormButton("edit", field))
+             for field in FIELD_STATE if applies(field, answers)]
+    rows = [[_button(label(lang, "form.confirm"), FormButton("ok"))]]
+    rows += [edits[i:i + 3] for i in range(0, len(edits), 3)]
+    return _with_controls(lang, rows, back=False)
+
+
+async def review_card(context: Ctx, answers: Answers) -> str:
+    lang = context.lang
+    category = await context.store.get_category(int(answers["category_id"]))
+    province = await context.store.get_province(str(answers["province_code"]))
+    sector_name = ""
+    if category is not None:
+        sectors = {s.id: s for s in await context.store.list_sectors(include_inactive=True)}
+        sector_name = getattr(sectors[category.sector_id], f"name_{lang}")
+    return render(
+        lang, "registration/review",
+        category=getattr(category, f"name_{lang}", "?"), starred=bool(category and category.needs_extra_approval),
+        sector=sector_name, track=label(lang, f"track.{answers['track']}"),
+        experience_years=answers.get("experience_years") if answers.get("track") == "support" else None,
+        own_share_percent=answers.get("own_share_percent"),
+        full_name=answers["full_name"], national_id=answers["national_id"],
+        birth_date=display_value(lang, "birth_date", answers["birth_date"]), mobile=answers["mobile"],
+        province=getattr(province, f"name_{lang}", "?"), city=answers["city"], address=answers["address"],
+        postal_code=answers["postal_code"], education=label(lang, f"education.{answers['education']}"),
+        workers=answers["workers"],
+    )
+
+
+def display_value(lang: str, field: str, value: Any) -> str:
+    if field == "birth_date":
+        day = JalaliDate.to_jalali(date.fromisoformat(value))
+        text = f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
+    else:
+        text = str(value)
+    return localize_digits(text, lang)
+
+
+# -- keyboards --------------------------------------------------------------------------------------
+
+
+def _button(text: str, data: FormButton) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=data.pack())
+
+
+def _chosen(lang: str, text: str, chosen: bool) -> str:
+    return label(lang, "form.chosen", value=text) if chosen else text
+
+
+def _category_button(lang: str, category: Category, answers: Answers) -> InlineKeyboardButton:
+    name = getattr(category, f"name_{lang}")
+    if category.needs_extra_approval:
+        name = label(lang, "form.starred", name=name)
+    return _button(_chosen(lang, name, answers.get("category_id") == category.id), FormButton("cat", str(category.id)))
+
+
+def _pager(lang: str, action: str, prefix: str, page: int, pages: int) -> list[InlineKeyboardButton]:
+    previous_page = pages if page == 1 else page - 1  # wraps around: one thumb, no dead ends
+    next_page = 1 if page == pages else page + 1
+    return [
+        _button(label(lang, "form.previous_page"), FormButton(action, f"{prefix}{previous_page}")),
+        _button(label(lang, "form.page", page=page, pages=pages), FormButton("noop")),
+        _button(label(lang, "form.next_page"), FormButton(action, f"{prefix}{next_page}")),
+    ]
+
+
+def _with_controls(lang: str, rows: list[list[InlineKeyboardButton]], back: bool = True) -> InlineKeyboardMarkup:
+    controls = [_button(label(lang, "form.cancel"), FormButton("cancel"))]
+    if back:
+        controls.insert(0, _button(label(lang, "form.back"), FormButton("back")))
+    return InlineKeyboardMarkup([*rows, controls])
+
+
+# -- entering and leaving -----------------------------------------------------------------------
+
+
+async def start_application(update: Update, context: Ctx) -> Reg:
+    """/apply or the menu button: a fresh form (an unfinished one is discarded)."""
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None
+    await context.store.ensure_user(user.id, context.lang)
+    await message.reply_text(render(context.lang, "registration/intro"), reply_markup=main_menu(context.lang))
+    return await ask(update, context, Reg.SECTOR, {})
+
+
+async def cancel(update: Update, context: Ctx) -> int:
+    user = update.effective_user
+    chat = update.effective_chat
+    assert user is not None and chat is not None
+    if update.callback_query:  # already answered by form_callback
+        await update.callback_query.edit_message_reply_markup(None)
+    await context.store.delete_draft(user.id)
+    await context.bot.send_message(chat.id, render(context.lang, "registration/cancelled"),
+                                   reply_markup=main_menu(context.lang))
+    return ConversationHandler.END
+
+
+async def restart_to_menu(update: Update, context: Ctx) -> int:
+    """/start inside the form: leave it cleanly and show the welcome."""
+    from handlers.common import welcome  # common registers the same command outside the form
+
+    user = update.effective_user
+    assert user is not None
+    await context.store.delete_draft(user.id)
+    await welcome(update, context)
+    return ConversationHandler.END
+
+
+# -- moving between steps ---------------------------------------------------------------------
+
+
+async def current_state(context: Ctx, user_id: int) -> Reg:
+    draft = await context.store.get_draft(user_id)
+    return Reg(draft.state) if draft else Reg.SECTOR
+
+
+async def advance(update: Update, context: Ctx, field: str, answers: Answers, note: str | None = None) -> Reg:
+    """After `field` is answered: the next question, or the review when the form is complete."""
+    answers.pop("_page", None)
+    following = next_field(field, answers, editing=bool(answers.get("_editing")))
+    if following is None:
+        answers.pop("_editing", None)
+        return await ask(update, context, Reg.REVIEW, answers, note)
+    return await ask(update, context, FIELD_STATE[following], answers, note)
+
+
+async def go_back(update: Update, context: Ctx) -> Reg:
+    user = update.effective_user
+    assert user is not None
+    if update.callback_query:  # already answered by form_callback
+        await update.callback_query.edit_message_reply_markup(None)
+    answers = await load_answers(context, user.id)
+    state = await current_state(context, user.id)
+    answers.pop("_page", None)
+    if state == Reg.MOBILE:  # the contact keyboard goes; the main menu comes back
+        await context.bot.send_message(user.id, render(context.lang, "registration/back"),
+                                       reply_markup=main_menu(context.lang))
+    if answers.get("_editing") and state != Reg.REVIEW:
+        answers.pop("_editing")
+        return await ask(update, context, Reg.REVIEW, answers)
+    if state == Reg.CATEGORY:
+        return await ask(update, context, Reg.SECTOR, answers)
+    if state == Reg.REVIEW:
+        last = [field for field in FIELD_STATE if applies(field, answers)][-1]
+        return await ask(update, context, FIELD_STATE[last], answers)
+    previous = previous_field(STATE_FIELD[state], answers)
+    if previous is None:
+        return await ask(update, context, Reg.SECTOR, answers, render(context.lang, "registration/nothing_before"))
+    if previous == "category_id":
+        answers["_sector"] = answers.get("_sector") or await _sector_of(context, answers)
+        return await ask(update, context, Reg.CATEGORY, answers)
+    return await ask(update, context, FIELD_STATE[previous], answers)
+
+
+async def _sector_of(context: Ctx, answers: Answers) -> int | None:
+    category = await context.store.get_category(int(answers["category_id"])) if answers.get("category_id") else None
+    return category.sector_id if category else None
+
+
+def form_callback(
+    handler: Callable[[Update, Ctx, FormButton, Answers], Awaitable[StepResult]],
+) -> Callable[[Update, Ctx], Awaitable[StepResult | None]]:
+    """Wrap a button handler: only the current prompt's buttons count; older ones are stale."""
+
+    async def wrapped(update: Update, context: Ctx) -> StepResult | None:
+        query = update.callback_query
+        user = update.effective_user
+        assert query is not None and query.data is not None and user is not None
+        answers = await load_answers(context, user.id)
+        if query.message is None or answers.get("_prompt") != query.message.message_id:
+            return await answer_stale_button(update, context)
+        await query.answer()
+        return await handler(update, context, FormButton.parse(query.data), answers)
+
+    return wrapped
+
+
+async def answer_stale_button(update: Update, context: Ctx) -> Reg:
+    """A press on an old message: say so, and show the step the user is really at."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    await query.answer(label(context.lang, "alert.expired"), show_alert=True)
+    state = await current_state(context, user.id)
+    answers = await load_answers(context, user.id)
+    if state == Reg.CATEGORY and "_sector" not in answers:
+        state = Reg.SECTOR
+    return await ask(update, context, state, answers, render(context.lang, "registration/expired"))
+
+
+async def reprompt(update: Update, context: Ctx, template: str = "registration/not_text") -> Reg:
+    """Input the current step cannot use (a sticker, a photo, text where a button is needed)."""
+    user = update.effective_user
+    assert user is not None
+    state = await current_state(context, user.id)
+    answers = await load_answers(context, user.id)
+    if state == Reg.CATEGORY and "_sector" not in answers:
+        state = Reg.SECTOR
+    return await ask(update, context, state, answers, render(context.lang, template))
+
+
+async def cancel_by_button(update: Update, context: Ctx, button: FormButton, answers: Answers) -> int:
+    return await cancel(update, context)
+
+
+async def back_by_button(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    return await go_back(update, context)
+
+
+async def ignore_press(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    """The page-number button: nothing to do, the step stays."""
+    user = update.effective_user
+    assert user is not None
+    return await current_state(context, user.id)
+
+
+async def ask_to_use_buttons(update: Update, context: Ctx) -> Reg:
+    return await reprompt(update, context, "registration/use_buttons")
+
+
+# -- category ---------------------------------------------------------------------------------
+
+
+@form_callback
+async def pick_sector(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    answers["_sector"] = int(button.value)
+    answers["_page"] = 1
+    return await redraw(update, context, Reg.CATEGORY, answers)
+
+
+@form_callback
+async def show_category_page(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    sector, page = button.value.split(".")
+    answers["_sector"], answers["_page"] = int(sector), int(page)
+    return await redraw(update, context, Reg.CATEGORY, answers)
+
+
+@form_callback
+async def show_sectors(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    return await redraw(update, context, Reg.SECTOR, answers)
+
+
+async def search_categories(update: Update, context: Ctx) -> Reg:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and message.text is not None and user is not None
+    lang = context.lang
+    answers = await load_answers(context, user.id)
+    categories = {c.id: c for c in await context.store.list_categories()}
+    found = best_matches(message.text, ((c.id, (c.name_fa, c.name_en)) for c in categories.values()), SEARCH_LIMIT)
+    query = normalize(message.text)[:40]
+    if not found:
+        state = Reg.CATEGORY if "_sector" in answers else Reg.SECTOR
+        return await ask(update, context, state, answers, render(lang, "registration/search_empty", query=query))
+    rows = [[_category_button(lang, categories[int(category_id)], answers)] for category_id in found]
+    rows.append([_button(label(lang, "form.sectors"), FormButton("sectors"))])
+    return await send_prompt(update, context, Reg.CATEGORY, answers,
+                             render(lang, "registration/search_results", query=query),
+                             _with_controls(lang, rows, back=False))
+
+
+@form_callback
+async def pick_category(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    lang = context.lang
+    category = await context.store.get_category(int(button.value))
+    if category is None or not category.active:
+        return await redraw(update, context, Reg.SECTOR, answers)
+    await _show_choice(update, context, getattr(category, f"name_{lang}"))
+    answers["category_id"] = category.id
+    answers["_sector"] = category.sector_id
+    note = None
+    if category.needs_extra_approval:
+        body = label(lang, f"approval.{category.approval_body or 'other'}")
+        note = render(lang, "registration/starred_note", category=getattr(category, f"name_{lang}"), body=body)
+    return await advance(update, context, "category_id", answers, note)
+
+
+async def _show_choice(update: Update, context: Ctx, text: str) -> None:
+    """Turn the answered prompt into a record of the answer, without buttons."""
+    query = update.callback_query
+    assert query is not None
+    await query.edit_message_text(label(context.lang, "form.chosen", value=text))
+
+
+# -- track ------------------------------------------------------------------------------------
+
+
+@form_callback
+async def pick_track(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    if button.value not in TRACKS:
+        return await answer_stale_button(update, context)
+    await _show_choice(update, context, label(context.lang, f"track.{button.value}"))
+    if button.value != answers.get("track"):
+        answers["track"] = button.value
+        answers.pop("experience_years", None)
+        answers.pop("own_share_percent", None)
+    return await advance(update, context, "track", answers)
+
+
+@form_callback
+async def switch_to_independent(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    await _show_choice(update, context, label(context.lang, "track.independent"))
+    answers["track"] = "independent"
+    answers.pop("experience_years", None)
+    answers.pop("own_share_percent", None)
+    return await advance(update, context, "track", answers)
+
+
+# -- text answers -----------------------------------------------------------------------------
+
+
+def parse_answer(context: Ctx, field: str, raw: str, answers: Answers) -> Any:
+    """The clean value for `field`, or `validators.Invalid`."""
+    rules = context.config.rules
+    if field == "experience_years":
+        years = validators.whole_number(raw, 0, MAX_EXPERIENCE_YEARS)
+        if isinstance(years, int) and years < rules.supporter_min_experience_years:
+            return validators.Invalid("support.experience")
+        return years
+    if field == "own_share_percent":
+        share = validators.whole_number(raw, 0, 100)
+        if isinstance(share, int) and share < rules.supporter_min_own_share_percent:
+            return validators.Invalid("support.own_share")
+        return share
+    if field == "birth_date":
+        born = validators.birth_date(raw, context.store.today(), minimum_age(context, answers))
+        return born.isoformat() if isinstance(born, date) else born
+    if field == "workers":
+        return validators.whole_number(raw, 1, rules.max_workers)
+    if field in TEXT_LIMITS:
+        low, high = TEXT_LIMITS[field]
+        return validators.free_text(raw, max_length=high, min_length=low)
+    parsers: dict[str, Callable[[str], Any]] = {
+        "full_name": validators.full_name, "national_id": validators.national_id,
+        "mobile": validators.mobile, "postal_code": validators.postal_code,
+    }
+    return parsers[field](raw)
+
+
+def minimum_age(context: Ctx, answers: Answers) -> int:
+    rules = context.config.rules
+    return rules.min_age_supporter if answers.get("track") == "support" else rules.min_age_independent
+
+
+def error_text(context: Ctx, field: str, code: str, raw: str, answers: Answers) -> str:
+    rules = context.config.rules
+    low, high = {"experience_years": (0, MAX_EXPERIENCE_YEARS), "own_share_percent": (0, 100),
+                 "workers": (1, rules.max_workers)}.get(field, TEXT_LIMITS.get(field, (0, 0)))
+    minimum = (rules.supporter_min_experience_years if field == "experience_years"
+               else rules.supporter_min_own_share_percent)
+    number = validators.whole_number(raw, 0, 10**6)
+    value = number if isinstance(number, int) else compact(raw)[:12]
+    return render(context.lang, f"validation/{code}", low=low, high=high, max_length=high,
+                  min_age=minimum_age(context, answers), minimum=minimum, value=value)
+
+
+def text_receiver(field: str) -> Callable[[Update, Ctx], Awaitable[Reg]]:
+    async def receive(update: Update, context: Ctx) -> Reg:
+        message = update.effective_message
+        user = update.effective_user
+        assert message is not None and message.text is not None and user is not None
+        answers = await load_answers(context, user.id)
+        return await accept(update, context, field, message.text, answers)
+
+    receive.__name__ = f"receive_{field}"
+    return receive
+
+
+async def accept(update: Update, context: Ctx, field: str, raw: str, answers: Answers) -> Reg:
+    value = parse_answer(context, field, raw, answers)
+    if isinstance(value, validators.Invalid):
+        note = error_text(context, field, value.code, raw, answers)
+        return await ask(update, context, FIELD_STATE[field], answers, note)
+    answers[field] = value
+    note = None
+    if field == "postal_code" and validators.postal_code_looks_unusual(value):
+        note = render(context.lang, "validation/postal_code.unusual")
+    if field == "mobile":  # the contact keyboard goes; the main menu comes back
+        await update.effective_message.reply_text(  # type: ignore[union-attr]
+            render(context.lang, "registration/saved"), reply_markup=main_menu(context.lang))
+    return await advance(update, context, field, answers, note)
+
+
+async def receive_contact(update: Update, context: Ctx) -> Reg:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and message.contact is not None and user is not None
+    answers = await load_answers(context, user.id)
+    if message.contact.user_id != user.id:  # only the sender's own number is theirs to register
+        return await ask(update, context, Reg.MOBILE, answers, render(context.lang, "registration/contact_not_own"))
+    return await accept(update, context, "mobile", message.contact.phone_number, answers)
+
+
+async def keep_typed_answer(update: Update, context: Ctx) -> Reg:
+    """The reply keyboard's «Keep» on the mobile step."""
+    user = update.effective_user
+    assert user is not None
+    answers = await load_answers(context, user.id)
+    if answers.get("mobile") is None:
+        return await reprompt(update, context)
+    await update.effective_message.reply_text(  # type: ignore[union-attr]
+        render(context.lang, "registration/saved"), reply_markup=main_menu(context.lang))
+    return await advance(update, context, "mobile", answers)
+
+
+@form_callback
+async def keep_answer(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    user = update.effective_user
+    assert user is not None
+    field = STATE_FIELD[await current_state(context, user.id)]
+    if answers.get(field) is None:
+        return await answer_stale_button(update, context)
+    await _show_choice(update, context, display_value(context.lang, field, answers[field]))
+    return await advance(update, context, field, answers)
+
+
+# -- province and education -------------------------------------------------------------------
+
+
+@form_callback
+async def show_province_page(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    answers["_page"] = int(button.value)
+    return await redraw(update, context, Reg.PROVINCE, answers)
+
+
+@form_callback
+async def pick_province(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    province = await context.store.get_province(button.value)
+    if province is None:
+        return await answer_stale_button(update, context)
+    await _show_choice(update, context, getattr(province, f"name_{context.lang}"))
+    answers["province_code"] = province.code
+    return await advance(update, context, "province_code", answers)
+
+
+async def search_provinces(update: Update, context: Ctx) -> Reg:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and message.text is not None and user is not None
+    lang = context.lang
+    answers = await load_answers(context, user.id)
+    provinces = await context.store.list_provinces()
+    found = best_matches(message.text, ((p.code, (p.name_fa, p.name_en)) for p in provinces), limit=4)
+    if len(found) == 1 or (found and _exact(message.text, provinces, found[0])):
+        province = next(p for p in provinces if p.code == found[0])
+        answers["province_code"] = province.code
+        return await advance(update, context, "province_code", answers,
+                             label(lang, "form.chosen", value=getattr(province, f"name_{lang}")))
+    if not found:
+        query = normalize(message.text)[:40]
+        return await ask(update, context, Reg.PROVINCE, answers,
+                         render(lang, "registration/province_not_found", query=query))
+    rows = [[_button(getattr(p, f"name_{lang}"), FormButton("prv", p.code))] for p in provinces if p.code in found]
+    text, _ = await _province_page(context, answers)
+    return await send_prompt(update, context, Reg.PROVINCE, answers, text, _with_controls(lang, rows))
+
+
+def _exact(text: str, provinces: list[Any], code: str | int) -> bool:
+    province = next(p for p in provinces if p.code == code)
+    return search_key(text) in {search_key(province.name_fa), search_key(province.name_en)}
+
+
+@form_callback
+async def pick_education(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    if button.value not in EDUCATION_LEVELS:
+        return await answer_stale_button(update, context)
+    await _show_choice(update, context, label(context.lang, f"education.{button.value}"))
+    answers["education"] = button.value
+    return await advance(update, context, "education", answers)
+
+
+# -- review and confirm -----------------------------------------------------------------------
+
+
+@form_callback
+async def edit_field(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    if button.value not in FIELD_STATE or not applies(button.value, answers):
+        return await answer_stale_button(update, context)
+    query = update.callback_query
+    assert query is not None
+    await query.edit_message_reply_markup(None)
+    answers["_editing"] = True
+    state = FIELD_STATE[button.value]
+    if button.value == "category_id":
+        answers["_sector"] = await _sector_of(context, answers)
+        state = Reg.CATEGORY
+    return await ask(update, context, state, answers)
+
+
+@form_callback
+async def confirm(update: Update, context: Ctx, button: FormButton, answers: Answers) -> StepResult:
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    lang = context.lang
+    missing = missing_fields(answers)
+    if missing:
+        return await ask(update, context, FIELD_STATE[missing[0]], answers)
+    born = JalaliDate.to_jalali(date.fromisoformat(answers["birth_date"]))
+    if completed_years(born, context.store.today()) < minimum_age(context, answers):
+        answers["_editing"] = True
+        note = render(lang, "validation/birth_date.too_young", min_age=minimum_age(context, answers))
+        return await ask(update, context, Reg.BIRTH_DATE, answers, note)
+    await query.edit_message_text(
+        await review_card(context, answers) + "\n\n" + render(lang, "registration/confirmed")
+    )
+    rules = context.config.rules
+    try:
+        application = await context.store.issue_permit(
+            permit_request(user.id, answers), rules.permit_number_format, rules.permit_validity_years
+        )
+    except AlreadyRegistered as error:
+        await context.store.delete_draft(user.id)
+        await context.bot.send_message(user.id, render(lang, "permit/already_registered", a=error.existing),
+                                       reply_markup=main_menu(lang))
+        return ConversationHandler.END
+    logger.info("permit issued application=%s province=%s", application.id, application.province_code)
+    await context.bot.send_message(
+        user.id,
+        render(lang, "permit/issued", a=application, track=label(lang, f"track.{application.track}")),
+        reply_markup=main_menu(lang),
+    )
+    return ConversationHandler.END
+
+
+def permit_request(user_id: int, answers: Answers) -> PermitRequest:
+    support = answers["track"] == "support"
+    return PermitRequest(
+        user_id=user_id, category_id=int(answers["category_id"]), track=answers["track"],
+        full_name=answers["full_name"], national_id=answers["national_id"],
+        birth_date=date.fromisoformat(answers["birth_date"]), mobile=answers["mobile"],
+        province_code=answers["province_code"], city=answers["city"], address=answers["address"],
+        postal_code=answers["postal_code"], education=answers["education"], workers=int(answers["workers"]),
+        experience_years=answers.get("experience_years") if support else None,
+        own_share_percent=answers.get("own_share_percent") if support else None,
+    )
+
+
+# -- wiring -----------------------------------------------------------------------------------
+
+
+def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
+    private = filters.ChatType.PRIVATE
+    menu_labels = all_labels("main.apply") | all_labels("main.status") | all_labels("menu.help") | \
+        all_labels("menu.switch_language")
+    reply_controls = all_labels("form.back") | all_labels("form.cancel")
+    keep_prefixes = [label(lang, "form.keep", value="") for lang in ("fa", "en")]
+    keep_filter = filters.Regex("^(" + "|".join(map(re.escape, keep_prefixes)) + ")")
+    answer = private & filters.TEXT & ~filters.COMMAND & ~filters.Text(menu_labels | reply_controls) & ~keep_filter
+
+    def on(action: str, callback: Callable[[Update, Ctx], Awaitable[Any]]) -> CallbackQueryHandler[Ctx, Any]:
+        return CallbackQueryHandler(callback, pattern=FormButton.pattern(action))
+
+    text_states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
+        FIELD_STATE[field]: [MessageHandler(answer, text_receiver(field)), on("keep", keep_answer)]
+        for field in ("experience_years", "own_share_percent", "full_name", "national_id", "birth_date",
+                      "mobile", "city", "address", "postal_code", "workers")
+    }
+    for state in (Reg.EXPERIENCE, Reg.OWN_SHARE):
+        text_states[state].append(on("indep", switch_to_independent))
+    text_states[Reg.MOBILE] += [MessageHandler(private & filters.CONTACT, receive_contact),
+                                MessageHandler(private & keep_filter, keep_typed_answer)]
+    category_browsing = [on("sec", pick_sector), on("cpg", show_category_page), on("sectors", show_sectors),
+                         on("cat", pick_category), MessageHandler(answer, search_categories)]
+    states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
+        Reg.SECTOR: category_browsing,
+        Reg.CATEGORY: category_browsing,
+        Reg.TRACK: [on("trk", pick_track), MessageHandler(answer, ask_to_use_buttons)],
+        Reg.PROVINCE: [on("prv", pick_province), on("ppg", show_province_page),
+                       MessageHandler(answer, search_provinces)],
+        Reg.EDUCATION: [on("edu", pick_education), MessageHandler(answer, ask_to_use_buttons)],
+        Reg.REVIEW: [on("ok", confirm), on("edit", edit_field), MessageHandler(answer, ask_to_use_buttons)],
+        **text_states,
+    }
+    entry = [CommandHandler("apply", start_application, filters=private),
+             MessageHandler(private & filters.Text(all_labels("main.apply")), start_application)]
+    fallbacks: list[BaseHandler[Update, Ctx, Any]] = [
+        CommandHandler("cancel", cancel, filters=private),
+        CommandHandler("start", restart_to_menu, filters=private),
+        MessageHandler(private & filters.Text(all_labels("form.cancel")), cancel),
+        MessageHandler(private & filters.Text(all_labels("form.back")), go_back),
+        on("cancel", form_callback(cancel_by_button)),
+        on("back", form_callback(back_by_button)),
+        on("noop", form_callback(ignore_press)),
+        CallbackQueryHandler(answer_stale_button),
+        MessageHandler(private & ~filters.COMMAND & ~filters.Text(menu_labels) & ~filters.UpdateType.EDITED,
+                       reprompt),
+    ]
+    return [ConversationHandler(
+        entry_points=entry, states=states, fallbacks=fallbacks, name="registration", persistent=True,
+        allow_reentry=True,
+    )]
+

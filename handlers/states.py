@@ -1,0 +1,32 @@
+"""Conversation states: one StrEnum per conversation, valued `flow.step` (readable in the drafts table)."""
+
+from enum import StrEnum
+
+
+class Reg(StrEnum):
+    SECTOR = "reg.sector"
+    CATEGORY = "reg.category"
+    TRACK = "reg.track"
+    EXPERIENCE = "reg.experience_years"
+    OWN_SHARE = "reg.own_share_percent"
+    FULL_NAME = "reg.full_name"
+    NATIONAL_ID = "reg.national_id"
+    BIRTH_DATE = "reg.birth_date"
+    MOBILE = "reg.mobile"
+    PROVINCE = "reg.province_code"
+    CITY = "reg.city"
+    ADDRESS = "reg.address"
+    POSTAL_CODE = "reg.postal_code"
+    EDUCATION = "reg.education"
+    WORKERS = "reg.workers"
+    REVIEW = "reg.review"
+
+
+# The form field each state asks for (the sector step belongs to the category field).
+FIELD_STATE: dict[str, Reg] = {
+    "category_id": Reg.SECTOR, "track": Reg.TRACK, "experience_years": Reg.EXPERIENCE,
+    "own_share_percent": Reg.OWN_SHARE, "full_name": Reg.FULL_NAME, "national_id": Reg.NATIONAL_ID,
+    "birth_date": Reg.BIRTH_DATE, "mobile": Reg.MOBILE, "province_code": Reg.PROVINCE, "city": Reg.CITY,
+    "address": Reg.ADDRESS, "postal_code": Reg.POSTAL_CODE, "education": Reg.EDUCATION, "workers": Reg.WORKERS,
+}
+STATE_FIELD: dict[Reg, str] = {state: field for field, state in FIELD_STATE.items()} | {Reg.CATEGORY: "category_id"}
