@@ -1,6 +1,6 @@
 """Jalali (Solar Hijri) calendar helpers on top of persiantools."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from persiantools.jdatetime import JalaliDate
@@ -10,7 +10,7 @@ TEHRAN = ZoneInfo("Asia/Tehran")
 
 def today_in(tz: ZoneInfo = TEHRAN, now: datetime | None = None) -> JalaliDate:
     """Today's Jalali date in `tz` (the programme's day changes at Tehran midnight, not UTC's)."""
-    moment = now if now is not None else datetime.now(timezone.utc)
+    moment = now if now is not None else datetime.now(UTC)
     return JalaliDate.to_jalali(moment.astimezone(tz).date())
 
 

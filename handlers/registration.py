@@ -6,36 +6,41 @@ message whose id the draft remembers: a press on any older message is stale and 
 """
 
 import logging
-import math
 import re
 from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
 from persiantools.jdatetime import JalaliDate
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from domain import validators
-from domain.normalize import compact, normalize, search_key
 from domain.form import EDUCATION_LEVELS, TRACKS, applies, missing_fields, next_field, previous_field
 from domain.jalali import completed_years
+from domain.normalize import compact, normalize, search_key
 from domain.search import best_matches
 from handlers.callbacks import FormButton
 from handlers.context import Ctx
+from handlers.form_view import (
+    button,
+    category_button,
+    display_value,
+    prompt,
+    province_page,
+    review_card,
+    with_controls,
+)
 from handlers.keyboards import main_menu
 from handlers.states import FIELD_STATE, STATE_FIELD, Reg
 from messages import all_labels, label, render
-from messages.formatting import localize_digits
-from storage.records import Category, PermitRequest
+from storage.records import PermitRequest
 from storage.store import AlreadyRegistered
 
 logger = logging.getLogger(__name__)
 
-PAGE_SIZE = 8
 SEARCH_LIMIT = 6
-INLINE_STATES = {Reg.SECTOR, Reg.CATEGORY, Reg.TRACK, Reg.PROVINCE, Reg.EDUCATION, Reg.REVIEW}
 TEXT_LIMITS = {"city": (2, 60), "address": (10, 200)}
 MAX_EXPERIENCE_YEARS = 60
 Answers = dict[str, Any]
@@ -88,163 +93,6 @@ async def redraw(update: Update, context: Ctx, state: Reg, answers: Answers) -> 
     await query.edit_message_text(text, reply_markup=markup)
     await context.store.save_draft(user.id, state.value, answers)
     return state
-
-
-async def prompt(context: Ctx, state: Reg, answers: Answers) -> tuple[str, Any]:
-    """The text and keyboard of a step."""
-    lang = context.lang
-    rules = context.config.rules
-    if state == Reg.SECTOR:
-        sectors = await context.store.list_sectors()
-        rows = [[_button(getattr(s, f"name_{lang}"), FormButton("sec", str(s.id)))] for s in sectors]
-        return render(lang, "registration/ask_sector"), _with_controls(lang, rows, back=False)
-    if state == Reg.CATEGORY:
-        return await _category_page(context, answers)
-    if state == Reg.TRACK:
-        rows = [[_button(_chosen(lang, label(lang, f"track.{t}"), answers.get("track") == t), FormButton("trk", t))]
-                for t in TRACKS]
-        text = render(lang, "registration/ask_track", min_age=rules.min_age_supporter,
-                      min_experience=rules.supporter_min_experience_years,
-                      min_share=rules.supporter_min_own_share_percent)
-        return text, _with_controls(lang, rows)
-    if state == Reg.PROVINCE:
-        return await _province_page(context, answers)
-    if state == Reg.EDUCATION:
-        rows = [[_button(_chosen(lang, label(lang, f"education.{e}"), answers.get("education") == e),
-                         FormButton("edu", e))] for e in EDUCATION_LEVELS]
-        return render(lang, "registration/ask_education"), _with_controls(lang, rows)
-    if state == Reg.REVIEW:
-        return await review_card(context, answers), _review_keyboard(lang, answers)
-    return _text_prompt(context, state, answers)
-
-
-def _text_prompt(context: Ctx, state: Reg, answers: Answers) -> tuple[str, Any]:
-    lang = context.lang
-    field = STATE_FIELD[state]
-    text = render(lang, f"registration/ask_{field}", maximum=context.config.rules.max_workers)
-    current = answers.get(field)
-    if current is not None:
-        text += "\n\n" + render(lang, "registration/current_value", value=display_value(lang, field, current))
-    if state == Reg.MOBILE:  # the contact button exists only on a reply keyboard
-        rows = [[KeyboardButton(label(lang, "form.share_contact"), request_contact=True)]]
-        if current is not None:
-            rows.append([KeyboardButton(label(lang, "form.keep", value=display_value(lang, field, current)))])
-        rows.append([KeyboardButton(label(lang, "form.back")), KeyboardButton(label(lang, "form.cancel"))])
-        return text, ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
-    rows = []
-    if current is not None:
-        rows.append([_button(label(lang, "form.keep", value=display_value(lang, field, current))[:60],
-                             FormButton("keep"))])
-    if state in (Reg.EXPERIENCE, Reg.OWN_SHARE):
-        rows.append([_button(label(lang, "form.switch_to_independent"), FormButton("indep"))])
-    return text, _with_controls(lang, rows)
-
-
-async def _category_page(context: Ctx, answers: Answers) -> tuple[str, InlineKeyboardMarkup]:
-    lang = context.lang
-    sector_id = int(answers["_sector"])
-    sectors = {s.id: s for s in await context.store.list_sectors()}
-    categories = await context.store.list_categories(sector_id)
-    pages = max(1, math.ceil(len(categories) / PAGE_SIZE))
-    page = min(max(1, int(answers.get("_page", 1))), pages)
-    answers["_page"] = page
-    shown = categories[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    rows = [[_category_button(lang, c, answers)] for c in shown]
-    if pages > 1:
-        rows.append(_pager(lang, "cpg", f"{sector_id}.", page, pages))
-    rows.append([_button(label(lang, "form.sectors"), FormButton("sectors"))])
-    sector = sectors.get(sector_id)
-    text = render(lang, "registration/ask_category", sector=getattr(sector, f"name_{lang}", ""), page=page,
-                  pages=pages)
-    return text, _with_controls(lang, rows, back=False)
-
-
-async def _province_page(context: Ctx, answers: Answers) -> tuple[str, InlineKeyboardMarkup]:
-    lang = context.lang
-    provinces = sorted(await context.store.list_provinces(), key=lambda p: getattr(p, f"name_{lang}"))
-    pages = math.ceil(len(provinces) / PAGE_SIZE)
-    page = min(max(1, int(answers.get("_page", 1))), pages)
-    answers["_page"] = page
-    shown = provinces[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    buttons = [_button(_chosen(lang, getattr(p, f"name_{lang}"), answers.get("province_code") == p.code),
-                       FormButton("prv", p.code)) for p in shown]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    rows.append(_pager(lang, "ppg", "", page, pages))
-    return render(lang, "registration/ask_province", page=page, pages=pages), _with_controls(lang, rows)
-
-
-def _review_keyboard(lang: str, answers: Answers) -> InlineKeyboardMarkup:
-    edits = [_button(label(lang, f"edit.{field}"), FormButton("edit", field))
-             for field in FIELD_STATE if applies(field, answers)]
-    rows = [[_button(label(lang, "form.confirm"), FormButton("ok"))]]
-    rows += [edits[i:i + 3] for i in range(0, len(edits), 3)]
-    return _with_controls(lang, rows, back=False)
-
-
-async def review_card(context: Ctx, answers: Answers) -> str:
-    lang = context.lang
-    category = await context.store.get_category(int(answers["category_id"]))
-    province = await context.store.get_province(str(answers["province_code"]))
-    sector_name = ""
-    if category is not None:
-        sectors = {s.id: s for s in await context.store.list_sectors(include_inactive=True)}
-        sector_name = getattr(sectors[category.sector_id], f"name_{lang}")
-    return render(
-        lang, "registration/review",
-        category=getattr(category, f"name_{lang}", "?"), starred=bool(category and category.needs_extra_approval),
-        sector=sector_name, track=label(lang, f"track.{answers['track']}"),
-        experience_years=answers.get("experience_years") if answers.get("track") == "support" else None,
-        own_share_percent=answers.get("own_share_percent"),
-        full_name=answers["full_name"], national_id=answers["national_id"],
-        birth_date=display_value(lang, "birth_date", answers["birth_date"]), mobile=answers["mobile"],
-        province=getattr(province, f"name_{lang}", "?"), city=answers["city"], address=answers["address"],
-        postal_code=answers["postal_code"], education=label(lang, f"education.{answers['education']}"),
-        workers=answers["workers"],
-    )
-
-
-def display_value(lang: str, field: str, value: Any) -> str:
-    if field == "birth_date":
-        day = JalaliDate.to_jalali(date.fromisoformat(value))
-        text = f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
-    else:
-        text = str(value)
-    return localize_digits(text, lang)
-
-
-# -- keyboards --------------------------------------------------------------------------------------
-
-
-def _button(text: str, data: FormButton) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data.pack())
-
-
-def _chosen(lang: str, text: str, chosen: bool) -> str:
-    return label(lang, "form.chosen", value=text) if chosen else text
-
-
-def _category_button(lang: str, category: Category, answers: Answers) -> InlineKeyboardButton:
-    name = getattr(category, f"name_{lang}")
-    if category.needs_extra_approval:
-        name = label(lang, "form.starred", name=name)
-    return _button(_chosen(lang, name, answers.get("category_id") == category.id), FormButton("cat", str(category.id)))
-
-
-def _pager(lang: str, action: str, prefix: str, page: int, pages: int) -> list[InlineKeyboardButton]:
-    previous_page = pages if page == 1 else page - 1  # wraps around: one thumb, no dead ends
-    next_page = 1 if page == pages else page + 1
-    return [
-        _button(label(lang, "form.previous_page"), FormButton(action, f"{prefix}{previous_page}")),
-        _button(label(lang, "form.page", page=page, pages=pages), FormButton("noop")),
-        _button(label(lang, "form.next_page"), FormButton(action, f"{prefix}{next_page}")),
-    ]
-
-
-def _with_controls(lang: str, rows: list[list[InlineKeyboardButton]], back: bool = True) -> InlineKeyboardMarkup:
-    controls = [_button(label(lang, "form.cancel"), FormButton("cancel"))]
-    if back:
-        controls.insert(0, _button(label(lang, "form.back"), FormButton("back")))
-    return InlineKeyboardMarkup([*rows, controls])
 
 
 # -- entering and leaving -----------------------------------------------------------------------
@@ -429,11 +277,11 @@ async def search_categories(update: Update, context: Ctx) -> Reg:
     if not found:
         state = Reg.CATEGORY if "_sector" in answers else Reg.SECTOR
         return await ask(update, context, state, answers, render(lang, "registration/search_empty", query=query))
-    rows = [[_category_button(lang, categories[int(category_id)], answers)] for category_id in found]
-    rows.append([_button(label(lang, "form.sectors"), FormButton("sectors"))])
+    rows = [[category_button(lang, categories[int(category_id)], answers)] for category_id in found]
+    rows.append([button(label(lang, "form.sectors"), FormButton("sectors"))])
     return await send_prompt(update, context, Reg.CATEGORY, answers,
                              render(lang, "registration/search_results", query=query),
-                             _with_controls(lang, rows, back=False))
+                             with_controls(lang, rows, back=False))
 
 
 @form_callback
@@ -627,9 +475,9 @@ async def search_provinces(update: Update, context: Ctx) -> Reg:
         query = normalize(message.text)[:40]
         return await ask(update, context, Reg.PROVINCE, answers,
                          render(lang, "registration/province_not_found", query=query))
-    rows = [[_button(getattr(p, f"name_{lang}"), FormButton("prv", p.code))] for p in provinces if p.code in found]
-    text, _ = await _province_page(context, answers)
-    return await send_prompt(update, context, Reg.PROVINCE, answers, text, _with_controls(lang, rows))
+    rows = [[button(getattr(p, f"name_{lang}"), FormButton("prv", p.code))] for p in provinces if p.code in found]
+    text, _ = await province_page(context, answers)
+    return await send_prompt(update, context, Reg.PROVINCE, answers, text, with_controls(lang, rows))
 
 
 def _exact(text: str, provinces: list[Any], code: str | int) -> bool:

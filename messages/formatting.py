@@ -1,6 +1,6 @@
 """Numbers, money and dates as a reader of each language expects them."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from persiantools import digits as persian_digits
@@ -32,7 +32,7 @@ def format_toman(rials: int, lang: str) -> str:
 
 def to_jalali(value: date | datetime, tz: ZoneInfo = TEHRAN) -> JalaliDate:
     if isinstance(value, datetime):
-        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
         value = aware.astimezone(tz).date()
     return JalaliDate.to_jalali(value)
 

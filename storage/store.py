@@ -5,7 +5,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -71,7 +71,7 @@ JOIN sectors s ON s.id = c.sector_id
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Store:
@@ -113,7 +113,7 @@ class Store:
         return self._db
 
     def _now(self) -> str:
-        return self._clock().astimezone(timezone.utc).isoformat(timespec="seconds")
+        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
 
     def today(self) -> JalaliDate:
         """Today's Jalali date in the programme's time zone."""
@@ -264,7 +264,7 @@ class Store:
 
     async def list_drafts(self, max_age: timedelta) -> list[Draft]:
         """Drafts touched within `max_age`: the conversations to resume after a restart."""
-        since = (self._clock() - max_age).astimezone(timezone.utc).isoformat(timespec="seconds")
+        since = (self._clock() - max_age).astimezone(UTC).isoformat(timespec="seconds")
         rows = await self.db.execute_fetchall(
             "SELECT user_id, state, data, updated_at FROM drafts WHERE updated_at >= ?", (since,)
         )
@@ -272,7 +272,7 @@ class Store:
 
     async def purge_drafts(self, max_age: timedelta) -> int:
         """Delete drafts untouched for longer than `max_age`; returns how many."""
-        since = (self._clock() - max_age).astimezone(timezone.utc).isoformat(timespec="seconds")
+        since = (self._clock() - max_age).astimezone(UTC).isoformat(timespec="seconds")
         cursor = await self.db.execute("DELETE FROM drafts WHERE updated_at < ?", (since,))
         return cursor.rowcount
 

@@ -1,7 +1,7 @@
 """People talking to the real Application: each action is a real `Update` fed to `process_update`."""
 
 import itertools
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from telegram import CallbackQuery, Chat, Contact, Message, MessageEntity, Update, User
@@ -118,7 +118,7 @@ class FakeUser:
     # -- plumbing ----------------------------------------------------------------------------
 
     def _message(self, **fields: Any) -> Message:
-        message = Message(next(_incoming_ids), datetime.now(timezone.utc), self.chat, from_user=self.user, **fields)
+        message = Message(next(_incoming_ids), datetime.now(UTC), self.chat, from_user=self.user, **fields)
         message.set_bot(self.app.bot)
         return message
 
