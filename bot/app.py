@@ -81,7 +81,8 @@ def build_application(
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     # Unfinished forms live in the drafts table; this hands them back to the conversation after a restart.
-    builder = builder.persistence(persistence or DraftPersistence(store, timedelta(days=config.rules.draft_ttl_days)))
+    draft_ttl = timedelta(days=config.rules.draft_ttl_days)
+    builder = builder.persistence(persistence or DraftPersistence(store, draft_ttl))
     if request is not None:  # tests and demo: an in-process Bot API, nothing to poll
         builder = builder.request(request).get_updates_request(request).updater(None)
     app: BotApp = builder.build()
@@ -94,6 +95,15 @@ def build_application(
     app.add_handlers(status.handlers())
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
     app.add_error_handler(on_error)
+
+    async def purge_expired_drafts(context: Ctx) -> None:
+        purged = await store.purge_drafts(draft_ttl)
+        if purged:
+            logger.info("purged %d drafts untouched for %s", purged, draft_ttl)
+
+    assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
+    app.job_queue.run_repeating(purge_expired_drafts, interval=timedelta(hours=1), first=timedelta(minutes=1),
+                                name="purge_expired_drafts")
     return app
 
 

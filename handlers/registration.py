@@ -144,6 +144,10 @@ async def advance(update: Update, context: Ctx, field: str, answers: Answers, no
     answers.pop("_page", None)
     following = next_field(field, answers, editing=bool(answers.get("_editing")))
     if following is None:
+        missing = missing_fields(answers)
+        if missing:  # the draft lost answers (it expired mid-form): ask them, then the review
+            answers["_editing"] = True
+            return await ask(update, context, FIELD_STATE[missing[0]], answers, note)
         answers.pop("_editing", None)
         return await ask(update, context, Reg.REVIEW, answers, note)
     return await ask(update, context, FIELD_STATE[following], answers, note)

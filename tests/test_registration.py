@@ -1,6 +1,7 @@
 """The applicant journey through the real Application: category, track, form, review, permit, /status."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -371,3 +372,13 @@ async def test_status_in_english(user: FakeUser) -> None:
     await complete_journey(user, ENGLISH)
     await user.click("📋 My status")
     assert "✓ Permit issued" in user.last_text and "● Supervision" in user.last_text
+
+
+async def test_a_form_whose_draft_expired_asks_the_lost_answers_before_the_review(user: FakeUser, bot: Harness) -> None:
+    await fill_form(user, stop_before="workers")
+    await bot.store.purge_drafts(timedelta(seconds=-1))  # as the hourly job does after DRAFT_TTL_DAYS
+    await user.send("۳")
+    assert "گروه شغلی" in user.last_text  # the category is asked again, then the rest, then the review
+    await user.click("صنایع دستی")
+    await user.click("قالیبافی")
+    assert "مسیر" in user.last_text
