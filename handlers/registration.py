@@ -35,8 +35,8 @@ from handlers.form_view import (
 from handlers.keyboards import main_menu
 from handlers.states import FIELD_STATE, STATE_FIELD, Reg
 from messages import all_labels, label, render
+from storage import AlreadyRegistered
 from storage.records import PermitRequest
-from storage.store import AlreadyRegistered
 
 logger = logging.getLogger(__name__)
 

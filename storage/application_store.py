@@ -1,0 +1,166 @@
+"""Applications, permits, the lifecycle and the loan queue."""
+
+import sqlite3
+from datetime import date, datetime
+from typing import Any
+
+from domain.lifecycle import Action, IllegalTransition, Stage, next_stage
+from domain.permit import permit_number, validity_end
+from storage.base import StoreBase
+from storage.errors import AlreadyRegistered, NotFound, StageConflict
+from storage.records import Application, PermitRequest, QueuePosition
+
+# Which timestamp column each stage sets when reached.
+_STAGE_TIME = {
+    Stage.SUPERVISED: "supervised_at", Stage.ELIGIBLE: "eligible_at", Stage.REJECTED: "rejected_at",
+    Stage.QUEUED: "queued_at", Stage.INTRODUCED_TO_BANK: "introduced_at", Stage.LOAN_PAID: "loan_paid_at",
+    Stage.BANK_REJECTED: "bank_rejected_at", Stage.WITHDRAWN: "closed_at", Stage.REVOKED: "closed_at",
+    Stage.EXPIRED: "closed_at",
+}
+
+_APPLICATION_SELECT = """
+SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.national_id, a.birth_date, a.mobile,
+       a.province_code, p.name_fa, p.name_en, a.city, a.address, a.postal_code, a.education, a.workers,
+       a.experience_years, a.own_share_percent, a.category_id, c.name_fa, c.name_en, s.name_fa, s.name_en,
+       c.needs_extra_approval, c.approval_body, a.issued_at, a.valid_until, a.queued_at, a.bank,
+       a.loan_amount_rials, a.reason, a.updated_at
+FROM applications a
+JOIN provinces p ON p.code = a.province_code
+JOIN categories c ON c.id = a.category_id
+JOIN sectors s ON s.id = c.sector_id
+"""
+
+class ApplicationStore(StoreBase):
+    async def issue_permit(self, form: PermitRequest, number_format: str, validity_years: int) -> Application:
+        """Create the application and its permit in one transaction; notify the province's officers.
+
+        Raises `AlreadyRegistered` when the national ID already holds an open application in the category.
+        """
+        now = self._now()
+        today = self.today()
+        async with self._transaction() as db:
+            existing = await self._find_open(form.national_id, form.category_id)
+            if existing is not None:
+                raise AlreadyRegistered(existing)
+            seq = await self._next_counter(f"permit:{form.province_code}:{today.year}")
+            number = permit_number(number_format, form.province_code, today.year, seq)
+            valid_until = validity_end(today, validity_years).to_gregorian().isoformat()
+            rows = await db.execute_fetchall(
+                "INSERT INTO applications (user_id, category_id, track, full_name, national_id, birth_date, mobile,"
+                " province_code, city, address, postal_code, education, workers, experience_years,"
+                " own_share_percent, permit_number, issued_at, valid_until, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (form.user_id, form.category_id, form.track, form.full_name, form.national_id,
+                 form.birth_date.isoformat(), form.mobile, form.province_code, form.city, form.address,
+                 form.postal_code, form.education, form.workers, form.experience_years, form.own_share_percent,
+                 number, now, valid_until, now),
+            )
+            application_id = int(rows[0][0])
+            await self._audit(application_id, form.user_id, "issue", None, Stage.PERMIT_ISSUED, None)
+            await self._enqueue("officer.new_application", "province_officers", application_id)
+            await db.execute("DELETE FROM drafts WHERE user_id = ?", (form.user_id,))
+        application = await self.get_application(application_id)
+        assert application is not None
+        return application
+
+    async def get_application(self, application_id: int) -> Application | None:
+        rows = await self.db.execute_fetchall(_APPLICATION_SELECT + " WHERE a.id = ?", (application_id,))
+        return _application(rows[0]) if rows else None
+
+    async def list_user_applications(self, user_id: int) -> list[Application]:
+        rows = await self.db.execute_fetchall(_APPLICATION_SELECT + " WHERE a.user_id = ? ORDER BY a.id", (user_id,))
+        return [_application(row) for row in rows]
+
+    async def _find_open(self, national_id: str, category_id: int) -> Application | None:
+        rows = await self.db.execute_fetchall(
+            _APPLICATION_SELECT + " WHERE a.national_id = ? AND a.category_id = ?"
+            " AND a.stage NOT IN ('withdrawn', 'revoked', 'expired')",
+            (national_id, category_id),
+        )
+        return _application(rows[0]) if rows else None
+
+    async def find_open_application(self, national_id: str, category_id: int) -> Application | None:
+        return await self._find_open(national_id, category_id)
+
+    async def queue_position(self, application_id: int) -> QueuePosition | None:
+        """1-based place in the province's loan queue, from the partial queue index (no rows loaded)."""
+        rows = await self.db.execute_fetchall(
+            "SELECT province_code, queue_seq FROM applications WHERE id = ? AND stage = 'queued'", (application_id,)
+        )
+        if not rows:
+            return None
+        province, seq = rows[0]
+        counts = await self.db.execute_fetchall(
+            "SELECT count(*) FILTER (WHERE queue_seq < ?), count(*) FROM applications"
+            " WHERE province_code = ? AND stage = 'queued'",
+            (seq, province),
+        )
+        ahead, total = int(counts[0][0]), int(counts[0][1])
+        return QueuePosition(position=ahead + 1, ahead=ahead, total=total)
+
+    async def transition(
+        self,
+        application_id: int,
+        action: Action,
+        actor_id: int | None,
+        *,
+        reason: str | None = None,
+        bank: str | None = None,
+        loan_amount_rials: int | None = None,
+    ) -> Application:
+        """Move an application one step, with its audit row and the applicant's notification, atomically.
+
+        Raises `NotFound`, or `StageConflict` when the action is not legal from the current stage.
+        """
+        now = self._now()
+        async with self._transaction() as db:
+            current = await self.get_application(application_id)
+            if current is None:
+                raise NotFound(f"application {application_id}")
+            try:
+                target = next_stage(current.stage, action)
+            except IllegalTransition:
+                raise StageConflict(current, action) from None
+            sets = {"stage": target.value, "updated_at": now, _STAGE_TIME[target]: now}
+            if target == Stage.QUEUED:
+                sets["queue_seq"] = await self._next_counter("queue")
+            if reason is not None:
+                sets["reason"] = reason
+            if bank is not None:
+                sets["bank"] = bank
+            if loan_amount_rials is not None:
+                sets["loan_amount_rials"] = loan_amount_rials
+            assignments = ", ".join(f"{column} = ?" for column in sets)
+            await db.execute(
+                f"UPDATE applications SET {assignments} WHERE id = ?", (*sets.values(), application_id)
+            )
+            detail = {key: value for key, value in
+                      {"reason": reason, "bank": bank, "loan_amount_rials": loan_amount_rials}.items()
+                      if value is not None}
+            await self._audit(application_id, actor_id, action.value, current.stage, target, detail or None)
+            await self._enqueue("applicant.stage_changed", "applicant", application_id,
+                                {"from": current.stage.value, "to": target.value, "action": action.value})
+        updated = await self.get_application(application_id)
+        assert updated is not None
+        return updated
+
+    async def list_audit(self, application_id: int) -> list[dict[str, Any]]:
+        rows = await self.db.execute_fetchall(
+            "SELECT at, actor_id, action, from_stage, to_stage, detail FROM audit_log"
+            " WHERE application_id = ? ORDER BY id",
+            (application_id,),
+        )
+        return [dict(row) for row in rows]
+
+
+def _application(row: sqlite3.Row) -> Application:
+    values = list(row)
+    values[3] = Stage(values[3])
+    values[7] = date.fromisoformat(values[7])
+    values[24] = bool(values[24])
+    values[26] = datetime.fromisoformat(values[26])
+    values[27] = date.fromisoformat(values[27])
+    values[28] = datetime.fromisoformat(values[28]) if values[28] else None
+    values[32] = datetime.fromisoformat(values[32])
+    return Application(*values)
+

@@ -1,0 +1,60 @@
+"""Unfinished application forms, written through at every step."""
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from storage.base import StoreBase
+from storage.records import Draft
+
+
+class DraftStore(StoreBase):
+    async def get_draft(self, user_id: int) -> Draft | None:
+        rows = await self.db.execute_fetchall(
+            "SELECT user_id, state, data, updated_at FROM drafts WHERE user_id = ?", (user_id,)
+        )
+        return _draft(rows[0]) if rows else None
+
+    async def save_draft(self, user_id: int, state: str, data: dict[str, Any]) -> None:
+        """Write the step and answers through at once: a restart resumes here."""
+        now = self._now()
+        await self.db.execute(
+            "INSERT INTO users (telegram_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (user_id, now, now),
+        )
+        await self.db.execute(
+            "INSERT INTO drafts (user_id, state, data, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, data = excluded.data,"
+            " updated_at = excluded.updated_at",
+            (user_id, state, json.dumps(data, ensure_ascii=False), now),
+        )
+
+    async def set_draft_state(self, user_id: int, state: str) -> None:
+        """Move an existing draft to another step (no draft, no row)."""
+        await self.db.execute(
+            "UPDATE drafts SET state = ?, updated_at = ? WHERE user_id = ?", (state, self._now(), user_id)
+        )
+
+    async def delete_draft(self, user_id: int) -> None:
+        await self.db.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+
+    async def list_drafts(self, max_age: timedelta) -> list[Draft]:
+        """Drafts touched within `max_age`: the conversations to resume after a restart."""
+        since = (self._clock() - max_age).astimezone(UTC).isoformat(timespec="seconds")
+        rows = await self.db.execute_fetchall(
+            "SELECT user_id, state, data, updated_at FROM drafts WHERE updated_at >= ?", (since,)
+        )
+        return [_draft(row) for row in rows]
+
+    async def purge_drafts(self, max_age: timedelta) -> int:
+        """Delete drafts untouched for longer than `max_age`; returns how many."""
+        since = (self._clock() - max_age).astimezone(UTC).isoformat(timespec="seconds")
+        cursor = await self.db.execute("DELETE FROM drafts WHERE updated_at < ?", (since,))
+        return cursor.rowcount
+
+
+def _draft(row: sqlite3.Row) -> Draft:
+    return Draft(user_id=row[0], state=row[1], data=json.loads(row[2]), updated_at=datetime.fromisoformat(row[3]))
+
+

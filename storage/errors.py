@@ -1,0 +1,30 @@
+"""Errors a user can cause; handlers turn them into friendly replies."""
+
+from domain.lifecycle import Action
+from storage.records import Application
+
+
+class StoreError(Exception):
+    """Base of the errors a user can cause; handlers turn them into friendly replies."""
+
+
+class AlreadyRegistered(StoreError):
+    """The national ID already holds an open application in this category."""
+
+    def __init__(self, existing: Application) -> None:
+        super().__init__(f"application {existing.id} is already open")
+        self.existing = existing
+
+
+class NotFound(StoreError):
+    pass
+
+
+class StageConflict(StoreError):
+    """The transition is not legal from the application's current stage (stale button, wrong order)."""
+
+    def __init__(self, application: Application, action: Action) -> None:
+        super().__init__(f"{action} is not allowed from {application.stage}")
+        self.application = application
+        self.action = action
+
