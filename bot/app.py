@@ -25,8 +25,9 @@ from telegram.warnings import PTBUserWarning
 from bot.config import Config
 from bot.errors import on_error
 from bot.persistence import DraftPersistence
-from handlers import common, registration, status
-from handlers.context import Ctx
+from handlers import admin, common, officer, registration, status
+from handlers.context import Ctx, deliver_outbox
+from handlers.delivery import Courier
 from messages import LANGUAGES, label
 from storage import Store
 from storage.catalog import read_catalog
@@ -89,10 +90,13 @@ def build_application(
     app.bot_data["store"] = store  # read as context.store
     app.bot_data["config"] = config  # read as context.config
 
-    app.add_handler(common.user_loader(), group=-1)
+    app.bot_data["courier"] = Courier(app.bot, store, config)  # delivers the outbox
+
+    app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
+    app.add_handler(officer.answer_handler(), group=-1)  # an officer's owed reason or amount
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
-    app.add_handlers(common.handlers())
-    app.add_handlers(status.handlers())
+    for module in (common, status, officer, admin):
+        app.add_handlers(module.handlers())
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
     app.add_error_handler(on_error)
 
@@ -104,6 +108,9 @@ def build_application(
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     app.job_queue.run_repeating(purge_expired_drafts, interval=timedelta(hours=1), first=timedelta(minutes=1),
                                 name="purge_expired_drafts")
+    # Catches what an immediate kick could not send (retries, rows left by a crash).
+    app.job_queue.run_repeating(deliver_outbox, interval=timedelta(seconds=5), first=timedelta(seconds=1),
+                                name="deliver_outbox")
     return app
 
 

@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from storage.catalog import Bank, CatalogError, parse_banks
+
 LANGUAGES = ("fa", "en")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_DATABASE = Path("data/bot.sqlite3")
+DEFAULT_BANKS_FILE = Path(__file__).resolve().parent.parent / "data" / "banks.csv"
 _TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 
 
@@ -32,6 +35,9 @@ class Rules:
     permit_number_format: str = "{province}-{year}-{seq:05d}-{check}"
     permit_validity_years: int = 5  # unverified: guild permits run 5 years under another law
     draft_ttl_days: int = 7
+    # Loan ceilings change every Iranian year (1404: 200 M toman independent; support plans 4 bn toman).
+    loan_ceiling_independent_toman: int = 200_000_000
+    loan_ceiling_support_toman: int = 4_000_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +51,7 @@ class Config:
     default_language: str = "fa"
     log_level: str = "INFO"
     rules: Rules = Rules()
+    banks: tuple[Bank, ...] = ()
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
         return f"Config(api_url={self.api_url!r}, database_path={str(self.database_path)!r}, …)"
@@ -78,7 +85,17 @@ class Config:
             default_language=_choice(env, "DEFAULT_LANGUAGE", "fa", LANGUAGES, str.lower),
             log_level=_choice(env, "LOG_LEVEL", "INFO", LOG_LEVELS, str.upper),
             rules=_rules(env),
+            banks=_banks(Path(env.get("BANKS_FILE") or DEFAULT_BANKS_FILE)),
         )
+
+
+def _banks(path: Path) -> tuple[Bank, ...]:
+    try:
+        return parse_banks(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"BANKS_FILE {str(path)!r} cannot be read ({error.strerror})") from None
+    except CatalogError as error:
+        raise ConfigError(f"BANKS_FILE {str(path)!r} {error}: columns are code,name_fa,name_en") from None
 
 
 def _rules(env: Mapping[str, str]) -> Rules:
@@ -106,12 +123,16 @@ def _rules(env: Mapping[str, str]) -> Rules:
         permit_number_format=permit_format,
         permit_validity_years=_int(env, "PERMIT_VALIDITY_YEARS", defaults.permit_validity_years, 1, 99),
         draft_ttl_days=_int(env, "DRAFT_TTL_DAYS", defaults.draft_ttl_days, 1, 365),
+        loan_ceiling_independent_toman=_int(env, "LOAN_CEILING_INDEPENDENT_TOMAN",
+                                            defaults.loan_ceiling_independent_toman, 1, 10**12),
+        loan_ceiling_support_toman=_int(env, "LOAN_CEILING_SUPPORT_TOMAN", defaults.loan_ceiling_support_toman,
+                                        1, 10**13),
     )
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
     raw = env.get(name) or str(default)
-    if not re.fullmatch(r"[0-9]{1,6}", raw) or not low <= int(raw) <= high:
+    if not re.fullmatch(r"[0-9]{1,14}", raw) or not low <= int(raw) <= high:
         raise ConfigError(f"{name} must be a whole number from {low} to {high}; got {raw!r}")
     return int(raw)
 

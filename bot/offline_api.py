@@ -52,6 +52,7 @@ class RecordingRequest(BaseRequest):
         self.messages: dict[tuple[int | str, int], dict[str, Any]] = {}  # (chat, message id) -> Message JSON
         self.failures: dict[int | str, tuple[int, str]] = {}  # chat id -> (HTTP status, description)
         self.chat_admins: dict[int | str, bool] = {}  # channel -> is the bot an admin there
+        self.uploads: dict[str, bytes] = {}  # file_id -> content, for files users "send" to the bot
         self._message_ids = itertools.count(1)
 
     # -- BaseRequest -------------------------------------------------------------------------
@@ -76,6 +77,9 @@ class RecordingRequest(BaseRequest):
         connect_timeout: Any = None,
         pool_timeout: Any = None,
     ) -> tuple[int, bytes]:
+        if method == "GET":  # a file download: base_file_url/<token>/<file_path>
+            content = self.uploads.get(url.rsplit("/", 1)[-1])
+            return (200, content) if content is not None else (404, b"")
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = _files(request_data)
@@ -107,6 +111,10 @@ class RecordingRequest(BaseRequest):
                     "can_promote_members": False, "can_change_info": True, "can_invite_users": True,
                     "can_manage_topics": False, "can_post_stories": True, "can_edit_stories": True,
                     "can_delete_stories": True}
+        if call.method == "getFile":
+            file_id = str(call.params["file_id"])
+            return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.uploads.get(file_id, b"")),
+                    "file_path": f"documents/{file_id}"}
         if call.method == "getUpdates":
             return []
         if call.method in _TRUE_METHODS:

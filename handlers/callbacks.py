@@ -49,3 +49,69 @@ class FormButton:
     @staticmethod
     def pattern(*actions: str) -> str:
         return rf"^v1:reg:({'|'.join(actions)})(:[A-Za-z0-9_.\-]{{1,40}})?$"
+
+
+# Officer actions on an application card; the action names are domain.lifecycle.Action values, plus
+# "cancel" (drop a pending reason/amount question). The server re-checks everything on every press.
+OFFICER_ACTIONS = ("supervise", "approve", "reject", "queue", "introduce", "pay_loan", "bank_reject", "cancel")
+
+
+@dataclass(frozen=True, slots=True)
+class ActOn:
+    PATTERN = rf"^v1:act:[0-9]{{1,12}}:({'|'.join(OFFICER_ACTIONS)})$"
+    application_id: int
+    action: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:act:{self.application_id}:{self.action}")
+
+    @classmethod
+    def parse(cls, data: str) -> "ActOn":
+        _, _, application_id, action = data.split(":")
+        return cls(int(application_id), action)
+
+
+@dataclass(frozen=True, slots=True)
+class PickBank:
+    PATTERN = r"^v1:bank:[0-9]{1,12}:[a-z][a-z0-9_]{1,23}$"
+    application_id: int
+    bank: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:bank:{self.application_id}:{self.bank}")
+
+    @classmethod
+    def parse(cls, data: str) -> "PickBank":
+        _, _, application_id, bank = data.split(":")
+        return cls(int(application_id), bank)
+
+
+@dataclass(frozen=True, slots=True)
+class OpenApplication:
+    PATTERN = r"^v1:app:[0-9]{1,12}$"
+    application_id: int
+
+    def pack(self) -> str:
+        return _checked(f"v1:app:{self.application_id}")
+
+    @classmethod
+    def parse(cls, data: str) -> "OpenApplication":
+        return cls(int(data.rsplit(":", 1)[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class ListPage:
+    """A page of an officer's list: `pending` (optionally one stage) or `queue`."""
+
+    PATTERN = r"^v1:list:(pending|queue):([a-z_]{0,20}):[0-9]{1,6}$"
+    kind: str
+    stage: str
+    page: int
+
+    def pack(self) -> str:
+        return _checked(f"v1:list:{self.kind}:{self.stage}:{self.page}")
+
+    @classmethod
+    def parse(cls, data: str) -> "ListPage":
+        _, _, kind, stage, page = data.split(":")
+        return cls(kind, stage, int(page))

@@ -31,6 +31,8 @@ async def remember_user(update: Update, context: Ctx) -> None:
         return
     record = await context.store.get_user(user.id)
     context.remember_language(record.language if record else context.config.default_language)
+    if record is not None:
+        await context.store.remember_name(user.id, user.first_name)
 
 
 async def welcome(update: Update, context: Ctx) -> None:

@@ -37,3 +37,13 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.config.admin_ids
+
+    def kick_courier(self) -> None:
+        """Deliver the outbox now instead of at the courier's next tick (the reply is not held up)."""
+        if self.job_queue is not None:
+            self.job_queue.run_once(deliver_outbox, 0, name="deliver_outbox_now")
+
+
+async def deliver_outbox(context: "Ctx") -> None:
+    """The courier's job: delivers every due outbox row (see handlers/delivery.py)."""
+    await context.bot_data["courier"].deliver_due()

@@ -544,6 +544,7 @@ async def confirm(update: Update, context: Ctx, button: FormButton, answers: Ans
                                        reply_markup=main_menu(lang))
         return ConversationHandler.END
     logger.info("permit issued application=%s province=%s", application.id, application.province_code)
+    context.kick_courier()  # the province's officers hear of it now
     await context.bot.send_message(
         user.id,
         render(lang, "permit/issued", a=application, track=label(lang, f"track.{application.track}")),

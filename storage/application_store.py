@@ -1,14 +1,22 @@
 """Applications, permits, the lifecycle and the loan queue."""
 
+import json
 import sqlite3
 from datetime import date, datetime
-from typing import Any
 
 from domain.lifecycle import Action, IllegalTransition, Stage, next_stage
 from domain.permit import permit_number, validity_end
 from storage.base import StoreBase
 from storage.errors import AlreadyRegistered, NotFound, StageConflict
-from storage.records import Application, PermitRequest, QueuePosition
+from storage.records import (
+    Application,
+    AuditEntry,
+    LastAction,
+    OfficerCard,
+    OfficerPrompt,
+    PermitRequest,
+    QueuePosition,
+)
 
 # Which timestamp column each stage sets when reached.
 _STAGE_TIME = {
@@ -56,8 +64,15 @@ class ApplicationStore(StoreBase):
                  number, now, valid_until, now),
             )
             application_id = int(rows[0][0])
-            await self._audit(application_id, form.user_id, "issue", None, Stage.PERMIT_ISSUED, None)
-            await self._enqueue("officer.new_application", "province_officers", application_id)
+            await self._audit(application_id, form.user_id, "issue", None, Stage.PERMIT_ISSUED)
+            officers = await db.execute_fetchall(
+                "SELECT telegram_id FROM users WHERE role = 'officer' AND active AND province_code = ?",
+                (form.province_code,),
+            )
+            for (officer_id,) in officers:
+                await self._enqueue("officer.new_application", officer_id, application_id)
+            if not officers:  # nobody would hear of it: the admins must appoint an officer
+                await self._enqueue("admin.no_officer", None, application_id, {"province": form.province_code})
             await db.execute("DELETE FROM drafts WHERE user_id = ?", (form.user_id,))
         application = await self.get_application(application_id)
         assert application is not None
@@ -138,20 +153,90 @@ class ApplicationStore(StoreBase):
                       {"reason": reason, "bank": bank, "loan_amount_rials": loan_amount_rials}.items()
                       if value is not None}
             await self._audit(application_id, actor_id, action.value, current.stage, target, detail or None)
-            await self._enqueue("applicant.stage_changed", "applicant", application_id,
+            await self._enqueue("applicant.stage_changed", current.user_id, application_id,
                                 {"from": current.stage.value, "to": target.value, "action": action.value})
         updated = await self.get_application(application_id)
         assert updated is not None
         return updated
 
-    async def list_audit(self, application_id: int) -> list[dict[str, Any]]:
+    async def list_audit(self, application_id: int) -> list[AuditEntry]:
         rows = await self.db.execute_fetchall(
             "SELECT at, actor_id, action, from_stage, to_stage, detail FROM audit_log"
             " WHERE application_id = ? ORDER BY id",
             (application_id,),
         )
-        return [dict(row) for row in rows]
+        return [AuditEntry(datetime.fromisoformat(row[0]), row[1], row[2], row[3], row[4],
+                           json.loads(row[5]) if row[5] else {}) for row in rows]
 
+    async def last_action(self, application_id: int) -> LastAction | None:
+        rows = await self.db.execute_fetchall(
+            "SELECT l.action, l.actor_id, u.display_name FROM audit_log l"
+            " LEFT JOIN users u ON u.telegram_id = l.actor_id WHERE l.application_id = ? ORDER BY l.id DESC LIMIT 1",
+            (application_id,),
+        )
+        return LastAction(rows[0][0], rows[0][1], rows[0][2]) if rows else None
+
+    async def get_application_by_permit(self, number: str) -> Application | None:
+        rows = await self.db.execute_fetchall(_APPLICATION_SELECT + " WHERE a.permit_number = ?", (number,))
+        return _application(rows[0]) if rows else None
+
+    async def list_by_stage(self, province_code: str, stages: tuple[Stage, ...], limit: int,
+                            offset: int = 0) -> tuple[list[Application], int]:
+        """A province's applications at these stages, oldest first, one page; and how many there are."""
+        marks = ", ".join("?" for _ in stages)
+        rows = await self.db.execute_fetchall(
+            _APPLICATION_SELECT + f" WHERE a.province_code = ? AND a.stage IN ({marks}) ORDER BY a.id LIMIT ? OFFSET ?",
+            (province_code, *stages, limit, offset),
+        )
+        total = await self.db.execute_fetchall(
+            f"SELECT count(*) FROM applications WHERE province_code = ? AND stage IN ({marks})",
+            (province_code, *stages),
+        )
+        return [_application(row) for row in rows], int(total[0][0])
+
+    async def list_queue(self, province_code: str, limit: int, offset: int = 0) -> tuple[list[Application], int]:
+        """The province's loan queue in order, one page (position = offset + index + 1); and its length."""
+        rows = await self.db.execute_fetchall(
+            _APPLICATION_SELECT + " WHERE a.province_code = ? AND a.stage = 'queued' ORDER BY a.queue_seq"
+            " LIMIT ? OFFSET ?",
+            (province_code, limit, offset),
+        )
+        total = await self.db.execute_fetchall(
+            "SELECT count(*) FROM applications WHERE province_code = ? AND stage = 'queued'", (province_code,)
+        )
+        return [_application(row) for row in rows], int(total[0][0])
+
+    # -- officers' cards and pending answers ----------------------------------------------
+
+    async def save_officer_card(self, application_id: int, officer_id: int, message_id: int) -> None:
+        await self.db.execute(
+            "INSERT INTO officer_cards (application_id, officer_id, message_id) VALUES (?, ?, ?)"
+            " ON CONFLICT (application_id, officer_id) DO UPDATE SET message_id = excluded.message_id",
+            (application_id, officer_id, message_id),
+        )
+
+    async def list_officer_cards(self, application_id: int) -> list[OfficerCard]:
+        rows = await self.db.execute_fetchall(
+            "SELECT officer_id, message_id FROM officer_cards WHERE application_id = ?", (application_id,)
+        )
+        return [OfficerCard(row[0], row[1]) for row in rows]
+
+    async def set_officer_prompt(self, officer_id: int, application_id: int, action: str) -> None:
+        await self.db.execute(
+            "INSERT INTO officer_prompts (officer_id, application_id, action, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (officer_id) DO UPDATE SET application_id = excluded.application_id,"
+            " action = excluded.action, created_at = excluded.created_at",
+            (officer_id, application_id, action, self._now()),
+        )
+
+    async def get_officer_prompt(self, officer_id: int) -> OfficerPrompt | None:
+        rows = await self.db.execute_fetchall(
+            "SELECT officer_id, application_id, action FROM officer_prompts WHERE officer_id = ?", (officer_id,)
+        )
+        return OfficerPrompt(*rows[0]) if rows else None
+
+    async def clear_officer_prompt(self, officer_id: int) -> None:
+        await self.db.execute("DELETE FROM officer_prompts WHERE officer_id = ?", (officer_id,))
 
 def _application(row: sqlite3.Row) -> Application:
     values = list(row)

@@ -5,7 +5,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -65,7 +65,10 @@ class StoreBase:
         return self._db
 
     def _now(self) -> str:
-        return self._clock().astimezone(UTC).isoformat(timespec="seconds")
+        return _iso(self._clock())
+
+    def _after(self, delay: timedelta) -> str:
+        return _iso(self._clock() + delay)
 
     def today(self) -> JalaliDate:
         """Today's Jalali date in the programme's time zone."""
@@ -95,8 +98,9 @@ class StoreBase:
         )
         return int(rows[0][0])
 
-    async def _audit(self, application_id: int, actor_id: int | None, action: str, from_stage: Stage | None,
-                     to_stage: Stage, detail: dict[str, Any] | None) -> None:
+    async def _audit(self, application_id: int | None, actor_id: int | None, action: str,
+                     from_stage: Stage | None = None, to_stage: Stage | None = None,
+                     detail: dict[str, Any] | None = None) -> None:
         await self.db.execute(
             "INSERT INTO audit_log (at, actor_id, action, application_id, from_stage, to_stage, detail)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -104,12 +108,18 @@ class StoreBase:
              json.dumps(detail, ensure_ascii=False) if detail else None),
         )
 
-    async def _enqueue(self, kind: str, audience: str, application_id: int | None,
-                       payload: dict[str, Any] | None = None, chat_id: int | None = None) -> None:
+    async def _enqueue(self, kind: str, chat_id: int | None, application_id: int | None,
+                       payload: dict[str, Any] | None = None) -> None:
+        """One message for one recipient (`chat_id`), or for every admin when `chat_id` is None."""
         now = self._now()
         await self.db.execute(
-            "INSERT INTO outbox (kind, audience, application_id, chat_id, payload, next_attempt_at, created_at)"
+            "INSERT INTO outbox (kind, audience, chat_id, application_id, payload, next_attempt_at, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (kind, audience, application_id, chat_id, json.dumps(payload or {}, ensure_ascii=False), now, now),
+            (kind, "user" if chat_id is not None else "admins", chat_id, application_id,
+             json.dumps(payload or {}, ensure_ascii=False), now, now),
         )
 
+
+def _iso(moment: datetime) -> str:
+    """How times are stored: UTC ISO-8601 text, which sorts as it should."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")

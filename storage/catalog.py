@@ -12,6 +12,7 @@ from pathlib import Path
 
 PROVINCE_COLUMNS = ("code", "name_fa", "name_en")
 SECTOR_COLUMNS = ("code", "name_fa", "name_en", "approval_body")
+BANK_COLUMNS = ("code", "name_fa", "name_en")
 CATEGORY_COLUMNS = ("sector_code", "sector_fa", "sector_en", "category_fa", "category_en", "needs_extra_approval")
 MAX_NAME = 120
 
@@ -44,6 +45,13 @@ class CategorySeed:
     name_fa: str
     name_en: str
     needs_extra_approval: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Bank:
+    code: str
+    name_fa: str
+    name_en: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +102,18 @@ def parse_sectors(text: str) -> tuple[SectorSeed, ...]:
             raise CatalogError(line, f"sector code {values['code']!r} must be lower-case ASCII like handicrafts")
         seeds.append(SectorSeed(values["code"], values["name_fa"], values["name_en"], values["approval_body"] or None))
     return tuple(seeds)
+
+
+def parse_banks(text: str) -> tuple[Bank, ...]:
+    banks = []
+    for line, values in _rows(text, BANK_COLUMNS):
+        _require(line, values, *BANK_COLUMNS)
+        if not re.fullmatch(r"[a-z][a-z0-9_]{1,23}", values["code"]):
+            raise CatalogError(line, f"bank code {values['code']!r} must be lower-case ASCII like melli")
+        banks.append(Bank(values["code"], values["name_fa"], values["name_en"]))
+    if not banks:
+        raise CatalogError(1, "no banks listed")
+    return tuple(banks)
 
 
 def parse_categories(text: str) -> tuple[tuple[SectorSeed, ...], tuple[CategorySeed, ...]]:

@@ -4,8 +4,9 @@ import logging
 import sqlite3
 
 from storage.base import StoreBase
-from storage.catalog import Catalog
-from storage.records import Category, Province, Sector
+from storage.catalog import Catalog, CategorySeed, SectorSeed
+from storage.errors import Duplicate, NotFound
+from storage.records import CatalogChange, Category, Province, Sector
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +77,145 @@ class CatalogStore(StoreBase):
     async def get_province(self, code: str) -> Province | None:
         rows = await self.db.execute_fetchall("SELECT code, name_fa, name_en FROM provinces WHERE code = ?", (code,))
         return Province(*rows[0]) if rows else None
+
+
+    # -- editing (admins) ------------------------------------------------------------------
+
+    async def get_sector(self, code: str) -> Sector | None:
+        rows = await self.db.execute_fetchall(
+            "SELECT id, code, name_fa, name_en, approval_body, active FROM sectors WHERE code = ?", (code,)
+        )
+        return Sector(*rows[0][:5], active=bool(rows[0][5])) if rows else None
+
+    async def add_category(self, sector_code: str, name_fa: str, name_en: str, starred: bool,
+                           actor_id: int) -> Category:
+        """A new active category; raises `NotFound` for an unknown sector, `Duplicate` for a taken name."""
+        async with self._transaction() as db:
+            sector = await self.get_sector(sector_code)
+            if sector is None:
+                raise NotFound(f"sector {sector_code}")
+            try:
+                rows = await db.execute_fetchall(
+                    "INSERT INTO categories (sector_id, name_fa, name_en, needs_extra_approval, approval_body)"
+                    " VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    (sector.id, name_fa, name_en, starred, (sector.approval_body or "other") if starred else None),
+                )
+            except sqlite3.IntegrityError:
+                raise Duplicate(name_fa) from None
+            await self._audit(None, actor_id, "add_category", detail={"category_id": rows[0][0]})
+        category = await self.get_category(int(rows[0][0]))
+        assert category is not None
+        return category
+
+    async def rename_category(self, category_id: int, name_fa: str, name_en: str, actor_id: int) -> Category:
+        async with self._transaction() as db:
+            try:
+                cursor = await db.execute(
+                    "UPDATE categories SET name_fa = ?, name_en = ? WHERE id = ?", (name_fa, name_en, category_id)
+                )
+            except sqlite3.IntegrityError:
+                raise Duplicate(name_fa) from None
+            if cursor.rowcount == 0:
+                raise NotFound(f"category {category_id}")
+            await self._audit(None, actor_id, "rename_category", detail={"category_id": category_id})
+        category = await self.get_category(category_id)
+        assert category is not None
+        return category
+
+    async def set_category_active(self, category_id: int, active: bool, actor_id: int) -> Category:
+        """Hide or show a category; its existing applications are untouched."""
+        async with self._transaction() as db:
+            cursor = await db.execute("UPDATE categories SET active = ? WHERE id = ?", (active, category_id))
+            if cursor.rowcount == 0:
+                raise NotFound(f"category {category_id}")
+            await self._audit(None, actor_id, "show_category" if active else "hide_category",
+                              detail={"category_id": category_id})
+        category = await self.get_category(category_id)
+        assert category is not None
+        return category
+
+    async def set_category_star(self, category_id: int, approval_body: str | None, actor_id: int) -> Category:
+        """Star a category with the body that must approve it, or unstar it (None)."""
+        async with self._transaction() as db:
+            cursor = await db.execute(
+                "UPDATE categories SET needs_extra_approval = ?, approval_body = ? WHERE id = ?",
+                (approval_body is not None, approval_body, category_id),
+            )
+            if cursor.rowcount == 0:
+                raise NotFound(f"category {category_id}")
+            await self._audit(None, actor_id, "star_category", detail={"category_id": category_id,
+                                                                        "approval_body": approval_body})
+        category = await self.get_category(category_id)
+        assert category is not None
+        return category
+
+    async def add_sector(self, code: str, name_fa: str, name_en: str, actor_id: int) -> Sector:
+        async with self._transaction() as db:
+            try:
+                await db.execute(
+                    "INSERT INTO sectors (code, name_fa, name_en, position)"
+                    " VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM sectors))",
+                    (code, name_fa, name_en),
+                )
+            except sqlite3.IntegrityError:
+                raise Duplicate(code) from None
+            await self._audit(None, actor_id, "add_sector", detail={"sector": code})
+        sector = await self.get_sector(code)
+        assert sector is not None
+        return sector
+
+    async def set_sector_active(self, code: str, active: bool, actor_id: int) -> Sector:
+        async with self._transaction() as db:
+            cursor = await db.execute("UPDATE sectors SET active = ? WHERE code = ?", (active, code))
+            if cursor.rowcount == 0:
+                raise NotFound(f"sector {code}")
+            await self._audit(None, actor_id, "show_sector" if active else "hide_sector", detail={"sector": code})
+        sector = await self.get_sector(code)
+        assert sector is not None
+        return sector
+
+    async def replace_catalog(self, sectors: tuple[SectorSeed, ...], categories: tuple[CategorySeed, ...],
+                              actor_id: int) -> CatalogChange:
+        """Make the active catalog exactly the file's, in one transaction.
+
+        Categories are matched by sector and Persian name: matched ones are updated, new ones added, and
+        those missing from the file deactivated (never deleted, so existing applications keep them).
+        """
+        async with self._transaction() as db:
+            for position, sector in enumerate(sectors):
+                await db.execute(
+                    "INSERT INTO sectors (code, name_fa, name_en, position) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (code) DO UPDATE SET name_fa = excluded.name_fa, name_en = excluded.name_en,"
+                    " position = excluded.position, active = 1",
+                    (sector.code, sector.name_fa, sector.name_en, position),
+                )
+            before = {(row[0], row[1]) for row in await db.execute_fetchall(
+                "SELECT s.code, c.name_fa FROM categories c JOIN sectors s ON s.id = c.sector_id WHERE c.active")}
+            await db.execute("UPDATE categories SET active = 0")
+            added = 0
+            for category in categories:
+                cursor = await db.execute(
+                    "UPDATE categories SET name_en = ?, active = 1, needs_extra_approval = ?,"
+                    " approval_body = CASE WHEN ? THEN coalesce(approval_body,"
+                    "   (SELECT approval_body FROM sectors WHERE code = ?), 'other') END"
+                    " WHERE name_fa = ? AND sector_id = (SELECT id FROM sectors WHERE code = ?)",
+                    (category.name_en, category.needs_extra_approval, category.needs_extra_approval,
+                     category.sector_code, category.name_fa, category.sector_code),
+                )
+                if cursor.rowcount == 0:
+                    await db.execute(
+                        "INSERT INTO categories (sector_id, name_fa, name_en, needs_extra_approval, approval_body)"
+                        " SELECT id, ?, ?, ?, CASE WHEN ? THEN coalesce(approval_body, 'other') END"
+                        " FROM sectors WHERE code = ?",
+                        (category.name_fa, category.name_en, category.needs_extra_approval,
+                         category.needs_extra_approval, category.sector_code),
+                    )
+                    added += 1
+            after = {(c.sector_code, c.name_fa) for c in categories}
+            change = CatalogChange(added=added, kept=len(categories) - added, hidden=len(before - after))
+            await self._audit(None, actor_id, "replace_catalog", detail={
+                "added": change.added, "kept": change.kept, "hidden": change.hidden})
+        return change
 
 
 def _category(row: sqlite3.Row) -> Category:

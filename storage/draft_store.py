@@ -2,7 +2,7 @@
 
 import json
 import sqlite3
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from storage.base import StoreBase
@@ -41,7 +41,7 @@ class DraftStore(StoreBase):
 
     async def list_drafts(self, max_age: timedelta) -> list[Draft]:
         """Drafts touched within `max_age`: the conversations to resume after a restart."""
-        since = (self._clock() - max_age).astimezone(UTC).isoformat(timespec="seconds")
+        since = self._after(-max_age)
         rows = await self.db.execute_fetchall(
             "SELECT user_id, state, data, updated_at FROM drafts WHERE updated_at >= ?", (since,)
         )
@@ -49,7 +49,7 @@ class DraftStore(StoreBase):
 
     async def purge_drafts(self, max_age: timedelta) -> int:
         """Delete drafts untouched for longer than `max_age`; returns how many."""
-        since = (self._clock() - max_age).astimezone(UTC).isoformat(timespec="seconds")
+        since = self._after(-max_age)
         cursor = await self.db.execute("DELETE FROM drafts WHERE updated_at < ?", (since,))
         return cursor.rowcount
 

@@ -20,6 +20,10 @@ class NotFound(StoreError):
     pass
 
 
+class Duplicate(StoreError):
+    """The name or code is taken already."""
+
+
 class StageConflict(StoreError):
     """The transition is not legal from the application's current stage (stale button, wrong order)."""
 

@@ -1,17 +1,49 @@
 """Messages to deliver outside the current chat, written in the same transaction as their cause."""
 
 import json
-from typing import Any
+import sqlite3
+from datetime import timedelta
 
 from storage.base import StoreBase
+from storage.records import OutboxMessage
 
 
 class OutboxStore(StoreBase):
-    async def list_outbox(self, status: str = "pending") -> list[dict[str, Any]]:
+    async def due_messages(self, limit: int = 50) -> list[OutboxMessage]:
+        """Pending messages whose next attempt is due, oldest first."""
         rows = await self.db.execute_fetchall(
-            "SELECT id, kind, audience, application_id, chat_id, payload, attempts FROM outbox"
-            " WHERE status = ? ORDER BY id",
+            "SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox"
+            " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+            (self._now(), limit),
+        )
+        return [_message(row) for row in rows]
+
+    async def list_outbox(self, status: str = "pending") -> list[OutboxMessage]:
+        rows = await self.db.execute_fetchall(
+            "SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox WHERE status = ? ORDER BY id",
             (status,),
         )
-        return [dict(row) | {"payload": json.loads(row["payload"])} for row in rows]
+        return [_message(row) for row in rows]
 
+    async def mark_sent(self, message_id: int) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+            (self._now(), message_id),
+        )
+
+    async def mark_retry(self, message_id: int, error: str, delay: timedelta) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            (error[:200], self._after(delay), message_id),
+        )
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        await self.db.execute(
+            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
+            (error[:200], message_id),
+        )
+
+
+def _message(row: sqlite3.Row) -> OutboxMessage:
+    return OutboxMessage(id=row[0], kind=row[1], chat_id=row[2], application_id=row[3], payload=json.loads(row[4]),
+                         attempts=row[5])

@@ -121,3 +121,58 @@ class QueuePosition:
     position: int  # 1-based
     ahead: int
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    actor_id: int | None
+    action: str
+    from_stage: str | None
+    to_stage: str | None
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """One message waiting for delivery: to `chat_id`, or to every admin when it is None."""
+
+    id: int
+    kind: str
+    chat_id: int | None
+    application_id: int | None
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerPrompt:
+    """An officer owes the bot one answer (a reason, an amount) for an action on an application."""
+
+    officer_id: int
+    application_id: int
+    action: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerCard:
+    officer_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogChange:
+    """What replacing the catalog did: categories added, kept (updated) and hidden."""
+
+    added: int
+    kept: int
+    hidden: int
+
+
+@dataclass(frozen=True, slots=True)
+class LastAction:
+    """The latest step in an application's audit trail, for the officers' cards."""
+
+    action: str
+    actor_id: int | None
+    actor_name: str | None

@@ -19,7 +19,8 @@ settings.load_profile("project")
 
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
-    return Config(token="123456:TEST-token", database_path=tmp_path / "bot.sqlite3", admin_ids=frozenset({ADMIN_ID}))
+    return Config.from_env({"BOT_TOKEN": "123456:TEST-token", "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+                            "ADMIN_IDS": str(ADMIN_ID)})
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import itertools
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import CallbackQuery, Chat, Contact, Message, MessageEntity, Update, User
+from telegram import CallbackQuery, Chat, Contact, Document, Message, MessageEntity, Update, User
 from telegram.constants import MessageEntityType
 
 from bot.app import BotApp, build_application, start_offline, stop_offline
@@ -44,6 +44,13 @@ class FakeUser:
         """Share a contact card; by default the sender's own, as the 'share my number' button does."""
         contact = Contact(phone, self.user.first_name, user_id=self.id if user_id is None else user_id)
         await self._feed(self._message(contact=contact))
+
+    async def send_document(self, file_name: str, content: bytes, caption: str | None = None) -> None:
+        """Upload a file, as dragging one into the chat does."""
+        file_id = f"upload{next(_update_ids)}"
+        self.rec.uploads[file_id] = content
+        document = Document(file_id, file_id, file_name=file_name, mime_type="text/csv", file_size=len(content))
+        await self._feed(self._message(document=document, caption=caption))
 
     async def send_message(self, **fields: Any) -> None:
         """Any other kind of message (photo, sticker, location…)."""
@@ -119,8 +126,7 @@ class FakeUser:
 
     def _message(self, **fields: Any) -> Message:
         message = Message(next(_incoming_ids), datetime.now(UTC), self.chat, from_user=self.user, **fields)
-        message.set_bot(self.app.bot)
-        return message
+        return Message.de_json(message.to_dict(), self.app.bot)  # binds the bot to nested objects too
 
     async def _feed(self, message: Message) -> None:
         await self.app.process_update(Update(next(_update_ids), message=message))
@@ -150,6 +156,11 @@ class Harness:
 
     async def stop(self) -> None:
         await stop_offline(self.app)
+
+    async def deliver(self) -> int:
+        """Run the outbox courier now (in production a job does, every few seconds and after each change)."""
+        courier = self.app.bot_data["courier"]
+        return int(await courier.deliver_due())
 
     def user(self, user_id: int = 1001, first_name: str = "مریم", language_code: str | None = None) -> FakeUser:
         return FakeUser(self.app, self.rec, user_id, first_name, language_code)

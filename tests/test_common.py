@@ -77,7 +77,7 @@ async def test_a_handler_exception_is_caught_and_reported(bot: Harness, user: Fa
     async def explode(update: Update, context: object) -> None:
         raise RuntimeError("boom")
 
-    bot.app.add_handler(CommandHandler("explode", explode), group=-2)
+    bot.app.add_handler(CommandHandler("explode", explode), group=-3)
     mark = len(bot.rec.calls)
     await user.send("/explode")
     assert [type(error) for error in bot.errors] == [RuntimeError]

@@ -8,6 +8,7 @@ import pytest
 from bot.config import Config
 from domain.lifecycle import Action
 from storage import Store
+from tests.conftest import ADMIN_ID
 from tests.fakes import FakeUser, Harness
 from tests.journey import ENGLISH, Answers, complete_journey, fill_form
 
@@ -41,14 +42,26 @@ async def test_complete_journey_in_english(user: FakeUser, bot: Harness) -> None
     assert application.education == "bachelor" and application.full_name == "Maryam Ahmadi"
 
 
-async def test_confirm_notifies_the_province_officers_through_the_outbox(user: FakeUser, bot: Harness) -> None:
+async def test_confirm_queues_a_card_for_each_officer_of_the_province(user: FakeUser, bot: Harness) -> None:
+    await bot.store.set_officer(501, "IR-15", actor_id=ADMIN_ID, language="fa")
+    await bot.store.set_officer(502, "IR-15", actor_id=ADMIN_ID, language="en")
+    await bot.store.set_officer(503, "IR-23", actor_id=ADMIN_ID, language="fa")
+    await complete_journey(user)
+    [application] = await bot.store.list_user_applications(user.id)
+    rows = await bot.store.list_outbox()
+    assert {(row.kind, row.chat_id, row.application_id) for row in rows} == {
+        ("officer.new_application", 501, application.id), ("officer.new_application", 502, application.id)}
+    assert [entry.action for entry in await bot.store.list_audit(application.id)] == ["issue"]
+
+
+async def test_confirm_without_an_officer_alerts_the_admins(user: FakeUser, bot: Harness) -> None:
     await complete_journey(user)
     [row] = await bot.store.list_outbox()
-    [application] = await bot.store.list_user_applications(user.id)
-    assert (row["kind"], row["audience"], row["application_id"]) == (
-        "officer.new_application", "province_officers", application.id)
-    audit = await bot.store.list_audit(application.id)
-    assert [entry["action"] for entry in audit] == ["issue"]
+    assert (row.kind, row.chat_id) == ("admin.no_officer", None)
+    await bot.deliver()
+    alert = bot.rec.last("sendMessage", ADMIN_ID)
+    assert "کارشناس فعالی ندارد" in alert.text and "لرستان" in alert.text
+    assert "مریم" not in alert.text and "0499370899" not in alert.text  # no personal data for admins
 
 
 async def test_review_shows_every_answer(user: FakeUser) -> None:

@@ -16,15 +16,15 @@ CREATE TABLE counters (
     value INTEGER NOT NULL
 );
 
--- Messages to deliver outside the current chat, written in the same transaction as their cause.
--- audience: 'province_officers' (every active officer of the application's province), 'applicant',
--- 'chat' (chat_id), 'admins'.
+-- Messages to deliver outside the current chat, written in the same transaction as their cause, one row
+-- per recipient so a retry never repeats a message someone already has. audience 'user': chat_id is the
+-- recipient; 'admins': every admin from ADMIN_IDS (known only to the running bot).
 CREATE TABLE outbox (
     id              INTEGER PRIMARY KEY,
     kind            TEXT NOT NULL,                 -- e.g. 'officer.new_application', 'applicant.stage_changed'
-    audience        TEXT NOT NULL CHECK (audience IN ('province_officers', 'applicant', 'chat', 'admins')),
+    audience        TEXT NOT NULL CHECK (audience IN ('user', 'admins')),
+    chat_id         INTEGER CHECK ((audience = 'user') = (chat_id IS NOT NULL)),
     application_id  INTEGER REFERENCES applications (id),
-    chat_id         INTEGER,
     payload         TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
     status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
     attempts        INTEGER NOT NULL DEFAULT 0,

@@ -1,0 +1,329 @@
+"""Admins (ADMIN_IDS): officers per province, and the job catalog (commands, or a whole CSV file)."""
+
+import logging
+from itertools import groupby
+from typing import Any
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+
+from domain.normalize import normalize, search_key
+from handlers.access import refuse
+from handlers.context import Ctx
+from messages import render
+from storage import Duplicate, NotFound, Province
+from storage.catalog import CatalogError, parse_categories
+
+logger = logging.getLogger(__name__)
+
+MAX_CSV_BYTES = 1_000_000  # the 515 official categories are ~60 KB
+APPROVAL_BODIES = ("health", "veterinary", "culture", "agriculture_health", "other")
+
+
+async def _admin_only(update: Update, context: Ctx, what: str) -> bool:
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None
+    if context.is_admin(user.id):
+        return True
+    refuse(what, user.id)
+    await message.reply_text(render(context.lang, "admin/only_admins"))
+    return False
+
+
+async def find_province(context: Ctx, text: str) -> Province | None:
+    """A province by code (IR-15, or 15) or by its Persian or English name, typed any common way."""
+    wanted = search_key(text)
+    for province in await context.store.list_provinces():
+        keys = {search_key(province.code), search_key(province.code.removeprefix("IR-")),
+                search_key(province.name_fa), search_key(province.name_en)}
+        if wanted in keys:
+            return province
+    return None
+
+
+# -- officers -------------------------------------------------------------------------------------
+
+
+async def add_officer(update: Update, context: Ctx) -> None:
+    """/addofficer <user id> <province>"""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not await _admin_only(update, context, "addofficer"):
+        return
+    lang = context.lang
+    args = normalize(" ".join(context.args or [])).split(" ", 1)
+    if len(args) != 2 or not args[0].isascii() or not args[0].isdigit():
+        await message.reply_text(render(lang, "admin/addofficer_usage"))
+        return
+    officer_id = int(args[0])
+    province = await find_province(context, args[1])
+    if province is None:
+        await message.reply_text(render(lang, "admin/unknown_province", given=args[1][:40]))
+        return
+    officer = await context.store.set_officer(officer_id, province.code, user.id, context.config.default_language)
+    logger.info("admin %s made %s an officer of %s", user.id, officer_id, province.code)
+    reached = await _welcome_officer(context, officer.telegram_id, officer.language, province)
+    text = render(lang, "admin/officer_added", user_id=officer_id, reached=reached,
+                  province=getattr(province, f"name_{lang}"))
+    if not reached:
+        text += "\n" + render(lang, "admin/officer_unreachable")
+    await message.reply_text(text)
+
+
+async def _welcome_officer(context: Ctx, officer_id: int, lang: str, province: Province) -> bool:
+    try:
+        await context.bot.send_message(officer_id, render(lang, "officer/welcome",
+                                                          province=getattr(province, f"name_{lang}")))
+    except (Forbidden, BadRequest) as error:  # never started the bot, blocked it, or no such user
+        logger.info("could not welcome officer %s: %s", officer_id, error.message)
+        return False
+    return True
+
+
+async def remove_officer(update: Update, context: Ctx) -> None:
+    """/removeofficer <user id>"""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not await _admin_only(update, context, "removeofficer"):
+        return
+    lang = context.lang
+    args = normalize(" ".join(context.args or []))
+    if not args.isascii() or not args.isdigit():
+        await message.reply_text(render(lang, "admin/removeofficer_usage"))
+        return
+    former = await context.store.remove_officer(int(args), user.id)
+    if former is None:
+        await message.reply_text(render(lang, "admin/not_an_officer", user_id=int(args)))
+        return
+    province = await context.store.get_province(former.province_code or "")
+    logger.info("admin %s removed officer %s", user.id, former.telegram_id)
+    await message.reply_text(render(lang, "admin/officer_removed", user_id=former.telegram_id,
+                                    province=getattr(province, f"name_{lang}", former.province_code)))
+
+
+async def list_officers(update: Update, context: Ctx) -> None:
+    message = update.effective_message
+    assert message is not None
+    if not await _admin_only(update, context, "officers"):
+        return
+    lang = context.lang
+    names = {p.code: getattr(p, f"name_{lang}") for p in await context.store.list_provinces()}
+    officers = await context.store.list_officers()
+    groups = [(names.get(code or "", code), list(group))
+              for code, group in groupby(officers, key=lambda officer: officer.province_code)]
+    await message.reply_text(render(lang, "admin/officers", groups=groups))
+
+
+# -- catalog --------------------------------------------------------------------------------------
+
+
+def _fields(context: Ctx) -> list[str]:
+    """Arguments separated by ';' so that names may contain spaces: /addcategory handicrafts; نام; Name"""
+    return [normalize(part) for part in " ".join(context.args or []).split(";")]
+
+
+async def list_categories(update: Update, context: Ctx) -> None:
+    """/categories [sector code]: ids to use with the other catalog commands."""
+    message = update.effective_message
+    assert message is not None
+    if not await _admin_only(update, context, "categories"):
+        return
+    lang = context.lang
+    sectors = await context.store.list_sectors(include_inactive=True)
+    wanted = normalize(" ".join(context.args or []))
+    shown = [s for s in sectors if not wanted or s.code == wanted]
+    lines: list[dict[str, Any]] = []
+    for sector in shown:
+        categories = await context.store.list_categories(sector.id, include_inactive=True)
+        lines.append({"sector": sector, "categories": categories})
+    await message.reply_text(render(lang, "admin/categories", sectors=lines)[:4000])
+
+
+async def add_category(update: Update, context: Ctx) -> None:
+    """/addcategory <sector code>; <name fa>; <name en>[; star]"""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not await _admin_only(update, context, "addcategory"):
+        return
+    lang = context.lang
+    fields = _fields(context)
+    if len(fields) not in (3, 4) or not all(fields[:3]) or (len(fields) == 4 and fields[3] not in ("star", "⭐")):
+        await message.reply_text(render(lang, "admin/addcategory_usage"))
+        return
+    try:
+        category = await context.store.add_category(fields[0], fields[1][:120], fields[2][:120], len(fields) == 4,
+                                                    user.id)
+    except NotFound:
+        await message.reply_text(render(lang, "admin/unknown_sector", given=fields[0][:40]))
+        return
+    except Duplicate:
+        await message.reply_text(render(lang, "admin/duplicate", given=fields[1][:120]))
+        return
+    await message.reply_text(render(lang, "admin/category_saved", category=category))
+
+
+async def rename_category(update: Update, context: Ctx) -> None:
+    """/renamecategory <id>; <name fa>; <name en>"""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not await _admin_only(update, context, "renamecategory"):
+        return
+    lang = context.lang
+    fields = _fields(context)
+    if len(fields) != 3 or not fields[0].isascii() or not fields[0].isdigit() or not all(fields):
+        await message.reply_text(render(lang, "admin/renamecategory_usage"))
+        return
+    try:
+        category = await context.store.rename_category(int(fields[0]), fields[1][:120], fields[2][:120], user.id)
+    except NotFound:
+        await message.reply_text(render(lang, "admin/unknown_category", given=fields[0][:12]))
+        return
+    except Duplicate:
+        await message.reply_text(render(lang, "admin/duplicate", given=fields[1][:120]))
+        return
+    await message.reply_text(render(lang, "admin/category_saved", category=category))
+
+
+async def toggle_category(update: Update, context: Ctx, active: bool) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not await _admin_only(update, context, "showcategory" if active else "hidecategory"):
+        return
+    lang = context.lang
+    given = normalize(" ".join(context.args or []))
+    if not given.isascii() or not given.isdigit():
+        await message.reply_text(render(lang, "admin/category_id_usage"))
+        return
+    try:
+        category = await context.store.set_category_active(int(given), active, user.id)
+    except NotFound:
+        await message.reply_text(render(lang, "admin/unknown_category", given=given[:12]))
+        return
+    await message.reply_text(render(lang, "admin/category_saved", category=category))
+
+
+async def hide_category(update: Update, context: Ctx) -> None:
+    """/hidecategory <id>: gone from the applicants' lists; existing applications keep it."""
+    await toggle_category(update, context, active=False)
+
+
+async def show_category(update: Update, context: Ctx) -> None:
+    await toggle_category(update, context, active=True)
+
+
+async def star_category(update: Update, context: Ctx) -> None:
+    """/starcategory <id>; <approving body | off>"""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not await _admin_only(update, context, "starcategory"):
+        return
+    lang = context.lang
+    fields = _fields(context)
+    if (len(fields) != 2 or not fields[0].isascii() or not fields[0].isdigit()
+            or fields[1] not in (*APPROVAL_BODIES, "off")):
+        await message.reply_text(render(lang, "admin/starcategory_usage", bodies=", ".join(APPROVAL_BODIES)))
+        return
+    try:
+        category = await context.store.set_category_star(int(fields[0]), None if fields[1] == "off" else fields[1],
+                                                         user.id)
+    except NotFound:
+        await message.reply_text(render(lang, "admin/unknown_category", given=fields[0][:12]))
+        return
+    await message.reply_text(render(lang, "admin/category_saved", category=category))
+
+
+async def add_sector(update: Update, context: Ctx) -> None:
+    """/addsector <code>; <name fa>; <name en>"""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not await _admin_only(update, context, "addsector"):
+        return
+    lang = context.lang
+    fields = _fields(context)
+    valid_code = len(fields) == 3 and fields[0].isascii() and fields[0].replace("_", "").isalnum() \
+        and fields[0][:1].isalpha() and fields[0] == fields[0].lower() and len(fields[0]) <= 32
+    if not valid_code or not all(fields):
+        await message.reply_text(render(lang, "admin/addsector_usage"))
+        return
+    try:
+        sector = await context.store.add_sector(fields[0], fields[1][:120], fields[2][:120], user.id)
+    except Duplicate:
+        await message.reply_text(render(lang, "admin/duplicate", given=fields[0]))
+        return
+    await message.reply_text(render(lang, "admin/sector_saved", sector=sector))
+
+
+async def toggle_sector(update: Update, context: Ctx, active: bool) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not await _admin_only(update, context, "showsector" if active else "hidesector"):
+        return
+    code = normalize(" ".join(context.args or []))
+    try:
+        sector = await context.store.set_sector_active(code, active, user.id)
+    except NotFound:
+        await message.reply_text(render(context.lang, "admin/unknown_sector", given=code[:40]))
+        return
+    await message.reply_text(render(context.lang, "admin/sector_saved", sector=sector))
+
+
+async def hide_sector(update: Update, context: Ctx) -> None:
+    await toggle_sector(update, context, active=False)
+
+
+async def show_sector(update: Update, context: Ctx) -> None:
+    await toggle_sector(update, context, active=True)
+
+
+async def replace_catalog(update: Update, context: Ctx) -> None:
+    """A CSV document from an admin, in the format of data/categories.csv, becomes the catalog."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and message.document is not None and user is not None
+    lang = context.lang
+    if not context.is_admin(user.id):  # a file from anyone else is just input the bot cannot use
+        await message.reply_text(render(lang, "common/use_menu"))
+        return
+    document = message.document
+    if not (document.file_name or "").lower().endswith(".csv") or (document.file_size or 0) > MAX_CSV_BYTES:
+        await message.reply_text(render(lang, "admin/catalog_not_csv"))
+        return
+    data = await (await document.get_file()).download_as_bytearray()
+    try:
+        sectors, categories = parse_categories(bytes(data).decode("utf-8"))
+    except UnicodeDecodeError:
+        await message.reply_text(render(lang, "admin/catalog_rejected", line=1, problem="not UTF-8 text"))
+        return
+    except CatalogError as error:  # nothing is stored: the file is checked whole first
+        await message.reply_text(render(lang, "admin/catalog_rejected", line=error.line, problem=error.problem))
+        return
+    if not categories:
+        await message.reply_text(render(lang, "admin/catalog_rejected", line=2, problem="no categories"))
+        return
+    change = await context.store.replace_catalog(sectors, categories, user.id)
+    logger.info("admin %s replaced the catalog: %s", user.id, change)
+    await message.reply_text(render(lang, "admin/catalog_replaced", change=change))
+
+
+def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
+    private = filters.ChatType.PRIVATE
+    commands = {
+        "addofficer": add_officer, "removeofficer": remove_officer, "officers": list_officers,
+        "categories": list_categories, "addcategory": add_category, "renamecategory": rename_category,
+        "hidecategory": hide_category, "showcategory": show_category, "starcategory": star_category,
+        "addsector": add_sector, "hidesector": hide_sector, "showsector": show_sector,
+    }
+    return [
+        *(CommandHandler(name, callback, filters=private) for name, callback in commands.items()),
+        MessageHandler(private & filters.Document.ALL, replace_catalog),
+    ]

@@ -1,0 +1,80 @@
+"""What officers see: the application card, its action buttons, details and history."""
+
+from typing import TYPE_CHECKING
+
+from persiantools.jdatetime import JalaliDate
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from domain.lifecycle import Action, legal_actions
+from handlers.callbacks import ActOn, PickBank
+from messages import label, render
+from messages.formatting import localize_digits
+from storage.records import Application, AuditEntry, LastAction
+
+if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
+    from bot.config import Config
+
+# The actions an officer takes from a card, in button order; the state machine decides which are legal.
+CARD_ACTIONS = (Action.SUPERVISE, Action.APPROVE, Action.REJECT, Action.QUEUE, Action.INTRODUCE, Action.PAY_LOAN,
+                Action.BANK_REJECT)
+# Actions that need one more answer from the officer before they happen.
+NEEDS_REASON = (Action.REJECT, Action.BANK_REJECT)
+
+
+def bank_name(config: "Config", code: str | None, lang: str) -> str | None:
+    if code is None:
+        return None
+    bank = next((bank for bank in config.banks if bank.code == code), None)
+    return getattr(bank, f"name_{lang}") if bank else code
+
+
+def card_text(lang: str, application: Application, config: "Config", last: LastAction | None = None,
+              new: bool = False) -> str:
+    shown = last if last is not None and last.action != "issue" else None  # issuing is the card's own news
+    return render(
+        lang, "officer/card", a=application, new=new, track=label(lang, f"track.{application.track}"),
+        stage=label(lang, f"stage.{application.stage.value}"), bank=bank_name(config, application.bank, lang),
+        actor=(shown.actor_name or str(shown.actor_id)) if shown else None,
+        done=label(lang, f"done.{shown.action}") if shown else None,
+    )
+
+
+def card_keyboard(lang: str, application: Application) -> InlineKeyboardMarkup | None:
+    legal = [action for action in CARD_ACTIONS if action in legal_actions(application.stage)]
+    if not legal:
+        return None
+    buttons = [InlineKeyboardButton(label(lang, f"act.{action.value}"),
+                                    callback_data=ActOn(application.id, action.value).pack()) for action in legal]
+    return InlineKeyboardMarkup([buttons])
+
+
+def cancel_keyboard(lang: str, application_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label(lang, "act.cancel"),
+                                                       callback_data=ActOn(application_id, "cancel").pack())]])
+
+
+def bank_keyboard(lang: str, application_id: int, config: "Config") -> InlineKeyboardMarkup:
+    rows = [[InlineKeyboardButton(getattr(bank, f"name_{lang}"),
+                                  callback_data=PickBank(application_id, bank.code).pack())] for bank in config.banks]
+    rows.append([InlineKeyboardButton(label(lang, "act.cancel"), callback_data=ActOn(application_id, "cancel").pack())])
+    return InlineKeyboardMarkup(rows)
+
+
+def details_text(lang: str, application: Application, audit: list[AuditEntry], config: "Config") -> str:
+    born = JalaliDate.to_jalali(application.birth_date)
+    entries = []
+    for entry in audit:
+        note = entry.detail.get("reason") or bank_name(config, entry.detail.get("bank"), lang)
+        if entry.detail.get("loan_amount_rials"):
+            note = localize_digits(f"{entry.detail['loan_amount_rials'] // 10:,}", lang)
+        entries.append({"at": entry.at, "label": label(lang, f"done.{entry.action}"), "actor": entry.actor_id,
+                        "note": note})
+    return render(lang, "officer/details", a=application, audit=entries,
+                  birth=localize_digits(f"{born.year}/{born.month:02d}/{born.day:02d}", lang),
+                  education=label(lang, f"education.{application.education}"))
+
+
+def loan_ceiling_toman(config: "Config", application: Application) -> int:
+    rules = config.rules
+    return rules.loan_ceiling_support_toman if application.track == "support" else rules.loan_ceiling_independent_toman
+
