@@ -67,8 +67,8 @@ def details_text(lang: str, application: Application, audit: list[AuditEntry], c
         note = entry.detail.get("reason") or bank_name(config, entry.detail.get("bank"), lang)
         if entry.detail.get("loan_amount_rials"):
             note = localize_digits(f"{entry.detail['loan_amount_rials'] // 10:,}", lang)
-        entries.append({"at": entry.at, "label": label(lang, f"done.{entry.action}"), "actor": entry.actor_id,
-                        "note": note})
+        actor = None if entry.action == "issue" else entry.actor_name or entry.actor_id  # issued by the applicant
+        entries.append({"at": entry.at, "label": label(lang, f"done.{entry.action}"), "actor": actor, "note": note})
     return render(lang, "officer/details", a=application, audit=entries,
                   birth=localize_digits(f"{born.year}/{born.month:02d}/{born.day:02d}", lang),
                   education=label(lang, f"education.{application.education}"))

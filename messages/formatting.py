@@ -48,3 +48,10 @@ def format_jalali_numeric(value: date | datetime, lang: str, tz: ZoneInfo = TEHR
     """1405/09/04 / ۱۴۰۵/۰۹/۰۴."""
     day = to_jalali(value, tz)
     return localize_digits(f"{day.year:04d}/{day.month:02d}/{day.day:02d}", lang)
+
+
+def format_jalali_datetime(value: datetime, lang: str, tz: ZoneInfo = TEHRAN) -> str:
+    """4 Azar 1405, 14:05 / ۴ آذر ۱۴۰۵، ۱۴:۰۵ (Tehran time)."""
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
+    separator = "، " if lang == "fa" else ", "
+    return format_jalali(local, lang, tz) + separator + localize_digits(f"{local:%H:%M}", lang)

@@ -38,6 +38,11 @@ def _jdate(context: Context, value: Any) -> str:
     return formatting.format_jalali(value, context["lang"])
 
 
+@pass_context
+def _jdatetime(context: Context, value: Any) -> str:
+    return formatting.format_jalali_datetime(value, context["lang"])
+
+
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_ROOT),
@@ -46,7 +51,7 @@ def _environment(autoescape: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate)
+    env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate, jdatetime=_jdatetime)
     return env
 
 

@@ -161,12 +161,12 @@ class ApplicationStore(StoreBase):
 
     async def list_audit(self, application_id: int) -> list[AuditEntry]:
         rows = await self.db.execute_fetchall(
-            "SELECT at, actor_id, action, from_stage, to_stage, detail FROM audit_log"
-            " WHERE application_id = ? ORDER BY id",
+            "SELECT l.at, l.actor_id, u.display_name, l.action, l.from_stage, l.to_stage, l.detail FROM audit_log l"
+            " LEFT JOIN users u ON u.telegram_id = l.actor_id WHERE l.application_id = ? ORDER BY l.id",
             (application_id,),
         )
-        return [AuditEntry(datetime.fromisoformat(row[0]), row[1], row[2], row[3], row[4],
-                           json.loads(row[5]) if row[5] else {}) for row in rows]
+        return [AuditEntry(datetime.fromisoformat(row[0]), row[1], row[2], row[3], row[4], row[5],
+                           json.loads(row[6]) if row[6] else {}) for row in rows]
 
     async def last_action(self, application_id: int) -> LastAction | None:
         rows = await self.db.execute_fetchall(

@@ -127,6 +127,7 @@ class QueuePosition:
 class AuditEntry:
     at: datetime
     actor_id: int | None
+    actor_name: str | None
     action: str
     from_stage: str | None
     to_stage: str | None
