@@ -25,7 +25,7 @@ from telegram.warnings import PTBUserWarning
 from bot.config import Config
 from bot.errors import on_error
 from bot.persistence import DraftPersistence
-from handlers import admin, common, officer, registration, status
+from handlers import admin, channels, common, officer, registration, status
 from handlers.context import Ctx, deliver_outbox
 from handlers.delivery import Courier
 from messages import LANGUAGES, label
@@ -62,6 +62,7 @@ def build_application(
     async def post_init(app: BotApp) -> None:
         await store.connect()
         await store.load_catalog(read_catalog(DATA_DIR))
+        await channels.schedule_all(app)  # daily posts: jobs live in memory, channels in the database
         await publish_commands(app)
 
     async def post_shutdown(app: BotApp) -> None:
@@ -95,7 +96,7 @@ def build_application(
     app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
     app.add_handler(officer.answer_handler(), group=-1)  # an officer's owed reason or amount
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
-    for module in (common, status, officer, admin):
+    for module in (common, status, officer, admin, channels):
         app.add_handlers(module.handlers())
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
     app.add_error_handler(on_error)

@@ -4,6 +4,7 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import time
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -52,6 +53,7 @@ class Config:
     log_level: str = "INFO"
     rules: Rules = Rules()
     banks: tuple[Bank, ...] = ()
+    stats_time: time = time(20, 0)  # local time of the daily channel posts
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
         return f"Config(api_url={self.api_url!r}, database_path={str(self.database_path)!r}, …)"
@@ -86,7 +88,15 @@ class Config:
             log_level=_choice(env, "LOG_LEVEL", "INFO", LOG_LEVELS, str.upper),
             rules=_rules(env),
             banks=_banks(Path(env.get("BANKS_FILE") or DEFAULT_BANKS_FILE)),
+            stats_time=_clock_time(env.get("STATS_TIME") or "20:00"),
         )
+
+
+def _clock_time(raw: str) -> time:
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", raw)
+    if match is None:
+        raise ConfigError(f"STATS_TIME must be a 24-hour local time such as 20:00; got {raw!r}")
+    return time(int(match.group(1)), int(match.group(2)))
 
 
 def _banks(path: Path) -> tuple[Bank, ...]:

@@ -7,6 +7,7 @@ The tests (and anything else that must run the real Application offline) pass it
 import itertools
 import json
 import time
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,7 +103,7 @@ class RecordingRequest(BaseRequest):
         if call.method == "getMyCommands":
             return []
         if call.method == "getChat":
-            return _chat(call.chat_id)
+            return _chat(call.chat_id) | {"accent_color_id": 0, "max_reaction_count": 11}
         if call.method == "getChatMember":
             status = "administrator" if self.chat_admins.get(call.chat_id, True) else "member"
             return {"status": status, "user": _bot_user(), "can_post_messages": status == "administrator",
@@ -169,7 +170,7 @@ def _bot_user() -> dict[str, Any]:
 
 def _chat(chat_id: int | str | None) -> dict[str, Any]:
     if isinstance(chat_id, str):  # @channelusername
-        return {"id": -1000000000000 - abs(hash(chat_id)) % 10**9, "type": "channel", "title": chat_id,
+        return {"id": -1000000000000 - zlib.crc32(chat_id.encode()) % 10**9, "type": "channel", "title": chat_id,
                 "username": chat_id.lstrip("@")}
     assert chat_id is not None
     kind = "private" if chat_id > 0 else "channel"

@@ -21,7 +21,7 @@ MAX_CSV_BYTES = 1_000_000  # the 515 official categories are ~60 KB
 APPROVAL_BODIES = ("health", "veterinary", "culture", "agriculture_health", "other")
 
 
-async def _admin_only(update: Update, context: Ctx, what: str) -> bool:
+async def admin_only(update: Update, context: Ctx, what: str) -> bool:
     user = update.effective_user
     message = update.effective_message
     assert user is not None and message is not None
@@ -51,7 +51,7 @@ async def add_officer(update: Update, context: Ctx) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    if not await _admin_only(update, context, "addofficer"):
+    if not await admin_only(update, context, "addofficer"):
         return
     lang = context.lang
     args = normalize(" ".join(context.args or [])).split(" ", 1)
@@ -88,7 +88,7 @@ async def remove_officer(update: Update, context: Ctx) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    if not await _admin_only(update, context, "removeofficer"):
+    if not await admin_only(update, context, "removeofficer"):
         return
     lang = context.lang
     args = normalize(" ".join(context.args or []))
@@ -108,7 +108,7 @@ async def remove_officer(update: Update, context: Ctx) -> None:
 async def list_officers(update: Update, context: Ctx) -> None:
     message = update.effective_message
     assert message is not None
-    if not await _admin_only(update, context, "officers"):
+    if not await admin_only(update, context, "officers"):
         return
     lang = context.lang
     names = {p.code: getattr(p, f"name_{lang}") for p in await context.store.list_provinces()}
@@ -130,7 +130,7 @@ async def list_categories(update: Update, context: Ctx) -> None:
     """/categories [sector code]: ids to use with the other catalog commands."""
     message = update.effective_message
     assert message is not None
-    if not await _admin_only(update, context, "categories"):
+    if not await admin_only(update, context, "categories"):
         return
     lang = context.lang
     sectors = await context.store.list_sectors(include_inactive=True)
@@ -148,7 +148,7 @@ async def add_category(update: Update, context: Ctx) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    if not await _admin_only(update, context, "addcategory"):
+    if not await admin_only(update, context, "addcategory"):
         return
     lang = context.lang
     fields = _fields(context)
@@ -172,7 +172,7 @@ async def rename_category(update: Update, context: Ctx) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    if not await _admin_only(update, context, "renamecategory"):
+    if not await admin_only(update, context, "renamecategory"):
         return
     lang = context.lang
     fields = _fields(context)
@@ -194,7 +194,7 @@ async def toggle_category(update: Update, context: Ctx, active: bool) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    if not await _admin_only(update, context, "showcategory" if active else "hidecategory"):
+    if not await admin_only(update, context, "showcategory" if active else "hidecategory"):
         return
     lang = context.lang
     given = normalize(" ".join(context.args or []))
@@ -223,7 +223,7 @@ async def star_category(update: Update, context: Ctx) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    if not await _admin_only(update, context, "starcategory"):
+    if not await admin_only(update, context, "starcategory"):
         return
     lang = context.lang
     fields = _fields(context)
@@ -245,7 +245,7 @@ async def add_sector(update: Update, context: Ctx) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    if not await _admin_only(update, context, "addsector"):
+    if not await admin_only(update, context, "addsector"):
         return
     lang = context.lang
     fields = _fields(context)
@@ -266,7 +266,7 @@ async def toggle_sector(update: Update, context: Ctx, active: bool) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    if not await _admin_only(update, context, "showsector" if active else "hidesector"):
+    if not await admin_only(update, context, "showsector" if active else "hidesector"):
         return
     code = normalize(" ".join(context.args or []))
     try:

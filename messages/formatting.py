@@ -55,3 +55,10 @@ def format_jalali_datetime(value: datetime, lang: str, tz: ZoneInfo = TEHRAN) ->
     local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
     separator = "، " if lang == "fa" else ", "
     return format_jalali(local, lang, tz) + separator + localize_digits(f"{local:%H:%M}", lang)
+
+
+def format_jalali_month(value: date | datetime, lang: str, tz: ZoneInfo = TEHRAN) -> str:
+    """Azar 1405 / آذر ۱۴۰۵."""
+    day = to_jalali(value, tz)
+    month = (MONTH_NAMES_FA if lang == "fa" else MONTH_NAMES_EN)[day.month]
+    return localize_digits(f"{month} {day.year}", lang)

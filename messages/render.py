@@ -39,6 +39,11 @@ def _jdate(context: Context, value: Any) -> str:
 
 
 @pass_context
+def _jmonth(context: Context, value: Any) -> str:
+    return formatting.format_jalali_month(value, context["lang"])
+
+
+@pass_context
 def _jdatetime(context: Context, value: Any) -> str:
     return formatting.format_jalali_datetime(value, context["lang"])
 
@@ -51,7 +56,8 @@ def _environment(autoescape: bool) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate, jdatetime=_jdatetime)
+    env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate, jdatetime=_jdatetime,
+                       jmonth=_jmonth)
     return env
 
 

@@ -65,10 +65,10 @@ class StoreBase:
         return self._db
 
     def _now(self) -> str:
-        return _iso(self._clock())
+        return stored_time(self._clock())
 
     def _after(self, delay: timedelta) -> str:
-        return _iso(self._clock() + delay)
+        return stored_time(self._clock() + delay)
 
     def today(self) -> JalaliDate:
         """Today's Jalali date in the programme's time zone."""
@@ -120,6 +120,6 @@ class StoreBase:
         )
 
 
-def _iso(moment: datetime) -> str:
+def stored_time(moment: datetime) -> str:
     """How times are stored: UTC ISO-8601 text, which sorts as it should."""
     return moment.astimezone(UTC).isoformat(timespec="seconds")

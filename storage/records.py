@@ -177,3 +177,42 @@ class LastAction:
     action: str
     actor_id: int | None
     actor_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NamedCount:
+    name_fa: str
+    name_en: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """The published figures for one province (or the whole country when `province_code` is None)."""
+
+    province_code: str | None
+    province_fa: str | None
+    province_en: str | None
+    as_of: date  # the Jalali day they describe, as a Gregorian date
+    permits_total: int
+    permits_this_month: int
+    permits_this_year: int
+    independent: int
+    support: int
+    jobs_created: int
+    queue_length: int
+    loans_paid: int
+    loans_paid_rials: int
+    funnel: tuple[int, ...]  # reached: issued, supervised, eligible, queued, introduced to a bank, loan paid
+    by_sector: tuple[NamedCount, ...]
+    top_categories: tuple[NamedCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    scope: str  # a province code, or 'all'
+    chat_id: int
+    title: str
+    language: str
+    failing: bool
+    last_error: str | None

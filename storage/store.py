@@ -9,10 +9,11 @@ from storage.catalog_store import CatalogStore
 from storage.draft_store import DraftStore
 from storage.errors import AlreadyRegistered, NotFound, StageConflict, StoreError
 from storage.outbox_store import OutboxStore
+from storage.stats_store import StatsStore
 from storage.user_store import UserStore
 
 __all__ = ["AlreadyRegistered", "NotFound", "StageConflict", "Store", "StoreBase", "StoreError", "utc_now"]
 
 
-class Store(CatalogStore, UserStore, DraftStore, ApplicationStore, OutboxStore):
+class Store(CatalogStore, UserStore, DraftStore, ApplicationStore, OutboxStore, StatsStore):
     """One aiosqlite connection per process, and every query the bot makes."""

@@ -1,0 +1,277 @@
+"""Provincial channels: setting them up, the daily statistics post, /stats and /broadcast.
+
+A post is a chart (rendered in a thread, so the bot keeps answering) with the figures as its caption,
+or as a separate message when they do not fit Telegram's 1,024-character caption. Every send goes
+through the Application's rate limiter; one failing channel is reported and the others still go out.
+"""
+
+import asyncio
+import logging
+from datetime import datetime
+from typing import Any
+
+from persiantools.jdatetime import JalaliDate
+from telegram import Bot, Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, BaseHandler, CommandHandler, filters
+
+from domain.normalize import normalize
+from handlers.access import officer_of, refuse
+from handlers.admin import admin_only, find_province
+from handlers.context import Ctx
+from messages import label, render
+from messages.chart import render_stats_chart
+from storage import Store
+from storage.records import Channel, Stats
+
+logger = logging.getLogger(__name__)
+
+CAPTION_LIMIT = 1024
+NATIONAL = "all"
+
+
+# -- the post -------------------------------------------------------------------------------------
+
+
+async def stats_post(store: Store, scope: str, lang: str) -> tuple[bytes, str]:
+    """The chart and the figures for a province code or 'all'."""
+    stats = await store.compute_stats(None if scope == NATIONAL else scope)
+    chart = await asyncio.to_thread(render_stats_chart, stats, lang)  # CPU-bound: off the event loop
+    return chart, stats_text(stats, lang)
+
+
+def stats_text(stats: Stats, lang: str) -> str:
+    place = (stats.province_fa if lang == "fa" else stats.province_en) or label(lang, "stats.country")
+    return render(lang, "stats/post", s=stats, place=place, year=JalaliDate.to_jalali(stats.as_of).year)
+
+
+async def send_post(bot: Bot, chat_id: int, chart: bytes, text: str) -> None:
+    if len(text) <= CAPTION_LIMIT:
+        await bot.send_photo(chat_id, chart, caption=text)
+        return
+    await bot.send_photo(chat_id, chart)
+    await bot.send_message(chat_id, text)
+
+
+async def publish(bot: Bot, store: Store, channel: Channel, admin_ids: frozenset[int]) -> str | None:
+    """Post to one channel; on failure mark it, tell the admins, and return the error (None when it went out)."""
+    chart, text = await stats_post(store, channel.scope, channel.language)
+    try:
+        await send_post(bot, channel.chat_id, chart, text)
+    except (Forbidden, BadRequest) as error:  # removed from the channel, not an admin any more, chat gone
+        problem = error.message
+    except TelegramError as error:  # still failing after the rate limiter's retries
+        problem = f"{type(error).__name__}: {error.message}"
+    else:
+        await store.mark_channel(channel.scope, None)
+        logger.info("statistics posted to the %s channel", channel.scope)
+        return None
+    await store.mark_channel(channel.scope, problem)
+    logger.warning("statistics post to the %s channel failed: %s", channel.scope, problem)
+    await alert_admins(bot, store, admin_ids, channel, problem)
+    return problem
+
+
+async def alert_admins(bot: Bot, store: Store, admin_ids: frozenset[int], channel: Channel, problem: str) -> None:
+    for admin_id in sorted(admin_ids):
+        user = await store.get_user(admin_id)
+        lang = user.language if user else "fa"
+        try:
+            await bot.send_message(admin_id, render(lang, "channels/failed_alert", title=channel.title,
+                                                    place=await place_name(store, channel.scope, lang),
+                                                    error=problem))
+        except TelegramError:
+            logger.warning("could not alert admin %s about a failing channel", admin_id)
+
+
+async def place_name(store: Store, scope: str, lang: str) -> str:
+    province = await store.get_province(scope) if scope != NATIONAL else None
+    return getattr(province, f"name_{lang}") if province else label(lang, "stats.country")
+
+
+# -- the daily schedule ---------------------------------------------------------------------------
+
+
+def job_name(scope: str) -> str:
+    return f"stats:{scope}"
+
+
+def schedule_daily_post(app: Application[Any, Any, Any, Any, Any, Any], scope: str) -> None:
+    """(Re)create the channel's daily post at STATS_TIME in TIMEZONE; one job per channel."""
+    assert app.job_queue is not None
+    config = app.bot_data["config"]
+    for job in app.job_queue.get_jobs_by_name(job_name(scope)):
+        job.schedule_removal()
+    app.job_queue.run_daily(post_daily, config.stats_time.replace(tzinfo=config.timezone), name=job_name(scope),
+                            data=scope)
+
+
+def unschedule_daily_post(app: Application[Any, Any, Any, Any, Any, Any], scope: str) -> None:
+    assert app.job_queue is not None
+    for job in app.job_queue.get_jobs_by_name(job_name(scope)):
+        job.schedule_removal()
+
+
+async def schedule_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """At start-up: the jobs live in memory, the channels in the database."""
+    store: Store = app.bot_data["store"]
+    for channel in await store.list_channels():
+        schedule_daily_post(app, channel.scope)
+
+
+async def post_daily(context: Ctx) -> None:
+    assert context.job is not None
+    channel = await context.store.get_channel(str(context.job.data))
+    if channel is not None:
+        await publish(context.bot, context.store, channel, context.config.admin_ids)
+
+
+# -- commands -------------------------------------------------------------------------------------
+
+
+async def _scope(context: Ctx, text: str) -> str | None:
+    if normalize(text).lower() in (NATIONAL, "کشور", "همه"):
+        return NATIONAL
+    province = await find_province(context, text)
+    return province.code if province else None
+
+
+async def set_channel(update: Update, context: Ctx) -> None:
+    """/setchannel <province|all> <@username or -100… id> [en]"""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not await admin_only(update, context, "setchannel"):
+        return
+    lang = context.lang
+    args = [normalize(arg) for arg in context.args or []]
+    language = "fa"
+    if args and args[-1].lower() in ("en", "fa"):
+        language = args.pop().lower()
+    if len(args) < 2:
+        await message.reply_text(render(lang, "channels/usage"))
+        return
+    target, where = args[-1], " ".join(args[:-1])
+    scope = await _scope(context, where)
+    if scope is None:
+        await message.reply_text(render(lang, "admin/unknown_province", given=where[:40]))
+        return
+    chat_ref: int | str = int(target) if target.lstrip("-").isascii() and target.lstrip("-").isdigit() else target
+    try:
+        chat = await context.bot.get_chat(chat_ref)
+        if chat.type != ChatType.CHANNEL:
+            await message.reply_text(render(lang, "channels/not_a_channel", target=target[:40]))
+            return
+        member = await context.bot.get_chat_member(chat.id, context.bot.id)
+    except (BadRequest, Forbidden):
+        await message.reply_text(render(lang, "channels/not_found", target=target[:40]))
+        return
+    can_post = member.status == ChatMemberStatus.ADMINISTRATOR and getattr(member, "can_post_messages", False)
+    if not can_post:
+        await message.reply_text(render(lang, "channels/not_admin", title=chat.title or target))
+        return
+    channel = await context.store.set_channel(scope, chat.id, chat.title or target, language, user.id)
+    schedule_daily_post(context.application, scope)
+    logger.info("admin %s set the %s channel", user.id, scope)
+    await message.reply_text(render(lang, "channels/set", title=channel.title,
+                                    place=await place_name(context.store, scope, lang),
+                                    time=context.config.stats_time.strftime("%H:%M")))
+
+
+async def unset_channel(update: Update, context: Ctx) -> None:
+    """/unsetchannel <province|all>"""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not await admin_only(update, context, "unsetchannel"):
+        return
+    lang = context.lang
+    scope = await _scope(context, " ".join(context.args or []))
+    if scope is None:
+        await message.reply_text(render(lang, "channels/usage"))
+        return
+    place = await place_name(context.store, scope, lang)
+    if not await context.store.unset_channel(scope, user.id):
+        await message.reply_text(render(lang, "channels/none_for", place=place))
+        return
+    unschedule_daily_post(context.application, scope)
+    await message.reply_text(render(lang, "channels/unset", place=place))
+
+
+async def list_channels(update: Update, context: Ctx) -> None:
+    message = update.effective_message
+    assert message is not None
+    if not await admin_only(update, context, "channels"):
+        return
+    lang = context.lang
+    items = [{"channel": channel, "place": await place_name(context.store, channel.scope, lang)}
+             for channel in await context.store.list_channels()]
+    await message.reply_text(render(lang, "channels/list", items=items))
+
+
+async def show_stats(update: Update, context: Ctx) -> None:
+    """/stats [province|all]: the same post, privately. Officers see their province; admins any."""
+    message = update.effective_message
+    user = update.effective_user
+    chat = update.effective_chat
+    assert message is not None and user is not None and chat is not None
+    lang = context.lang
+    wanted = " ".join(context.args or [])
+    if context.is_admin(user.id):
+        scope = await _scope(context, wanted) if wanted else NATIONAL
+        if scope is None:
+            await message.reply_text(render(lang, "admin/unknown_province", given=normalize(wanted)[:40]))
+            return
+    else:
+        officer = await officer_of(context, user.id)
+        if officer is None or officer.province_code is None:
+            refuse("stats", user.id)
+            await message.reply_text(render(lang, "channels/stats_not_allowed"))
+            return
+        scope = officer.province_code
+    chart, text = await stats_post(context.store, scope, lang)
+    await send_post(context.bot, chat.id, chart, text)
+
+
+async def broadcast(update: Update, context: Ctx) -> None:
+    """/broadcast [province|all]: post to the channels now, in the background."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    if not await admin_only(update, context, "broadcast"):
+        return
+    lang = context.lang
+    wanted = " ".join(context.args or [])
+    channels = await context.store.list_channels()
+    if wanted:
+        scope = await _scope(context, wanted)
+        channels = [channel for channel in channels if channel.scope == scope]
+    if not channels:
+        await message.reply_text(render(lang, "channels/no_channels"))
+        return
+    await message.reply_text(render(lang, "channels/broadcast_started", count=len(channels)))
+    # A task, not an await: other users' updates go on while the posts go out.
+    context.application.create_task(_broadcast(context, user.id, lang, channels), update=update, name="broadcast")
+
+
+async def _broadcast(context: Ctx, admin_id: int, lang: str, channels: list[Channel]) -> None:
+    started = datetime.now()
+    failed = []
+    for channel in channels:
+        if await publish(context.bot, context.store, channel, frozenset()) is not None:
+            failed.append(channel.title)
+    logger.info("broadcast to %d channels took %.1fs", len(channels), (datetime.now() - started).total_seconds())
+    await context.bot.send_message(admin_id, render(lang, "channels/broadcast_done",
+                                                    sent=len(channels) - len(failed), failed=failed))
+
+
+def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("setchannel", set_channel, filters=private),
+        CommandHandler("unsetchannel", unset_channel, filters=private),
+        CommandHandler("channels", list_channels, filters=private),
+        CommandHandler("stats", show_stats, filters=private),
+        CommandHandler("broadcast", broadcast, filters=private),
+    ]
