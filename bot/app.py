@@ -25,7 +25,7 @@ from telegram.warnings import PTBUserWarning
 from bot.config import Config
 from bot.errors import on_error
 from bot.persistence import DraftPersistence
-from handlers import admin, channels, common, officer, registration, status
+from handlers import admin, channels, common, officer, permits, registration, status
 from handlers.context import Ctx, deliver_outbox
 from handlers.delivery import Courier
 from messages import LANGUAGES, label
@@ -62,6 +62,7 @@ def build_application(
     async def post_init(app: BotApp) -> None:
         await store.connect()
         await store.load_catalog(read_catalog(DATA_DIR))
+        app.bot_data["permit_secret"] = config.permit_secret or await store.permit_secret()
         await channels.schedule_all(app)  # daily posts: jobs live in memory, channels in the database
         await publish_commands(app)
 
@@ -96,7 +97,7 @@ def build_application(
     app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
     app.add_handler(officer.answer_handler(), group=-1)  # an officer's owed reason or amount
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
-    for module in (common, status, officer, admin, channels):
+    for module in (permits, common, status, officer, admin, channels):  # permits' /start v-… before common's
         app.add_handlers(module.handlers())
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
     app.add_error_handler(on_error)
@@ -109,6 +110,8 @@ def build_application(
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     app.job_queue.run_repeating(purge_expired_drafts, interval=timedelta(hours=1), first=timedelta(minutes=1),
                                 name="purge_expired_drafts")
+    app.job_queue.run_repeating(permits.look_after_permits, interval=timedelta(hours=6),
+                                first=timedelta(minutes=2), name="look_after_permits")
     # Catches what an immediate kick could not send (retries, rows left by a crash).
     app.job_queue.run_repeating(deliver_outbox, interval=timedelta(seconds=5), first=timedelta(seconds=1),
                                 name="deliver_outbox")

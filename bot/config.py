@@ -54,6 +54,7 @@ class Config:
     rules: Rules = Rules()
     banks: tuple[Bank, ...] = ()
     stats_time: time = time(20, 0)  # local time of the daily channel posts
+    permit_secret: str | None = None  # signs the permit QR codes; None: generated once, kept in the database
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
         return f"Config(api_url={self.api_url!r}, database_path={str(self.database_path)!r}, …)"
@@ -89,7 +90,14 @@ class Config:
             rules=_rules(env),
             banks=_banks(Path(env.get("BANKS_FILE") or DEFAULT_BANKS_FILE)),
             stats_time=_clock_time(env.get("STATS_TIME") or "20:00"),
+            permit_secret=_secret(env.get("PERMIT_SECRET") or None),
         )
+
+
+def _secret(value: str | None) -> str | None:
+    if value is not None and len(value) < 16:
+        raise ConfigError("PERMIT_SECRET must be at least 16 characters (or unset, to generate one)")
+    return value
 
 
 def _clock_time(raw: str) -> time:
@@ -115,10 +123,12 @@ def _rules(env: Mapping[str, str]) -> Rules:
         sample = permit_format.format(province="15", year=1405, seq=1, check=0)
     except (KeyError, IndexError, ValueError):
         sample = ""
-    if "{seq" not in permit_format or not sample.isascii() or not 0 < len(sample) <= 32:
+    # The number travels in a t.me deep link (start parameters allow only A-Z a-z 0-9 _ -).
+    if "{seq" not in permit_format or not re.fullmatch(r"[A-Za-z0-9-]{1,32}", sample):
         raise ConfigError(
             "PERMIT_NUMBER_FORMAT must be a Python format string over {province}, {year}, {seq} and {check} "
-            "that includes {seq} and gives at most 32 ASCII characters, e.g. {province}-{year}-{seq:05d}-{check}"
+            "that includes {seq} and gives at most 32 letters, digits or dashes, "
+            "e.g. {province}-{year}-{seq:05d}-{check}"
         )
     return Rules(
         min_age_independent=_int(env, "MIN_AGE_INDEPENDENT", defaults.min_age_independent, 15, 70),

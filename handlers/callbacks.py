@@ -115,3 +115,20 @@ class ListPage:
     def parse(cls, data: str) -> "ListPage":
         _, _, kind, stage, page = data.split(":")
         return cls(kind, stage, int(page))
+
+
+@dataclass(frozen=True, slots=True)
+class PermitButton:
+    """A holder's button on their permit: `pdf` (the printable card) or `renew`."""
+
+    PATTERN = r"^v1:permit:(pdf|renew):[0-9]{1,12}$"
+    action: str
+    application_id: int
+
+    def pack(self) -> str:
+        return _checked(f"v1:permit:{self.action}:{self.application_id}")
+
+    @classmethod
+    def parse(cls, data: str) -> "PermitButton":
+        _, _, action, application_id = data.split(":")
+        return cls(action, int(application_id))

@@ -35,6 +35,12 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any
         if self.user_data is not None:
             self.user_data[LANG_KEY] = language
 
+    @property
+    def permit_secret(self) -> str:
+        """The key that signs permit QR codes (PERMIT_SECRET, or the one kept in the database)."""
+        secret: str = self.bot_data["permit_secret"]
+        return secret
+
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.config.admin_ids
 

@@ -85,6 +85,9 @@ class Courier:
             await self._send_card(message.chat_id, application)
         elif message.kind == "applicant.stage_changed" and application and message.chat_id is not None:
             await self._send_update(message.chat_id, application, Stage(message.payload["to"]))
+        elif message.kind == "applicant.expiry_reminder" and application and message.chat_id is not None:
+            lang = await self._language(message.chat_id)
+            await self.bot.send_message(message.chat_id, render(lang, "applicant/expiry_reminder", a=application))
         elif message.kind == "admin.no_officer" and application:
             for admin_id in sorted(self.config.admin_ids):
                 lang = await self._language(admin_id)

@@ -10,6 +10,7 @@ def main_menu(lang: str) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(
         [
             [KeyboardButton(label(lang, "main.apply")), KeyboardButton(label(lang, "main.status"))],
+            [KeyboardButton(label(lang, "main.permit"))],
             [KeyboardButton(label(lang, "menu.help")), KeyboardButton(label(lang, "menu.switch_language"))],
         ],
         resize_keyboard=True,

@@ -33,6 +33,7 @@ from handlers.form_view import (
     with_controls,
 )
 from handlers.keyboards import main_menu
+from handlers.permits import send_permit_card
 from handlers.states import FIELD_STATE, STATE_FIELD, Reg
 from messages import all_labels, label, render
 from storage import AlreadyRegistered
@@ -550,6 +551,7 @@ async def confirm(update: Update, context: Ctx, button: FormButton, answers: Ans
         render(lang, "permit/issued", a=application, track=label(lang, f"track.{application.track}")),
         reply_markup=main_menu(lang),
     )
+    await send_permit_card(context, user.id, application)
     return ConversationHandler.END
 
 
@@ -606,7 +608,7 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
              MessageHandler(private & filters.Text(all_labels("main.apply")), start_application)]
     fallbacks: list[BaseHandler[Update, Ctx, Any]] = [
         CommandHandler("cancel", cancel, filters=private),
-        CommandHandler("start", restart_to_menu, filters=private),
+        CommandHandler("start", restart_to_menu, filters=private & ~filters.Regex(r"^/start v-")),  # not a QR
         MessageHandler(private & filters.Text(all_labels("form.cancel")), cancel),
         MessageHandler(private & filters.Text(all_labels("form.back")), go_back),
         on("cancel", form_callback(cancel_by_button)),

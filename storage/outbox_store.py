@@ -18,10 +18,12 @@ class OutboxStore(StoreBase):
         )
         return [_message(row) for row in rows]
 
-    async def list_outbox(self, status: str = "pending") -> list[OutboxMessage]:
+    async def list_outbox(self, status: str | None = None) -> list[OutboxMessage]:
+        """Outbox rows in order, all of them or those with one status ('pending', 'sent', 'failed')."""
         rows = await self.db.execute_fetchall(
-            "SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox WHERE status = ? ORDER BY id",
-            (status,),
+            "SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox"
+            " WHERE ? IS NULL OR status = ? ORDER BY id",
+            (status, status),
         )
         return [_message(row) for row in rows]
 

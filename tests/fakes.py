@@ -114,10 +114,14 @@ class FakeUser:
 
     @property
     def last_text(self) -> str:
-        """What the user reads last: the latest message sent or edited in their chat."""
-        texts = [call for call in self.calls if call.text]
+        """What the user reads last: the latest text message sent or edited in their chat (not a caption)."""
+        texts = [call for call in self.calls if call.params.get("text")]
         assert texts, "the bot said nothing"
         return texts[-1].text
+
+    @property
+    def last_photo(self) -> ApiCall:
+        return self.rec.last("sendPhoto", self.id)
 
     def texts_since(self, mark: int) -> list[str]:
         return [call.text for call in self.rec.calls[mark:] if call.chat_id == self.id and call.text]

@@ -1,10 +1,8 @@
 """Statistics: figures from SQL, the post and its chart, channels, the daily schedule and broadcasts."""
 
 import asyncio
-import itertools
 import struct
-from datetime import UTC, date, datetime, time
-from pathlib import Path
+from datetime import UTC, datetime, time
 
 import pytest
 from persiantools.jdatetime import JalaliDate
@@ -16,43 +14,13 @@ from handlers.channels import stats_text
 from messages.chart import render_stats_chart
 from storage import Store
 from storage.catalog import read_catalog
-from storage.records import PermitRequest
 from tests.conftest import ADMIN_ID
 from tests.fakes import FakeUser, Harness
+from tests.seeding import permit
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # 1405/09/04 in Tehran
 LAST_MONTH = datetime(2026, 10, 20, 9, 0, tzinfo=UTC)  # 1405/07/28
 LAST_YEAR = datetime(2025, 11, 25, 9, 0, tzinfo=UTC)  # 1404/09/04
-_serials = itertools.count(100_000_001)
-
-
-def next_national_id() -> str:
-    """A fresh valid national ID (the checksum of DOMAIN.md §2)."""
-    body = str(next(_serials)).zfill(9)
-    remainder = sum(int(body[i]) * (10 - i) for i in range(9)) % 11
-    return body + str(remainder if remainder < 2 else 11 - remainder)
-
-
-async def permit(path: Path, at: datetime, province: str, category: str, track: str, workers: int,
-                 actions: tuple[Action, ...] = (), **values: object) -> None:
-    """An application issued at `at` and moved through `actions`, as the bot would."""
-    store = Store(path, clock=lambda: at)
-    await store.connect()
-    try:
-        await store.load_catalog(read_catalog(DATA_DIR))
-        await store.ensure_user(7, "fa")
-        categories = {c.name_fa: c.id for c in await store.list_categories()}
-        application = await store.issue_permit(PermitRequest(
-            user_id=7, category_id=categories[category], track=track, full_name="نمونه", national_id=next_national_id(),
-            birth_date=date(1990, 1, 1), mobile="09120000000", province_code=province, city="شهر",
-            address="نشانی نمونه", postal_code="1234567890", education="diploma", workers=workers,
-        ), "{province}-{year}-{seq:05d}-{check}", 5)
-        for action in actions:
-            await store.transition(application.id, action, actor_id=None, **values)  # type: ignore[arg-type]
-    finally:
-        await store.close()
-
-
 TO_LOAN = (Action.SUPERVISE, Action.APPROVE, Action.QUEUE, Action.INTRODUCE, Action.PAY_LOAN)
 
 

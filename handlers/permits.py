@@ -1,0 +1,231 @@
+"""Permits after issue: the card (PNG and PDF), public verification, revocation, renewal, expiry."""
+
+import asyncio
+import logging
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from domain.lifecycle import CLOSED_STAGES, Action, Stage
+from domain.normalize import normalize
+from domain.signature import parse_verification_payload, signature_ok, verification_payload
+from handlers.access import officer_of, refuse
+from handlers.callbacks import PermitButton
+from handlers.context import Ctx
+from handlers.keyboards import main_menu
+from handlers.officer import refresh_cards
+from messages import all_labels, label, render
+from messages.permit_card import card_content, render_card_pdf, render_card_png
+from storage import StageConflict
+from storage.records import Application
+
+logger = logging.getLogger(__name__)
+
+RENEW_WINDOW = timedelta(days=30)  # holders may renew, and are reminded, this long before the end
+SHOWN_STAGES_EXCLUDED = (Stage.WITHDRAWN,)
+
+
+def verify_link(context: Ctx, application: Application) -> str:
+    return f"https://t.me/{context.bot.username}?start=" + verification_payload(application.permit_number,
+                                                                                context.permit_secret)
+
+
+# -- the card -------------------------------------------------------------------------------------
+
+
+async def send_permit_card(context: Ctx, chat_id: int, application: Application) -> None:
+    """The card as a photo, with a button for the printable PDF."""
+    content = card_content(application, context.lang, verify_link(context, application))
+    png = await asyncio.to_thread(render_card_png, content)  # CPU-bound: off the event loop
+    button = InlineKeyboardButton(label(context.lang, "card.pdf"),
+                                  callback_data=PermitButton("pdf", application.id).pack())
+    await context.bot.send_photo(chat_id, InputFile(png, filename=f"permit-{application.permit_number}.png"),
+                                 caption=render(context.lang, "permit/card_caption"),
+                                 reply_markup=InlineKeyboardMarkup([[button]]))
+
+
+async def send_permit_pdf(context: Ctx, chat_id: int, application: Application) -> None:
+    content = card_content(application, context.lang, verify_link(context, application))
+    pdf = await asyncio.to_thread(render_card_pdf, content)
+    await context.bot.send_document(chat_id, InputFile(pdf, filename=f"permit-{application.permit_number}.pdf"))
+
+
+async def show_permits(update: Update, context: Ctx) -> None:
+    """/permit (or the menu button): the card of each of the user's permits; /permit pdf: the PDFs."""
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None
+    applications = [a for a in await context.store.list_user_applications(user.id)
+                    if a.stage not in SHOWN_STAGES_EXCLUDED]
+    if not applications:
+        await message.reply_text(render(context.lang, "permit/none"), reply_markup=main_menu(context.lang))
+        return
+    as_pdf = normalize(" ".join(context.args or [])).lower() == "pdf"
+    for application in applications:
+        if as_pdf:
+            await send_permit_pdf(context, user.id, application)
+        else:
+            await send_permit_card(context, user.id, application)
+
+
+async def press_permit_button(update: Update, context: Ctx) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    pressed = PermitButton.parse(query.data)
+    application = await context.store.get_application(pressed.application_id)
+    if application is None or application.user_id != user.id:  # only the holder's own permit
+        refuse(f"permit {pressed.action}", user.id, pressed.application_id)
+        await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
+        return
+    await query.answer()
+    if pressed.action == "pdf":
+        await send_permit_pdf(context, user.id, application)
+        return
+    if not renewable(context, application):
+        await context.bot.send_message(user.id, render(context.lang, "permit/cannot_renew"))
+        return
+    renewed = await context.store.renew_permit(application.id, context.config.rules.permit_validity_years, user.id)
+    logger.info("permit of application %s renewed", application.id)
+    await query.edit_message_reply_markup(None)
+    await context.bot.send_message(user.id, render(context.lang, "permit/renewed", a=renewed))
+    await send_permit_card(context, user.id, renewed)
+
+
+# -- verification ---------------------------------------------------------------------------------
+
+
+def mask_name(name: str) -> str:
+    """'مریم احمدی' -> 'م. ا.': enough to match a face to a card, not enough to identify anyone."""
+    return " ".join(f"{word[0]}." for word in name.replace("\u200c", " ").split())
+
+
+def permit_status(context: Ctx, application: Application) -> str:
+    if application.stage == Stage.REVOKED:
+        return "revoked"
+    if application.stage == Stage.WITHDRAWN:
+        return "withdrawn"
+    if application.stage == Stage.EXPIRED or application.valid_until < context.store.today().to_gregorian():
+        return "expired"
+    return "valid"
+
+
+async def verify(update: Update, context: Ctx, number: str, signature: str | None) -> None:
+    message = update.effective_message
+    assert message is not None
+    lang = context.lang
+    if signature is not None and not signature_ok(number, signature, context.permit_secret):
+        await message.reply_text(render(lang, "permit/verify", status="forged", number=number[:40]))
+        return
+    application = await context.store.get_application_by_permit(number)
+    if application is None:
+        await message.reply_text(render(lang, "permit/verify", status="unknown", number=number[:40]))
+        return
+    await message.reply_text(render(lang, "permit/verify", status=permit_status(context, application),
+                                    a=application, holder=mask_name(application.full_name), number=number))
+
+
+async def verify_command(update: Update, context: Ctx) -> None:
+    """/verify <permit number>: anyone, no registration."""
+    message = update.effective_message
+    assert message is not None
+    number = normalize(" ".join(context.args or [])).replace(" ", "")
+    if not number:
+        await message.reply_text(render(context.lang, "permit/verify_usage"))
+        return
+    await verify(update, context, number[:40], None)
+
+
+async def verify_deep_link(update: Update, context: Ctx) -> None:
+    """/start v-<number>-<signature>: what scanning the card's QR code opens."""
+    parsed = parse_verification_payload((context.args or [""])[0])
+    if parsed is None:
+        message = update.effective_message
+        assert message is not None
+        await message.reply_text(render(context.lang, "permit/verify", status="forged", number=""))
+        return
+    await verify(update, context, *parsed)
+
+
+# -- revocation (officers) and renewal (holders) ----------------------------------------------------
+
+
+async def revoke(update: Update, context: Ctx) -> None:
+    """/revoke <permit number> <reason>: an officer of the permit's province."""
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None
+    lang = context.lang
+    officer = await officer_of(context, user.id)
+    if officer is None:
+        refuse("revoke", user.id)
+        await message.reply_text(render(lang, "officer/only_officers"))
+        return
+    args = normalize(" ".join(context.args or [])).split(" ", 1)
+    if len(args) != 2 or len(args[1]) < 3:
+        await message.reply_text(render(lang, "permit/revoke_usage"))
+        return
+    number, reason = args[0], args[1][:300]
+    application = await context.store.get_application_by_permit(number)
+    if application is None or application.province_code != officer.province_code:
+        refuse("revoke", user.id, number if application else None)  # the same answer: no probing other provinces
+        await message.reply_text(render(lang, "officer/not_found", number=number[:40]))
+        return
+    try:
+        revoked = await context.store.transition(application.id, Action.REVOKE, user.id, reason=reason)
+    except StageConflict as conflict:
+        await message.reply_text(render(lang, "officer/stage_conflict", a=conflict.application,
+                                        stage=label(lang, f"stage.{conflict.application.stage.value}")))
+        return
+    logger.info("permit of application %s revoked by officer %s", application.id, user.id)
+    await refresh_cards(context, revoked)
+    context.kick_courier()
+    await message.reply_text(render(lang, "permit/revoked_ok", a=revoked))
+
+
+def renewable(context: Ctx, application: Application) -> bool:
+    today = context.store.today().to_gregorian()
+    return application.stage not in CLOSED_STAGES and application.valid_until - today <= RENEW_WINDOW
+
+
+async def offer_renewal(update: Update, context: Ctx) -> None:
+    """/renew: the holder's permits that end within the renewal window, each with a button."""
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None
+    lang = context.lang
+    due = [a for a in await context.store.list_user_applications(user.id) if renewable(context, a)]
+    if not due:
+        await message.reply_text(render(lang, "permit/renew_none", days=RENEW_WINDOW.days))
+        return
+    rows = [[InlineKeyboardButton(label(lang, "card.renew", number=a.permit_number),
+                                  callback_data=PermitButton("renew", a.id).pack())] for a in due]
+    await message.reply_text(render(lang, "permit/renew_list"), reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def look_after_permits(context: Ctx) -> None:
+    """The daily job: close permits past their validity; remind holders before the end."""
+    for application_id in await context.store.expired_permits():
+        try:
+            await context.store.transition(application_id, Action.EXPIRE, actor_id=None)
+        except StageConflict:  # moved on in the meantime
+            continue
+    reminders = await context.store.queue_expiry_reminders(RENEW_WINDOW)
+    if reminders:
+        logger.info("queued %d expiry reminders", reminders)
+    context.kick_courier()
+
+
+def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("start", verify_deep_link, filters=private & filters.Regex(r"^/start v-")),
+        CommandHandler("verify", verify_command, filters=private),
+        CommandHandler("permit", show_permits, filters=private),
+        MessageHandler(private & filters.Text(all_labels("main.permit")), show_permits),
+        CommandHandler("revoke", revoke, filters=private),
+        CommandHandler("renew", offer_renewal, filters=private),
+        CallbackQueryHandler(press_permit_button, pattern=PermitButton.PATTERN),
+    ]

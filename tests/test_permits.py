@@ -1,0 +1,176 @@
+"""Permit cards (PNG, PDF, QR), public verification, revocation, renewal, expiry and reminders."""
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import zxingcpp
+from PIL import Image
+from pypdf import PdfReader
+
+from domain.lifecycle import Stage
+from domain.signature import sign_permit
+from storage.records import Application
+from tests.conftest import ADMIN_ID
+from tests.fakes import FakeUser, Harness
+from tests.journey import complete_journey
+from tests.seeding import permit
+
+HOLDER = 1001
+
+
+async def holder_with_permit(bot: Harness) -> tuple[FakeUser, Application]:
+    holder = bot.user(HOLDER)
+    await complete_journey(holder)
+    [application] = await bot.store.list_user_applications(HOLDER)
+    return holder, application
+
+
+def decode_qr(png: bytes) -> list[str]:
+    return [result.text for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+
+
+async def test_the_card_follows_the_permit_and_its_qr_opens_the_verification(bot: Harness) -> None:
+    holder, application = await holder_with_permit(bot)
+    photo = holder.last_photo
+    [png] = photo.files.values()
+    image = Image.open(io.BytesIO(png))
+    assert image.format == "PNG" and image.size == (1080, 1460) and 30_000 < len(png) < 2_000_000
+    secret = bot.app.bot_data["permit_secret"]
+    signature = sign_permit(application.permit_number, secret)
+    assert decode_qr(png) == [f"https://t.me/HomeBusinessTestBot?start=v-{application.permit_number}-{signature}"]
+    assert "کارت مجوز" in photo.text
+
+    await holder.click("🖨 نسخه PDF برای چاپ")
+    document = bot.rec.last("sendDocument", HOLDER)
+    [pdf] = document.files.values()
+    reader = PdfReader(io.BytesIO(pdf))
+    page = reader.pages[0]
+    assert pdf.startswith(b"%PDF") and len(reader.pages) == 1 and 5_000 < len(pdf) < 1_000_000
+    assert (round(float(page.mediabox.width) / 72 * 25.4), round(float(page.mediabox.height) / 72 * 25.4)) == (148, 210)
+    assert application.permit_number in page.extract_text()
+
+
+async def test_permit_command_and_menu_button_send_the_card_again(bot: Harness) -> None:
+    holder, _ = await holder_with_permit(bot)
+    before = len(list(bot.rec.sent("sendPhoto", HOLDER)))
+    await holder.click("🪪 مجوز من")
+    await holder.send("/permit pdf")
+    assert len(list(bot.rec.sent("sendPhoto", HOLDER))) == before + 1
+    assert bot.rec.last("sendDocument", HOLDER).files
+    stranger = bot.user(2002)
+    await stranger.send("/permit")
+    assert "هنوز مجوزی ندارید" in stranger.last_text
+
+
+async def test_someone_elses_pdf_button_is_refused(bot: Harness) -> None:
+    _, application = await holder_with_permit(bot)
+    thief = bot.user(2002)
+    await thief.press(f"v1:permit:pdf:{application.id}", {"message_id": 1, "chat": {"id": 2002, "type": "private"},
+                                                           "date": 0})
+    assert "اجازه" in bot.rec.last("answerCallbackQuery").params["text"]
+    assert not list(bot.rec.sent("sendDocument", 2002))
+
+
+def no_personal_data(text: str, application: Application) -> bool:
+    return all(secret not in text for secret in (application.national_id, application.mobile, application.address,
+                                                 application.full_name, application.postal_code))
+
+
+async def test_the_deep_link_verifies_a_genuine_permit(bot: Harness) -> None:
+    _, application = await holder_with_permit(bot)
+    signature = sign_permit(application.permit_number, bot.app.bot_data["permit_secret"])
+    visitor = bot.user(3003)
+    await visitor.send(f"/start v-{application.permit_number}-{signature}")
+    text = visitor.last_text
+    assert "مجوز معتبر است" in text and "م. ا." in text and "گلیم‌بافی" in text and "لرستان" in text
+    assert no_personal_data(text, application)
+
+
+async def test_a_forged_code_is_not_genuine(bot: Harness) -> None:
+    _, application = await holder_with_permit(bot)
+    visitor = bot.user(3003)
+    await visitor.send(f"/start v-{application.permit_number}-aaaaaaaaaa")
+    assert "اصل نیست" in visitor.last_text and no_personal_data(visitor.last_text, application)
+    await visitor.send(f"/start v-15-1405-99999-9-{sign_permit('15-1405-99999-9', 'another secret')}")
+    assert "اصل نیست" in visitor.last_text
+    await visitor.send("/start v-garbage")
+    assert "اصل نیست" in visitor.last_text
+
+
+async def test_verify_by_number_reports_each_status(bot: Harness) -> None:
+    _, application = await holder_with_permit(bot)
+    visitor = bot.user(3003)
+    await visitor.send(f"/verify {application.permit_number}")
+    assert "مجوز معتبر است" in visitor.last_text
+    await visitor.send("/verify 99-9999-00000-0")
+    assert "پیدا نشد" in visitor.last_text
+    await visitor.send("/verify")
+    assert "/verify" in visitor.last_text
+
+    await bot.user(ADMIN_ID).send("/addofficer 501 لرستان")
+    await bot.user(501).send(f"/revoke {application.permit_number} فعالیتی در نشانی ثبت‌شده نیست")
+    await visitor.send(f"/verify {application.permit_number}")
+    assert "باطل شده" in visitor.last_text and "فعالیتی" not in visitor.last_text
+    assert no_personal_data(visitor.last_text, application)
+
+    expired = await permit(bot.store.path, datetime.now(UTC) - timedelta(days=5 * 366), "IR-15", "قالیبافی",
+                           "independent", 1)
+    await visitor.send(f"/verify {expired.permit_number}")
+    assert "به پایان رسیده" in visitor.last_text
+
+
+async def test_revocation_by_the_provinces_officer_reaches_the_holder(bot: Harness) -> None:
+    holder, application = await holder_with_permit(bot)
+    admin = bot.user(ADMIN_ID)
+    await admin.send("/addofficer 501 لرستان")
+    await admin.send("/addofficer 601 تهران")
+    foreign = bot.user(601)
+    await foreign.send(f"/revoke {application.permit_number} دلیل")
+    assert "پیدا نشد" in foreign.last_text
+    stranger = bot.user(777)
+    await stranger.send(f"/revoke {application.permit_number} دلیل")
+    assert "مخصوص کارشناسان" in stranger.last_text
+    current = await bot.store.get_application(application.id)
+    assert current is not None and current.stage == Stage.PERMIT_ISSUED
+
+    officer = bot.user(501)
+    await officer.send(f"/revoke {application.permit_number} فعالیتی در نشانی ثبت‌شده نیست")
+    assert "باطل شد" in officer.last_text
+    await bot.deliver()
+    assert "باطل شد" in holder.last_text and "فعالیتی در نشانی ثبت‌شده نیست" in holder.last_text
+    audit = await bot.store.list_audit(application.id)
+    assert (audit[-1].action, audit[-1].actor_id) == ("revoke", 501)
+
+
+async def test_a_holder_renews_a_permit_that_is_about_to_expire(bot: Harness) -> None:
+    ten_days_left = datetime.now(UTC) - timedelta(days=5 * 365 - 10)
+    application = await permit(bot.store.path, ten_days_left, "IR-15", "قالیبافی", "independent", 1, user_id=HOLDER)
+    holder = bot.user(HOLDER)
+    await holder.send("/renew")
+    assert application.permit_number in " ".join(holder.inline_buttons())
+    await holder.click(f"🔄 تمدید {application.permit_number}")
+    assert "تمدید شد" in holder.last_text
+    renewed = await bot.store.get_application(application.id)
+    assert renewed is not None and renewed.permit_number == application.permit_number
+    assert (renewed.valid_until - application.valid_until).days in (1826, 1827)
+    assert [e.action for e in await bot.store.list_audit(application.id)][-1] == "renew"
+    await holder.send("/renew")
+    assert "زمان تمدید را یادآوری" in holder.last_text
+
+
+async def test_reminders_go_once_and_expired_permits_close(bot: Harness) -> None:
+    now = datetime.now(UTC)
+    soon = await permit(bot.store.path, now - timedelta(days=5 * 365 - 20), "IR-15", "قالیبافی", "independent", 1,
+                        user_id=HOLDER)
+    gone = await permit(bot.store.path, now - timedelta(days=5 * 366 + 3), "IR-15", "گلیم‌بافی", "independent", 1,
+                        user_id=HOLDER)
+    job = bot.app.job_queue.get_jobs_by_name("look_after_permits")[0]  # type: ignore[union-attr]
+    await job.run(bot.app)
+    await job.run(bot.app)
+    await bot.deliver()
+
+    reminders = [c.text for c in bot.rec.sent("sendMessage", HOLDER) if "/renew" in c.text]
+    assert len(reminders) == 1 and soon.permit_number in reminders[0]
+    closed = await bot.store.get_application(gone.id)
+    assert closed is not None and closed.stage == Stage.EXPIRED
+    assert any("به پایان رسید" in c.text and gone.permit_number in c.text for c in bot.rec.sent("sendMessage", HOLDER))
