@@ -1,15 +1,20 @@
-"""Run the Home Business Permit Bot: `python main.py` (settings from the environment or .env)."""
+"""Run the Home Business Permit Bot: `python main.py` (settings from the environment or .env).
+
+Also: `python main.py check` (settings, catalog and database), `python main.py backup <file>` (an online copy).
+"""
 
 import argparse
 import logging
 import sys
+from pathlib import Path
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import DATA_DIR, build_application
 from bot.config import Config, ConfigError
 from bot.logs import configure_logging
 from storage import Store
+from storage.operations import backup_database, check_database
 
 logger = logging.getLogger("main")
 
@@ -18,21 +23,48 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Home Business Permit Bot (ربات مشاغل خانگی). Settings come from the environment or .env."
     )
-    parser.add_argument("command", nargs="?", default="run", choices=["run"], help="what to do (default: run)")
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the default)")
+    commands.add_parser("check", help="validate settings, the catalog and the database; exit 1 on a problem")
+    backup = commands.add_parser("backup", help="copy the database consistently, even while the bot runs")
+    backup.add_argument("target", type=Path, help="the file to write")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parse_arguments(sys.argv[1:] if argv is None else argv)
+    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     try:
         config = Config.from_env()
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
+    if arguments.command == "check":
+        return check(config)
+    if arguments.command == "backup":
+        return backup(config, arguments.target)
     configure_logging(config.log_level, config.token)
     app = build_application(config, Store(config.database_path))
     logger.info("starting: database %s, API %s", config.database_path, config.api_url)
+    # SIGINT and SIGTERM stop polling cleanly: persistence is flushed and the store closed in post_shutdown.
     app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def check(config: Config) -> int:
+    print("settings: ok")
+    findings = check_database(config.database_path, DATA_DIR)
+    for finding in findings:
+        print(("ok   " if finding.ok else "FAIL ") + finding.what)
+    return 0 if all(finding.ok for finding in findings) else 1
+
+
+def backup(config: Config, target: Path) -> int:
+    try:
+        copied = backup_database(config.database_path, target)
+    except FileNotFoundError:
+        print(f"No database at {config.database_path} (DATABASE_PATH)", file=sys.stderr)
+        return 1
+    print(f"backed up {copied} applications to {target}")
     return 0
 
 

@@ -25,7 +25,8 @@ from telegram.warnings import PTBUserWarning
 from bot.config import Config
 from bot.errors import on_error
 from bot.persistence import DraftPersistence
-from handlers import admin, channels, common, officer, permits, registration, status
+from domain.flood import FloodGate
+from handlers import admin, channels, common, gate, officer, permits, registration, status
 from handlers.context import Ctx, deliver_outbox
 from handlers.delivery import Courier
 from messages import LANGUAGES, label
@@ -93,7 +94,9 @@ def build_application(
     app.bot_data["config"] = config  # read as context.config
 
     app.bot_data["courier"] = Courier(app.bot, store, config)  # delivers the outbox
+    app.bot_data["flood"] = FloodGate(config.flood_limit, config.flood_window, config.flood_cooldown)
 
+    app.add_handler(gate.handler(), group=-10)  # edits, channel posts, groups and floods stop here
     app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
     app.add_handler(officer.answer_handler(), group=-1)  # an officer's owed reason or amount
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
@@ -112,6 +115,10 @@ def build_application(
                                 name="purge_expired_drafts")
     app.job_queue.run_repeating(permits.look_after_permits, interval=timedelta(hours=6),
                                 first=timedelta(minutes=2), name="look_after_permits")
+    async def forget_idle_flooders(context: Ctx) -> None:
+        context.bot_data["flood"].forget_idle()
+
+    app.job_queue.run_repeating(forget_idle_flooders, interval=timedelta(minutes=10), name="forget_idle_flooders")
     # Catches what an immediate kick could not send (retries, rows left by a crash).
     app.job_queue.run_repeating(deliver_outbox, interval=timedelta(seconds=5), first=timedelta(seconds=1),
                                 name="deliver_outbox")

@@ -1,6 +1,7 @@
 """Admins (ADMIN_IDS): officers per province, and the job catalog (commands, or a whole CSV file)."""
 
 import logging
+from datetime import timedelta
 from itertools import groupby
 from typing import Any
 
@@ -315,13 +316,28 @@ async def replace_catalog(update: Update, context: Ctx) -> None:
     await message.reply_text(render(lang, "admin/catalog_replaced", change=change))
 
 
+async def show_health(update: Update, context: Ctx) -> None:
+    """/health: deliveries, failing channels and unfinished forms at a glance."""
+    message = update.effective_message
+    assert message is not None
+    if not await admin_only(update, context, "health"):
+        return
+    store = context.store
+    await message.reply_text(render(
+        context.lang, "admin/health", outbox=await store.outbox_counts(), failures=await store.recent_failures(),
+        channels=[c for c in await store.list_channels() if c.failing], drafts=len(await store.list_drafts(
+            timedelta(days=context.config.rules.draft_ttl_days))),
+        schema=await store.schema_version(), officers=len(await store.list_officers()),
+    ))
+
+
 def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
     private = filters.ChatType.PRIVATE
     commands = {
         "addofficer": add_officer, "removeofficer": remove_officer, "officers": list_officers,
         "categories": list_categories, "addcategory": add_category, "renamecategory": rename_category,
         "hidecategory": hide_category, "showcategory": show_category, "starcategory": star_category,
-        "addsector": add_sector, "hidesector": hide_sector, "showsector": show_sector,
+        "addsector": add_sector, "hidesector": hide_sector, "showsector": show_sector, "health": show_health,
     }
     return [
         *(CommandHandler(name, callback, filters=private) for name, callback in commands.items()),

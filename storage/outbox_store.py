@@ -27,6 +27,19 @@ class OutboxStore(StoreBase):
         )
         return [_message(row) for row in rows]
 
+    async def outbox_counts(self) -> dict[str, int]:
+        rows = await self.db.execute_fetchall("SELECT status, count(*) FROM outbox GROUP BY status")
+        return {"pending": 0, "sent": 0, "failed": 0} | {row[0]: int(row[1]) for row in rows}
+
+    async def recent_failures(self, limit: int = 5) -> list[tuple[int, str, int, str]]:
+        """(id, kind, attempts, error) of the latest failed deliveries: Telegram's words, no personal data."""
+        rows = await self.db.execute_fetchall(
+            "SELECT id, kind, attempts, coalesce(last_error, '') FROM outbox WHERE status = 'failed'"
+            " ORDER BY id DESC LIMIT ?",
+            (limit,),
+        )
+        return [(int(row[0]), str(row[1]), int(row[2]), str(row[3])) for row in rows]
+
     async def mark_sent(self, message_id: int) -> None:
         await self.db.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",

@@ -20,7 +20,8 @@ settings.load_profile("project")
 @pytest.fixture
 def config(tmp_path: Path) -> Config:
     return Config.from_env({"BOT_TOKEN": "123456:TEST-token", "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-                            "ADMIN_IDS": str(ADMIN_ID)})
+                            "ADMIN_IDS": str(ADMIN_ID),
+                            "FLOOD_LIMIT": "1000"})  # tests type faster than people; test_reliability checks floods
 
 
 @pytest.fixture

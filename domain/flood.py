@@ -1,0 +1,47 @@
+"""Per-user flood control: a sliding window of recent updates, and a quiet period for those who exceed it."""
+
+import time
+from collections import deque
+from collections.abc import Callable
+from enum import Enum
+
+
+class Verdict(Enum):
+    PASS = "pass"
+    WARN = "warn"  # just went over the limit: tell them once
+    DROP = "drop"  # still in the quiet period: ignore
+
+
+class FloodGate:
+    """`limit` updates per `window` seconds per user; over it, `cooldown` seconds of silence."""
+
+    def __init__(self, limit: int, window: float, cooldown: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.window = window
+        self.cooldown = cooldown
+        self._clock = clock
+        self._recent: dict[int, deque[float]] = {}
+        self._quiet_until: dict[int, float] = {}
+
+    def admit(self, user_id: int) -> Verdict:
+        now = self._clock()
+        if self._quiet_until.get(user_id, 0.0) > now:
+            return Verdict.DROP
+        self._quiet_until.pop(user_id, None)
+        recent = self._recent.setdefault(user_id, deque())
+        while recent and recent[0] <= now - self.window:
+            recent.popleft()
+        recent.append(now)
+        if len(recent) > self.limit:
+            recent.clear()
+            self._quiet_until[user_id] = now + self.cooldown
+            return Verdict.WARN
+        return Verdict.PASS
+
+    def forget_idle(self) -> None:
+        """Drop users with nothing in the window (called now and then, so memory stays bounded)."""
+        now = self._clock()
+        for user_id in [u for u, recent in self._recent.items() if not recent or recent[-1] <= now - self.window]:
+            del self._recent[user_id]
+        for user_id in [u for u, until in self._quiet_until.items() if until <= now]:
+            del self._quiet_until[user_id]
