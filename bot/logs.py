@@ -18,10 +18,24 @@ class RedactToken(logging.Filter):
         return True
 
 
+# Libraries whose DEBUG lines carry message texts and SQL parameters (names, national IDs, phones):
+# they stay quiet even when LOG_LEVEL=DEBUG, so the bot's logs never hold personal data.
+QUIET = {
+    "aiosqlite": logging.WARNING,  # every statement with its parameters
+    "telegram": logging.INFO,  # every Bot API call with its parameters
+    "httpx": logging.WARNING,  # one line per API call, the token in the URL
+    "apscheduler": logging.WARNING,
+}
+
+
+def quiet_chatty_libraries() -> None:
+    for name, level in QUIET.items():
+        logging.getLogger(name).setLevel(level)
+
+
 def configure_logging(level: str, token: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactToken(token))
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per API call, token in the URL
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    quiet_chatty_libraries()

@@ -51,7 +51,8 @@ class RecordingRequest(BaseRequest):
     def __init__(self) -> None:
         self.calls: list[ApiCall] = []
         self.messages: dict[tuple[int | str, int], dict[str, Any]] = {}  # (chat, message id) -> Message JSON
-        self.failures: dict[int | str, tuple[int, str]] = {}  # chat id -> (HTTP status, description)
+        # chat id -> (HTTP status, description[, parameters]) to answer instead, or an exception to raise
+        self.failures: dict[int | str, tuple[Any, ...] | BaseException] = {}
         self.chat_admins: dict[int | str, bool] = {}  # channel -> is the bot an admin there
         self.uploads: dict[str, bytes] = {}  # file_id -> content, for files users "send" to the bot
         self._message_ids = itertools.count(1)
@@ -87,9 +88,14 @@ class RecordingRequest(BaseRequest):
         call = ApiCall(api_method, params, files)
         self.calls.append(call)
         failure = self.failures.get(call.chat_id) if call.chat_id is not None else None
+        if isinstance(failure, BaseException):  # e.g. TimedOut: the request never got an answer
+            raise failure
         if failure is not None:
-            status, description = failure
-            return status, json.dumps({"ok": False, "error_code": status, "description": description}).encode()
+            status, description, *parameters = failure
+            answer = {"ok": False, "error_code": status, "description": description}
+            if parameters:  # e.g. {"retry_after": 5} with a 429
+                answer["parameters"] = parameters[0]
+            return status, json.dumps(answer).encode()
         return 200, json.dumps({"ok": True, "result": self._result(call)}).encode()
 
     # -- answers -----------------------------------------------------------------------------

@@ -53,7 +53,7 @@ class Courier:
         try:
             await self._send(message)
         except RetryAfter as error:
-            await self._retry(message, error, _seconds(error.retry_after))
+            await self._retry(message, error, _retry_after_seconds(error))
             return 0
         except Forbidden as error:  # they blocked the bot: stop writing to them until they come back
             if message.chat_id is not None:
@@ -117,5 +117,6 @@ class Courier:
         return user.language if user else self.config.default_language
 
 
-def _seconds(retry_after: int | timedelta) -> float:
+def _retry_after_seconds(error: RetryAfter) -> float:
+    retry_after = error.retry_after  # a timedelta with PTB_TIMEDELTA=1 (see bot/__init__.py), else seconds
     return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)

@@ -1,7 +1,8 @@
 """People talking to the real Application: each action is a real `Update` fed to `process_update`."""
 
 import itertools
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import CallbackQuery, Chat, Contact, Document, Message, MessageEntity, Update, User
@@ -11,6 +12,7 @@ from bot.app import BotApp, build_application, start_offline, stop_offline
 from bot.config import Config
 from bot.offline_api import ApiCall, RecordingRequest
 from storage import Store
+from storage.base import utc_now
 
 _update_ids = itertools.count(1)
 _incoming_ids = itertools.count(10**6)  # user messages; far from the ids the offline API hands out
@@ -142,10 +144,10 @@ class Harness:
     Every handler exception is collected in `errors`; the fixture fails the test when any is left.
     """
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, clock: Callable[[], datetime] = utc_now) -> None:
         self.config = config
         self.rec = RecordingRequest()
-        self.store = Store(config.database_path)
+        self.store = Store(config.database_path, clock=clock)
         self.app = build_application(config, self.store, request=self.rec, rate_limiter=None)
         self.errors: list[BaseException] = []
         self.app.add_error_handler(self._collect_error)
@@ -168,3 +170,16 @@ class Harness:
 
     def user(self, user_id: int = 1001, first_name: str = "مریم", language_code: str | None = None) -> FakeUser:
         return FakeUser(self.app, self.rec, user_id, first_name, language_code)
+
+
+class FakeClock:
+    """A clock the test moves by hand (the store's idea of now)."""
+
+    def __init__(self) -> None:
+        self.now = utc_now()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
