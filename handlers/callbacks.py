@@ -5,6 +5,7 @@ Bump the version when a meaning changes: old buttons then fall through to the ca
 """
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit; Bale follows it
 
@@ -16,7 +17,7 @@ def _checked(data: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class SetLanguage:
-    PATTERN = r"^v1:lang:(fa|en)$"
+    PATTERN = r"^v1:lang:(fa|en)\Z"
     language: str
 
     def pack(self) -> str:
@@ -32,9 +33,15 @@ class FormButton:
     """A button of the application form: `v1:reg:<action>[:<value>]`.
 
     Actions: sec/cat/trk/prv/edu (pick a value), cpg/ppg (category/province page), edit (a field from
-    the review), back, keep (keep the current answer), ok (confirm), sectors (back to sectors), noop.
+    the review), back, keep (keep the current answer), ok (confirm), sectors (back to sectors), cancel,
+    indep (switch to the independent track), noop (the page counter).
     """
 
+    # The exact shape of each action's value, so a handler never sees one it cannot use.
+    VALUES: ClassVar[dict[str, str]] = {
+        "sec": r"[0-9]{1,9}", "cat": r"[0-9]{1,9}", "cpg": r"[0-9]{1,9}\.[0-9]{1,4}", "ppg": r"[0-9]{1,4}",
+        "prv": r"IR-[0-9]{2}", "trk": r"(independent|support)", "edu": r"[a-z_]{1,20}", "edit": r"[a-z_]{1,24}",
+    }
     action: str
     value: str = ""
 
@@ -46,9 +53,10 @@ class FormButton:
         parts = data.split(":", 3)
         return cls(parts[2], parts[3] if len(parts) > 3 else "")
 
-    @staticmethod
-    def pattern(*actions: str) -> str:
-        return rf"^v1:reg:({'|'.join(actions)})(:[A-Za-z0-9_.\-]{{1,40}})?$"
+    @classmethod
+    def pattern(cls, action: str) -> str:
+        value = cls.VALUES.get(action)
+        return rf"^v1:reg:{action}:{value}\Z" if value else rf"^v1:reg:{action}\Z"
 
 
 # Officer actions on an application card; the action names are domain.lifecycle.Action values, plus
@@ -58,7 +66,7 @@ OFFICER_ACTIONS = ("supervise", "approve", "reject", "queue", "introduce", "pay_
 
 @dataclass(frozen=True, slots=True)
 class ActOn:
-    PATTERN = rf"^v1:act:[0-9]{{1,12}}:({'|'.join(OFFICER_ACTIONS)})$"
+    PATTERN = rf"^v1:act:[0-9]{{1,12}}:({'|'.join(OFFICER_ACTIONS)})\Z"
     application_id: int
     action: str
 
@@ -73,7 +81,7 @@ class ActOn:
 
 @dataclass(frozen=True, slots=True)
 class PickBank:
-    PATTERN = r"^v1:bank:[0-9]{1,12}:[a-z][a-z0-9_]{1,23}$"
+    PATTERN = r"^v1:bank:[0-9]{1,12}:[a-z][a-z0-9_]{1,23}\Z"
     application_id: int
     bank: str
 
@@ -88,7 +96,7 @@ class PickBank:
 
 @dataclass(frozen=True, slots=True)
 class OpenApplication:
-    PATTERN = r"^v1:app:[0-9]{1,12}$"
+    PATTERN = r"^v1:app:[0-9]{1,12}\Z"
     application_id: int
 
     def pack(self) -> str:
@@ -103,7 +111,7 @@ class OpenApplication:
 class ListPage:
     """A page of an officer's list: `pending` (optionally one stage) or `queue`."""
 
-    PATTERN = r"^v1:list:(pending|queue):([a-z_]{0,20}):[0-9]{1,6}$"
+    PATTERN = r"^v1:list:(pending|queue):([a-z_]{0,20}):[0-9]{1,6}\Z"
     kind: str
     stage: str
     page: int
@@ -121,7 +129,7 @@ class ListPage:
 class PermitButton:
     """A holder's button on their permit: `pdf` (the printable card) or `renew`."""
 
-    PATTERN = r"^v1:permit:(pdf|renew):[0-9]{1,12}$"
+    PATTERN = r"^v1:permit:(pdf|renew):[0-9]{1,12}\Z"
     action: str
     application_id: int
 

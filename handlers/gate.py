@@ -27,6 +27,10 @@ async def guard(update: Update, context: Ctx) -> None:
         if message is not None and message.text and message.text.startswith("/"):
             await message.reply_text(render(context.config.default_language, "common/private_only"))
         raise ApplicationHandlerStop
+    if update.callback_query is not None and not update.callback_query.data:
+        # No button sends empty data; PTB would match such a press to every pattern, so it stops here.
+        await update.callback_query.answer()
+        raise ApplicationHandlerStop
     user = update.effective_user
     if user is None:
         return
