@@ -216,3 +216,16 @@ class Channel:
     language: str
     failing: bool
     last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedApplication:
+    """An application from elsewhere (provincial records, demo or benchmark data) with its history."""
+
+    request: PermitRequest
+    stage: Stage
+    issued_at: datetime
+    days_per_step: int  # each later stage reached this many days after the one before
+    bank: str | None = None
+    loan_amount_rials: int | None = None
+    reason: str | None = None
