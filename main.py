@@ -1,9 +1,11 @@
 """Run the Home Business Permit Bot: `python main.py` (settings from the environment or .env).
 
-Also: `python main.py check` (settings, catalog and database), `python main.py backup <file>` (an online copy).
+Also: `python main.py demo` (try it in a terminal, no Telegram), `python main.py check` (settings, catalog and
+database), `python main.py backup <file>` (an online copy).
 """
 
 import argparse
+import asyncio
 import logging
 import sys
 from pathlib import Path
@@ -13,6 +15,7 @@ from telegram import Update
 from bot.app import DATA_DIR, build_application
 from bot.config import Config, ConfigError
 from bot.logs import configure_logging
+from demo import terminal as demo
 from storage import Store
 from storage.operations import backup_database, check_database
 
@@ -28,11 +31,20 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     commands.add_parser("check", help="validate settings, the catalog and the database; exit 1 on a problem")
     backup = commands.add_parser("backup", help="copy the database consistently, even while the bot runs")
     backup.add_argument("target", type=Path, help="the file to write")
+    demo = commands.add_parser("demo", help="try the real bot in this terminal, without Telegram or a token")
+    demo.add_argument("--database", type=Path, help="SQLite file to use (default: a new temporary one)")
+    demo.add_argument("--sample-data", type=int, default=0, metavar="N", help="import N fake applications first")
+    demo.add_argument("--script", type=Path, help="run these inputs, one a line, and print the transcript")
+    demo.add_argument("--lang", choices=("fa", "en"), default="fa", help="the demo people's language")
+    demo.add_argument("--output", type=Path, default=Path("demo-output"), help="where sent photos and files go")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    if arguments.command == "demo":  # needs no settings: nothing leaves the process
+        return asyncio.run(demo.run(arguments.database, arguments.sample_data, arguments.script, arguments.lang,
+                                    arguments.output))
     try:
         config = Config.from_env()
     except ConfigError as error:

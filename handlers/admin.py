@@ -34,9 +34,13 @@ async def admin_only(update: Update, context: Ctx, what: str) -> bool:
 
 
 async def find_province(context: Ctx, text: str) -> Province | None:
+    return find_province_in(await context.store.list_provinces(), text)
+
+
+def find_province_in(provinces: list[Province], text: str) -> Province | None:
     """A province by code (IR-15, or 15) or by its Persian or English name, typed any common way."""
     wanted = search_key(text)
-    for province in await context.store.list_provinces():
+    for province in provinces:
         keys = {search_key(province.code), search_key(province.code.removeprefix("IR-")),
                 search_key(province.name_fa), search_key(province.name_en)}
         if wanted in keys:

@@ -1,0 +1,220 @@
+"""A demo session: the real Application on the offline Bot API, and people to play.
+
+Nothing here changes how the bot works: the Application is built by the same factory as in production,
+with the in-process `RecordingRequest` as its only difference. The session plays the people (an
+applicant, an officer per province, an admin), shows what the bot sends them, and saves files it sends.
+"""
+
+import asyncio
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bot.app import BotApp, build_application, start_offline, stop_offline
+from bot.config import Config
+from bot.offline_api import ApiCall, RecordingRequest
+from bot.offline_client import OfflineUser
+from demo.sample_data import sample_applications
+from handlers.admin import find_province_in
+from messages import label
+from storage import Store
+
+APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID = 1001, 9001, 2000
+DEMO_CHANNEL = "@home_business_demo"
+PHONE = "+989120000000"
+SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getChatMember", "getFile",
+                  "deleteWebhook", "sendChatAction"}
+
+
+def demo_config(database: Path, language: str) -> Config:
+    """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin."""
+    return Config.from_env({"BOT_TOKEN": "123456:DEMO-no-network", "DATABASE_PATH": str(database),
+                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language})
+
+
+@dataclass
+class Persona:
+    key: str  # "applicant", "admin", "officer IR-15"
+    user: OfflineUser
+
+
+@dataclass
+class DemoSession:
+    database: Path
+    output: Path
+    language: str = "fa"
+    rec: RecordingRequest = field(default_factory=RecordingRequest)
+    app: BotApp | None = None
+    store: Store | None = None
+    personas: dict[str, Persona] = field(default_factory=dict)
+    current: str = "applicant"
+    _shown: int = 0  # how many recorded calls are already in the transcript
+    _saved: int = 0
+
+    async def start(self, sample_data: int = 0) -> list[str]:
+        config = demo_config(self.database, self.language)
+        self.store = Store(self.database)
+        self.app = build_application(config, self.store, request=self.rec)
+        await start_offline(self.app)
+        lines = [f"database: {self.database}"]
+        if sample_data:
+            categories = [category.id for category in await self.store.list_categories()]
+            imported = await self.store.import_applications(
+                sample_applications(sample_data, categories, datetime.now(UTC)),
+                config.rules.permit_number_format, config.rules.permit_validity_years)
+            lines.append(f"sample data: {imported} fake applications across the provinces")
+        self.personas["applicant"] = Persona("applicant", self._user(APPLICANT_ID, "مریم"))
+        self.personas["admin"] = Persona("admin", self._user(ADMIN_ID, "مدیر"))
+        for province in await self.store.list_provinces():  # one demo officer per province, as an admin would
+            officer_id = FIRST_OFFICER_ID + int(province.code.removeprefix("IR-"))
+            await self.store.set_officer(officer_id, province.code, ADMIN_ID, self.language)
+            key = f"officer {province.code}"
+            self.personas[key] = Persona(key, self._user(officer_id, "کارشناس"))
+        self._shown = len(self.rec.calls)
+        return lines
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await stop_offline(self.app)
+
+    def _user(self, user_id: int, name: str) -> OfflineUser:
+        assert self.app is not None
+        return OfflineUser(self.app, self.rec, user_id, name, language_code=self.language)
+
+    # -- input ------------------------------------------------------------------------------------
+
+    async def say(self, line: str) -> list[str]:
+        """One line typed by the person at the keyboard; returns what to print."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return []
+        if line.startswith("/as"):
+            return await self.switch_persona(line.removeprefix("/as").strip())
+        persona = self.personas[self.current]
+        buttons = self.buttons(persona.user)
+        if line == "/contact":
+            await persona.user.send_contact(PHONE)
+        elif line.startswith("'"):  # 'text: send as typed, even a number that would press a button
+            await persona.user.send(line[1:])
+        elif re.fullmatch(r"[0-9]{1,3}", line) and 1 <= int(line) <= len(buttons):  # ASCII only: ۳ is an answer
+            await self._press(persona.user, buttons[int(line) - 1])
+        elif line in [text for text, _ in buttons]:
+            await self._press(persona.user, next(b for b in buttons if b[0] == line))
+        else:
+            await persona.user.send(line)
+        await self.settle()
+        return self.transcript()
+
+    async def _press(self, user: OfflineUser, button: tuple[str, dict[str, Any] | None]) -> None:
+        text, message = button
+        if message is None:  # a reply-keyboard button
+            if text == self._label("form.share_contact"):
+                await user.send_contact(PHONE)
+            else:
+                await user.send(text)
+            return
+        data = next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row
+                    if b["text"] == text)
+        await user.press(data, message)
+
+    def _label(self, key: str) -> str:
+        return label(self.language, key)
+
+    async def switch_persona(self, wanted: str) -> list[str]:
+        """/as applicant | /as admin | /as officer <province>."""
+        assert self.store is not None
+        if wanted in ("applicant", "admin"):
+            self.current = wanted
+            return [f"— you are now the {wanted} —"]
+        if wanted.startswith("officer"):
+            province = find_province_in(await self.store.list_provinces(), wanted.removeprefix("officer").strip()
+                                        or "لرستان")
+            if province is None:
+                return ["— which province? e.g. /as officer لرستان or /as officer IR-15 —"]
+            self.current = f"officer {province.code}"
+            return [f"— you are now the officer of {province.name_en} ({province.name_fa}) —"]
+        return ["— /as applicant, /as officer <province>, or /as admin —"]
+
+    async def settle(self) -> None:
+        """Let the bot finish: deliver the outbox now and wait for background posts."""
+        assert self.app is not None
+        for _ in range(50):
+            await self.app.bot_data["courier"].deliver_due()
+            busy = [task for task in asyncio.all_tasks() if task.get_name() == "broadcast" and not task.done()]
+            if not busy:
+                break
+            await asyncio.gather(*busy)
+        await self.app.bot_data["courier"].deliver_due()
+
+    # -- output -----------------------------------------------------------------------------------
+
+    def buttons(self, user: OfflineUser) -> list[tuple[str, dict[str, Any] | None]]:
+        """What the person can press now: the latest inline keyboard, then the reply keyboard."""
+        found: list[tuple[str, dict[str, Any] | None]] = []
+        if user.inline_buttons():
+            message = user.latest_inline_message()
+            found += [(b["text"], message) for row in message["reply_markup"]["inline_keyboard"] for b in row]
+        found += [(text, None) for text in user.reply_keyboard()]
+        return found
+
+    def transcript(self) -> list[str]:
+        lines: list[str] = []
+        for call in self.rec.calls[self._shown:]:
+            lines += self._describe(call)
+        self._shown = len(self.rec.calls)
+        persona = self.personas[self.current]
+        buttons = self.buttons(persona.user)
+        if buttons and lines:
+            numbered = [(i, text, message) for i, (text, message) in enumerate(buttons, 1)]
+            inline = "  ".join(f"[{i}] {text}" for i, text, message in numbered if message is not None)
+            menu = "  ".join(f"[{i}] {text}" for i, text, message in numbered if message is None)
+            lines += [f"   buttons: {inline}"] if inline else []
+            lines += [f"   keyboard: {menu}"] if menu else []
+        return lines
+
+    def _who(self, chat_id: int | str | None) -> str | None:
+        for persona in self.personas.values():
+            if persona.user.id == chat_id:
+                return persona.key
+        if isinstance(chat_id, int) and chat_id < 0:
+            return f"channel {DEMO_CHANNEL}"
+        return None
+
+    def _describe(self, call: ApiCall) -> list[str]:
+        if call.method in SILENT_METHODS:
+            return []
+        if call.method == "answerCallbackQuery":
+            return [f"   (alert) {call.params['text']}"] if call.params.get("text") else []
+        who = self._who(call.chat_id)
+        if who is None:  # a sample applicant or an officer nobody plays
+            return []
+        head = f"[{who}]"
+        if call.method == "sendMessage":
+            return [f"{head} {plain(call.params['text'])}"]
+        if call.method == "editMessageText":
+            return [f"{head} ✎ (edited) {plain(call.params['text'])}"]
+        if call.method == "editMessageReplyMarkup":
+            return []
+        if call.method in ("sendPhoto", "sendDocument"):
+            path = self._save(call)
+            caption = plain(str(call.params.get("caption") or ""))
+            return [f"{head} 📎 {path}" + (f"  {caption}" if caption else "")]
+        return [f"{head} ({call.method})"]
+
+    def _save(self, call: ApiCall) -> Path:
+        self.output.mkdir(parents=True, exist_ok=True)
+        [(name, content)] = list(call.files.items())[:1] or [("file", b"")]
+        suffix = ".pdf" if content.startswith(b"%PDF") else ".png"
+        self._saved += 1
+        path = self.output / f"{self._saved:03d}-{call.method.removeprefix('send').lower()}{suffix}"
+        path.write_bytes(content)
+        return path
+
+
+def plain(text: str) -> str:
+    """The bot's HTML as a terminal shows it."""
+    return html.unescape(re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text))
+

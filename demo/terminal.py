@@ -1,0 +1,45 @@
+"""`python main.py demo`: chat with the real bot in a terminal, or run a script of inputs."""
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from demo.session import DemoSession
+
+HELP = """Demo of the Home Business Permit Bot — the real bot, no Telegram, no token.
+Type as you would in Telegram. A number presses that button (a leading ' sends it as text instead, or type
+it in Persian digits); /contact shares your phone number; /as applicant, /as officer <province> and
+/as admin switch who you are; /quit leaves.
+"""
+
+
+async def run(database: Path | None, sample_data: int, script: Path | None, language: str, output: Path) -> int:
+    folder = Path(tempfile.mkdtemp(prefix="home-business-demo-"))
+    session = DemoSession(database or folder / "demo.sqlite3", output, language)
+    for line in await session.start(sample_data):
+        print(line)
+    try:
+        if script is not None:
+            for raw in script.read_text(encoding="utf-8").splitlines():
+                if raw.strip() and not raw.lstrip().startswith("#"):
+                    print(f"\n> {raw.strip()}   ({session.current})")
+                for line in await session.say(raw):
+                    print(line)
+            return 0
+        print(HELP)
+        for line in await session.say("/start"):
+            print(line)
+        while True:
+            try:
+                typed = await asyncio.to_thread(input, f"\n{session.current}> ")
+            except EOFError:
+                break
+            if typed.strip() in ("/quit", "/exit"):
+                break
+            for line in await session.say(typed):
+                print(line)
+        return 0
+    finally:
+        await session.stop()
+        sys.stdout.flush()
