@@ -18,6 +18,26 @@ from storage.records import (
     QueuePosition,
 )
 
+QUEUE_BUCKET = 256  # places per stretch of the loan queue (see queue_position)
+
+REBUILD_SUMMARIES = """
+DELETE FROM tallies;
+INSERT INTO tallies
+    SELECT province_code, category_id, track, count(*), sum(workers), count(supervised_at), count(eligible_at),
+           count(queued_at), count(introduced_at), count(loan_paid_at),
+           coalesce(sum(loan_amount_rials) FILTER (WHERE loan_paid_at IS NOT NULL), 0),
+           count(*) FILTER (WHERE stage = 'queued')
+    FROM applications WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY province_code, category_id, track;
+DELETE FROM monthly_permits;
+INSERT INTO monthly_permits
+    SELECT province_code, jalali_month(issued_at), count(*)
+    FROM applications WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY province_code, jalali_month(issued_at);
+DELETE FROM queue_buckets;
+INSERT INTO queue_buckets
+    SELECT province_code, queue_seq / 256, count(*) FROM applications WHERE stage = 'queued'
+    GROUP BY province_code, queue_seq / 256;
+"""
+
 # Which timestamp column each stage sets when reached.
 _STAGE_TIME = {
     Stage.SUPERVISED: "supervised_at", Stage.ELIGIBLE: "eligible_at", Stage.REJECTED: "rejected_at",
@@ -30,7 +50,7 @@ _APPLICATION_SELECT = """
 SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.national_id, a.birth_date, a.mobile,
        a.province_code, p.name_fa, p.name_en, a.city, a.address, a.postal_code, a.education, a.workers,
        a.experience_years, a.own_share_percent, a.category_id, c.name_fa, c.name_en, s.name_fa, s.name_en,
-       c.needs_extra_approval, c.approval_body, a.issued_at, a.valid_until, a.queued_at, a.bank,
+       c.needs_extra_approval, c.approval_body, a.issued_at, a.valid_until, a.queued_at, a.queue_seq, a.bank,
        a.loan_amount_rials, a.reason, a.updated_at
 FROM applications a
 JOIN provinces p ON p.code = a.province_code
@@ -65,6 +85,7 @@ class ApplicationStore(StoreBase):
             )
             application_id = int(rows[0][0])
             await self._audit(application_id, form.user_id, "issue", None, Stage.PERMIT_ISSUED)
+            await self._tally(application_id, +1)
             officers = await db.execute_fetchall(
                 "SELECT telegram_id FROM users WHERE role = 'officer' AND active AND province_code = ?",
                 (form.province_code,),
@@ -98,20 +119,69 @@ class ApplicationStore(StoreBase):
         return await self._find_open(national_id, category_id)
 
     async def queue_position(self, application_id: int) -> QueuePosition | None:
-        """1-based place in the province's loan queue, from the partial queue index (no rows loaded)."""
+        """1-based place in the province's loan queue, exact, in one round trip: the stretches of the queue
+        before this one (queue_buckets) plus a count of at most 255 places inside its own."""
         rows = await self.db.execute_fetchall(
-            "SELECT province_code, queue_seq FROM applications WHERE id = ? AND stage = 'queued'", (application_id,)
+            f"""SELECT
+                (SELECT coalesce(sum(size), 0) FROM queue_buckets b
+                 WHERE b.province_code = a.province_code AND b.bucket < a.queue_seq / {QUEUE_BUCKET})
+              + (SELECT count(*) FROM applications q
+                 WHERE q.province_code = a.province_code AND q.stage = 'queued'
+                   AND q.queue_seq >= a.queue_seq / {QUEUE_BUCKET} * {QUEUE_BUCKET} AND q.queue_seq < a.queue_seq),
+                (SELECT coalesce(sum(size), 0) FROM queue_buckets b WHERE b.province_code = a.province_code)
+            FROM applications a WHERE a.id = ? AND a.stage = 'queued'""",
+            (application_id,),
         )
         if not rows:
             return None
-        province, seq = rows[0]
-        counts = await self.db.execute_fetchall(
-            "SELECT count(*) FILTER (WHERE queue_seq < ?), count(*) FROM applications"
-            " WHERE province_code = ? AND stage = 'queued'",
-            (seq, province),
-        )
-        ahead, total = int(counts[0][0]), int(counts[0][1])
+        ahead, total = int(rows[0][0]), int(rows[0][1])
         return QueuePosition(position=ahead + 1, ahead=ahead, total=total)
+
+    # -- summaries, kept in the transaction of every change ----------------------------------
+
+    async def _tally(self, application_id: int, sign: int) -> None:
+        """Add (+1) or take away (-1) one application's contribution to the published figures."""
+        await self.db.execute(
+            """INSERT INTO tallies (province_code, category_id, track, permits, jobs, supervised, eligible, queued,
+                                    introduced, loans_paid, loans_rials, in_queue)
+            SELECT province_code, category_id, track, :s, :s * workers, :s * (supervised_at IS NOT NULL),
+                   :s * (eligible_at IS NOT NULL), :s * (queued_at IS NOT NULL), :s * (introduced_at IS NOT NULL),
+                   :s * (loan_paid_at IS NOT NULL), :s * iif(loan_paid_at IS NULL, 0, coalesce(loan_amount_rials, 0)),
+                   :s * (stage = 'queued')
+            FROM applications WHERE id = :id AND stage NOT IN ('withdrawn', 'revoked')
+            ON CONFLICT (province_code, category_id, track) DO UPDATE SET
+                permits = permits + excluded.permits, jobs = jobs + excluded.jobs,
+                supervised = supervised + excluded.supervised, eligible = eligible + excluded.eligible,
+                queued = queued + excluded.queued, introduced = introduced + excluded.introduced,
+                loans_paid = loans_paid + excluded.loans_paid, loans_rials = loans_rials + excluded.loans_rials,
+                in_queue = in_queue + excluded.in_queue""",
+            {"s": sign, "id": application_id},
+        )
+        await self.db.execute(
+            """INSERT INTO monthly_permits (province_code, jalali_month, permits)
+            SELECT province_code, jalali_month(issued_at), :s FROM applications
+            WHERE id = :id AND stage NOT IN ('withdrawn', 'revoked')
+            ON CONFLICT (province_code, jalali_month) DO UPDATE SET permits = permits + excluded.permits""",
+            {"s": sign, "id": application_id},
+        )
+
+    async def _queue_bucket(self, province_code: str, queue_seq: int, delta: int) -> None:
+        bucket = queue_seq // QUEUE_BUCKET
+        await self.db.execute(
+            "INSERT INTO queue_buckets (province_code, bucket, size) VALUES (?, ?, ?)"
+            " ON CONFLICT (province_code, bucket) DO UPDATE SET size = size + excluded.size",
+            (province_code, bucket, delta),
+        )
+        await self.db.execute("DELETE FROM queue_buckets WHERE province_code = ? AND bucket = ? AND size <= 0",
+                              (province_code, bucket))
+
+    async def rebuild_summaries(self) -> None:
+        """Recount every summary from the applications (after a bulk import); call inside a transaction.
+
+        Statement by statement: executescript() would commit the caller's transaction half-way."""
+        for statement in REBUILD_SUMMARIES.split(";"):
+            if statement.strip():
+                await self.db.execute(statement)
 
     async def transition(
         self,
@@ -137,8 +207,12 @@ class ApplicationStore(StoreBase):
             except IllegalTransition:
                 raise StageConflict(current, action) from None
             sets = {"stage": target.value, "updated_at": now, _STAGE_TIME[target]: now}
+            await self._tally(application_id, -1)  # out with the old contribution, in with the new below
+            if current.stage == Stage.QUEUED:
+                await self._queue_bucket(current.province_code, current.queue_seq, -1)
             if target == Stage.QUEUED:
-                sets["queue_seq"] = await self._next_counter("queue")
+                sets["queue_seq"] = await self._next_counter(f"queue:{current.province_code}")
+                await self._queue_bucket(current.province_code, sets["queue_seq"], +1)
             if reason is not None:
                 sets["reason"] = reason
             if bank is not None:
@@ -152,6 +226,7 @@ class ApplicationStore(StoreBase):
             detail = {key: value for key, value in
                       {"reason": reason, "bank": bank, "loan_amount_rials": loan_amount_rials}.items()
                       if value is not None}
+            await self._tally(application_id, +1)
             await self._audit(application_id, actor_id, action.value, current.stage, target, detail or None)
             await self._enqueue("applicant.stage_changed", current.user_id, application_id,
                                 {"from": current.stage.value, "to": target.value, "action": action.value})
@@ -246,6 +321,6 @@ def _application(row: sqlite3.Row) -> Application:
     values[26] = datetime.fromisoformat(values[26])
     values[27] = date.fromisoformat(values[27])
     values[28] = datetime.fromisoformat(values[28]) if values[28] else None
-    values[32] = datetime.fromisoformat(values[32])
+    values[33] = datetime.fromisoformat(values[33])
     return Application(*values)
 

@@ -50,6 +50,8 @@ class StoreBase:
             "PRAGMA busy_timeout = 5000;"
             "PRAGMA synchronous = NORMAL;"
         )
+        # Summaries group permits by Jalali month of issue, in the programme's time zone (migrations use it too).
+        await db.create_function("jalali_month", 1, self._jalali_month, deterministic=True)
         await migrate(db)
         self._db = db
 
@@ -69,6 +71,10 @@ class StoreBase:
 
     def _after(self, delay: timedelta) -> str:
         return stored_time(self._clock() + delay)
+
+    def _jalali_month(self, stored: str) -> str:
+        day = JalaliDate.to_jalali(datetime.fromisoformat(stored).astimezone(self._tz).date())
+        return f"{day.year:04d}-{day.month:02d}"
 
     def today(self) -> JalaliDate:
         """Today's Jalali date in the programme's time zone."""

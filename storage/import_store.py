@@ -45,6 +45,7 @@ class ImportStore(ApplicationStore):
             await db.executemany(
                 "INSERT INTO counters (name, value) VALUES (?, ?)"
                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value", list(counters.items()))
+            await self.rebuild_summaries()
             await self._audit(None, actor_id, "import", detail={"applications": count})
             await db.execute(
                 "INSERT INTO audit_log (at, actor_id, action, application_id, to_stage)"
@@ -73,7 +74,7 @@ class ImportStore(ApplicationStore):
             column = {Stage.REJECTED: "rejected_at", Stage.BANK_REJECTED: "bank_rejected_at"}.get(record.stage,
                                                                                                 "closed_at")
             times[column] = stored_time(moment)
-        queue_seq = _next(counters, "queue") if record.stage == Stage.QUEUED else None
+        queue_seq = _next(counters, f"queue:{form.province_code}") if record.stage == Stage.QUEUED else None
         return (
             form.user_id, form.category_id, form.track, form.full_name, form.national_id, form.birth_date.isoformat(),
             form.mobile, form.province_code, form.city, form.address, form.postal_code, form.education, form.workers,

@@ -47,6 +47,15 @@ def check_database(path: Path, data_dir: Path) -> list[Finding]:
         categories = db.execute("SELECT count(*) FROM categories WHERE active").fetchone()[0]
         findings.append(Finding(provinces == 31 and categories > 0,
                                 f"catalog in the database: {provinces} provinces, {categories} active categories"))
+        if version >= 6:  # the summaries must agree with the applications they summarise
+            tallied, counted = db.execute(
+                "SELECT (SELECT coalesce(sum(permits), 0) FROM tallies),"
+                " (SELECT count(*) FROM applications WHERE stage NOT IN ('withdrawn', 'revoked'))").fetchone()
+            queued, bucketed = db.execute(
+                "SELECT (SELECT count(*) FROM applications WHERE stage = 'queued'),"
+                " (SELECT coalesce(sum(size), 0) FROM queue_buckets)").fetchone()
+            findings.append(Finding(tallied == counted and queued == bucketed,
+                                    f"summaries: {tallied} permits tallied of {counted}, {bucketed} queued of {queued}"))
         failed = db.execute("SELECT count(*) FROM outbox WHERE status = 'failed'").fetchone()[0] if version >= 2 else 0
         findings.append(Finding(True, f"outbox: {failed} failed deliveries (see /health)"))
     return findings

@@ -108,6 +108,7 @@ class Application:
     issued_at: datetime
     valid_until: date
     queued_at: datetime | None
+    queue_seq: int | None  # order in the province's loan queue
     bank: str | None
     loan_amount_rials: int | None
     reason: str | None

@@ -1,51 +1,43 @@
-"""The published figures, computed in SQL (no rows are loaded into Python), and the channels they go to."""
+"""The published figures, read from tallies kept with every change, and the channels they go to."""
 
 import sqlite3
-from datetime import datetime, time
 
-from persiantools.jdatetime import JalaliDate
-
-from storage.base import StoreBase, stored_time
+from storage.base import StoreBase
 from storage.records import Channel, NamedCount, Stats
 
 TOP_CATEGORIES = 5
-# Not counted as permits or jobs: the applicant withdrew, or the permit was revoked.
-_LIVE = "a.stage NOT IN ('withdrawn', 'revoked')"
 
 
 class StatsStore(StoreBase):
     async def compute_stats(self, province_code: str | None = None) -> Stats:
-        """Figures for one province, or nationally; month and year are Jalali, in the programme's time zone."""
+        """Figures for one province, or nationally, from the tallies kept with every change (no scans).
+
+        Month and year are Jalali, in the programme's time zone."""
         today = self.today()
-        month_start = self._day_start(JalaliDate(today.year, today.month, 1))
-        year_start = self._day_start(JalaliDate(today.year, 1, 1))
-        where, params = ("WHERE a.province_code = ?", [province_code]) if province_code else ("", [])
+        where, params = ("WHERE t.province_code = ?", [province_code]) if province_code else ("", [])
         [row] = await self.db.execute_fetchall(
-            f"""SELECT
-                count(*) FILTER (WHERE {_LIVE}),
-                count(*) FILTER (WHERE {_LIVE} AND a.issued_at >= ?),
-                count(*) FILTER (WHERE {_LIVE} AND a.issued_at >= ?),
-                count(*) FILTER (WHERE {_LIVE} AND a.track = 'independent'),
-                count(*) FILTER (WHERE {_LIVE} AND a.track = 'support'),
-                coalesce(sum(a.workers) FILTER (WHERE {_LIVE}), 0),
-                count(*) FILTER (WHERE a.stage = 'queued'),
-                count(a.loan_paid_at),
-                coalesce(sum(a.loan_amount_rials) FILTER (WHERE a.loan_paid_at IS NOT NULL), 0),
-                count(a.supervised_at) FILTER (WHERE {_LIVE}), count(a.eligible_at) FILTER (WHERE {_LIVE}),
-                count(a.queued_at) FILTER (WHERE {_LIVE}), count(a.introduced_at) FILTER (WHERE {_LIVE}),
-                count(a.loan_paid_at) FILTER (WHERE {_LIVE})
-            FROM applications a {where}""",
-            (month_start, year_start, *params),
+            f"""SELECT coalesce(sum(permits), 0), coalesce(sum(permits) FILTER (WHERE track = 'independent'), 0),
+                coalesce(sum(permits) FILTER (WHERE track = 'support'), 0), coalesce(sum(jobs), 0),
+                coalesce(sum(in_queue), 0), coalesce(sum(loans_paid), 0), coalesce(sum(loans_rials), 0),
+                coalesce(sum(supervised), 0), coalesce(sum(eligible), 0), coalesce(sum(queued), 0),
+                coalesce(sum(introduced), 0),
+                (SELECT coalesce(sum(m.permits) FILTER (WHERE m.jalali_month = ?), 0)
+                 FROM monthly_permits m {where.replace('t.', 'm.')}),
+                (SELECT coalesce(sum(m.permits) FILTER (WHERE m.jalali_month >= ?), 0)
+                 FROM monthly_permits m {where.replace('t.', 'm.')})
+            FROM tallies t {where}""",
+            (f"{today.year:04d}-{today.month:02d}", *params, f"{today.year:04d}-01", *params, *params),
         )
         by_sector = await self.db.execute_fetchall(
-            f"""SELECT s.name_fa, s.name_en, count(*) AS n FROM applications a
-            JOIN categories c ON c.id = a.category_id JOIN sectors s ON s.id = c.sector_id
-            {where} {'AND' if where else 'WHERE'} {_LIVE} GROUP BY s.id ORDER BY n DESC, s.position""",
+            f"""SELECT s.name_fa, s.name_en, sum(t.permits) AS n FROM tallies t
+            JOIN categories c ON c.id = t.category_id JOIN sectors s ON s.id = c.sector_id
+            {where} GROUP BY s.id HAVING n > 0 ORDER BY n DESC, s.position""",
             params,
         )
         top = await self.db.execute_fetchall(
-            f"""SELECT c.name_fa, c.name_en, count(*) AS n FROM applications a JOIN categories c ON c.id = a.category_id
-            {where} {'AND' if where else 'WHERE'} {_LIVE} GROUP BY c.id ORDER BY n DESC, c.id LIMIT ?""",
+            f"""SELECT c.name_fa, c.name_en, sum(t.permits) AS n
+            FROM tallies t JOIN categories c ON c.id = t.category_id
+            {where} GROUP BY c.id HAVING n > 0 ORDER BY n DESC, c.id LIMIT ?""",
             (*params, TOP_CATEGORIES),
         )
         names = await self.db.execute_fetchall("SELECT name_fa, name_en FROM provinces WHERE code = ?",
@@ -55,17 +47,13 @@ class StatsStore(StoreBase):
             province_fa=names[0][0] if names else None,
             province_en=names[0][1] if names else None,
             as_of=today.to_gregorian(),
-            permits_total=row[0], permits_this_month=row[1], permits_this_year=row[2],
-            independent=row[3], support=row[4], jobs_created=row[5], queue_length=row[6],
-            loans_paid=row[7], loans_paid_rials=row[8],
-            funnel=(row[0], *row[9:14]),
+            permits_total=row[0], permits_this_month=row[11], permits_this_year=row[12],
+            independent=row[1], support=row[2], jobs_created=row[3], queue_length=row[4],
+            loans_paid=row[5], loans_paid_rials=row[6],
+            funnel=(row[0], row[7], row[8], row[9], row[10], row[5]),
             by_sector=tuple(NamedCount(*r) for r in by_sector),
             top_categories=tuple(NamedCount(*r) for r in top),
         )
-
-    def _day_start(self, day: JalaliDate) -> str:
-        """The UTC instant a Jalali day starts in the programme's time zone, as stored times are written."""
-        return stored_time(datetime.combine(day.to_gregorian(), time(0), tzinfo=self._tz))
 
     # -- channels ---------------------------------------------------------------------------
 
