@@ -55,7 +55,7 @@ def check_database(path: Path, data_dir: Path) -> list[Finding]:
                 "SELECT (SELECT count(*) FROM applications WHERE stage = 'queued'),"
                 " (SELECT coalesce(sum(size), 0) FROM queue_buckets)").fetchone()
             findings.append(Finding(tallied == counted and queued == bucketed,
-                                    f"summaries: {tallied} permits tallied of {counted}, {bucketed} queued of {queued}"))
+                                    f"summaries: {tallied} of {counted} permits, {bucketed} of {queued} queued"))
         failed = db.execute("SELECT count(*) FROM outbox WHERE status = 'failed'").fetchone()[0] if version >= 2 else 0
         findings.append(Finding(True, f"outbox: {failed} failed deliveries (see /health)"))
     return findings
