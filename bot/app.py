@@ -107,8 +107,10 @@ def build_application(
 
     async def purge_expired_drafts(context: Ctx) -> None:
         purged = await store.purge_drafts(draft_ttl)
+        for user_id in purged:  # and the in-memory copies (handlers/drafts.py)
+            context.application.user_data[user_id].pop("draft", None)
         if purged:
-            logger.info("purged %d drafts untouched for %s", purged, draft_ttl)
+            logger.info("purged %d drafts untouched for %s", len(purged), draft_ttl)
 
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     app.job_queue.run_repeating(purge_expired_drafts, interval=timedelta(hours=1), first=timedelta(minutes=1),

@@ -14,7 +14,7 @@ from telegram.ext import (
 )
 
 from handlers.callbacks import SetLanguage
-from handlers.context import Ctx
+from handlers.context import OWES_ANSWER, Ctx
 from handlers.keyboards import language_picker, main_menu
 from messages import LANGUAGES, all_labels, label, render
 
@@ -25,13 +25,14 @@ MENU_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "cance
 
 
 async def remember_user(update: Update, context: Ctx) -> None:
-    """Runs before every handler: load the user's language once per process."""
+    """Runs before every handler: load what the bot keeps in memory about the user, once per process."""
     user = update.effective_user
     if user is None or context.user_data is None or "lang" in context.user_data:
         return
-    record = await context.store.get_user(user.id)
-    context.remember_language(record.language if record else context.config.default_language)
-    if record is not None:
+    session = await context.store.load_session(user.id)
+    context.remember_language(session.user.language if session else context.config.default_language)
+    context.user_data[OWES_ANSWER] = bool(session and session.owes_answer)
+    if session is not None and session.display_name != user.first_name:
         await context.store.remember_name(user.id, user.first_name)
 
 

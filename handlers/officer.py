@@ -25,7 +25,7 @@ from domain.lifecycle import Action, Stage
 from domain.normalize import normalize
 from handlers.access import officer_of, refuse
 from handlers.callbacks import ActOn, ListPage, OpenApplication, PickBank
-from handlers.context import Ctx
+from handlers.context import OWES_ANSWER, Ctx
 from handlers.officer_view import (
     NEEDS_REASON,
     bank_keyboard,
@@ -60,7 +60,7 @@ async def act_on_application(update: Update, context: Ctx) -> None:
         return
     lang = context.lang
     if pressed.action == "cancel":
-        await context.store.clear_officer_prompt(user.id)
+        await clear_prompt(context, user.id)
         await query.answer()
         await query.edit_message_text(render(lang, "officer/input_cancelled"))
         return
@@ -85,6 +85,7 @@ async def ask_officer(update: Update, context: Ctx, application: Application, ac
     assert query is not None and user is not None
     lang = context.lang
     await context.store.set_officer_prompt(user.id, application.id, action.value)
+    context.user_data[OWES_ANSWER] = True
     if action == Action.PAY_LOAN:
         text = render(lang, "officer/ask_amount", number=application.permit_number,
                       ceiling=loan_ceiling_toman(context.config, application))
@@ -114,15 +115,16 @@ async def receive_officer_answer(update: Update, context: Ctx) -> None:
     """A text from an officer who owes a reason or an amount; anyone else's text goes on to other handlers."""
     user = update.effective_user
     message = update.effective_message
-    if user is None or message is None or message.text is None:
-        return
+    if user is None or message is None or message.text is None or not context.user_data.get(OWES_ANSWER):
+        return  # the common case, decided without the database
     prompt = await context.store.get_officer_prompt(user.id)
-    if prompt is None:
+    if prompt is None:  # removed by an admin meanwhile
+        context.user_data[OWES_ANSWER] = False
         return
     lang = context.lang
     application, officer = await _authorized(context, user.id, prompt.application_id, prompt.action)
     if application is None or officer is None:
-        await context.store.clear_officer_prompt(user.id)
+        await clear_prompt(context, user.id)
         await message.reply_text(render(lang, "officer/not_allowed"))
         raise ApplicationHandlerStop
     action = Action(prompt.action)
@@ -133,16 +135,21 @@ async def receive_officer_answer(update: Update, context: Ctx) -> None:
             await message.reply_text(render(lang, "officer/bad_amount", ceiling=ceiling),
                                      reply_markup=cancel_keyboard(lang, application.id))
             raise ApplicationHandlerStop
-        await context.store.clear_officer_prompt(user.id)
+        await clear_prompt(context, user.id)
         await transition(update, context, application, action, loan_amount_rials=amount * 10)
         raise ApplicationHandlerStop
     reason = validators.free_text(message.text, max_length=300, min_length=3)
     if isinstance(reason, validators.Invalid):
         await message.reply_text(render(lang, "officer/bad_reason"), reply_markup=cancel_keyboard(lang, application.id))
         raise ApplicationHandlerStop
-    await context.store.clear_officer_prompt(user.id)
+    await clear_prompt(context, user.id)
     await transition(update, context, application, action, reason=reason)
     raise ApplicationHandlerStop
+
+
+async def clear_prompt(context: Ctx, user_id: int) -> None:
+    await context.store.clear_officer_prompt(user_id)
+    context.user_data[OWES_ANSWER] = False
 
 
 async def transition(update: Update, context: Ctx, application: Application, action: Action,

@@ -23,6 +23,7 @@ from domain.normalize import compact, normalize, search_key
 from domain.search import best_matches
 from handlers.callbacks import FormButton
 from handlers.context import Ctx
+from handlers.drafts import current_state, delete_draft, forget_draft, load_answers, save_draft
 from handlers.form_view import (
     button,
     category_button,
@@ -51,11 +52,6 @@ StepResult = Reg | int
 # -- reading and writing the draft ---------------------------------------------------------------
 
 
-async def load_answers(context: Ctx, user_id: int) -> Answers:
-    draft = await context.store.get_draft(user_id)
-    return dict(draft.data) if draft else {}
-
-
 async def ask(update: Update, context: Ctx, state: Reg, answers: Answers, note: str | None = None) -> Reg:
     """Send the prompt for `state` (after `note`, e.g. an error), remember it, and save the draft."""
     text, markup = await prompt(context, state, answers)
@@ -73,7 +69,7 @@ async def send_prompt(update: Update, context: Ctx, state: Reg, answers: Answers
         await _retire_prompt(context, chat.id, int(answers["_prompt"]))
     message = await context.bot.send_message(chat.id, text, reply_markup=markup)
     answers["_prompt"] = message.message_id
-    await context.store.save_draft(user.id, state.value, answers)
+    await save_draft(context, user.id, state, answers)
     return state
 
 
@@ -92,7 +88,7 @@ async def redraw(update: Update, context: Ctx, state: Reg, answers: Answers) -> 
     assert query is not None and user is not None
     text, markup = await prompt(context, state, answers)
     await query.edit_message_text(text, reply_markup=markup)
-    await context.store.save_draft(user.id, state.value, answers)
+    await save_draft(context, user.id, state, answers)
     return state
 
 
@@ -115,7 +111,7 @@ async def cancel(update: Update, context: Ctx) -> int:
     assert user is not None and chat is not None
     if update.callback_query:  # already answered by form_callback
         await update.callback_query.edit_message_reply_markup(None)
-    await context.store.delete_draft(user.id)
+    await delete_draft(context, user.id)
     await context.bot.send_message(chat.id, render(context.lang, "registration/cancelled"),
                                    reply_markup=main_menu(context.lang))
     return ConversationHandler.END
@@ -127,17 +123,12 @@ async def restart_to_menu(update: Update, context: Ctx) -> int:
 
     user = update.effective_user
     assert user is not None
-    await context.store.delete_draft(user.id)
+    await delete_draft(context, user.id)
     await welcome(update, context)
     return ConversationHandler.END
 
 
 # -- moving between steps ---------------------------------------------------------------------
-
-
-async def current_state(context: Ctx, user_id: int) -> Reg:
-    draft = await context.store.get_draft(user_id)
-    return Reg(draft.state) if draft else Reg.SECTOR
 
 
 async def advance(update: Update, context: Ctx, field: str, answers: Answers, note: str | None = None) -> Reg:
@@ -540,10 +531,11 @@ async def confirm(update: Update, context: Ctx, button: FormButton, answers: Ans
             permit_request(user.id, answers), rules.permit_number_format, rules.permit_validity_years
         )
     except AlreadyRegistered as error:
-        await context.store.delete_draft(user.id)
+        await delete_draft(context, user.id)
         await context.bot.send_message(user.id, render(lang, "permit/already_registered", a=error.existing),
                                        reply_markup=main_menu(lang))
         return ConversationHandler.END
+    forget_draft(context)  # the store deleted it with the permit, in one transaction
     logger.info("permit issued application=%s province=%s", application.id, application.province_code)
     context.kick_courier()  # the province's officers hear of it now
     await context.bot.send_message(

@@ -17,17 +17,12 @@ class DraftStore(StoreBase):
         return _draft(rows[0]) if rows else None
 
     async def save_draft(self, user_id: int, state: str, data: dict[str, Any]) -> None:
-        """Write the step and answers through at once: a restart resumes here."""
-        now = self._now()
-        await self.db.execute(
-            "INSERT INTO users (telegram_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-            (user_id, now, now),
-        )
+        """Write the step and answers through at once (one statement): a restart resumes here."""
         await self.db.execute(
             "INSERT INTO drafts (user_id, state, data, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, data = excluded.data,"
             " updated_at = excluded.updated_at",
-            (user_id, state, json.dumps(data, ensure_ascii=False), now),
+            (user_id, state, json.dumps(data, ensure_ascii=False), self._now()),
         )
 
     async def set_draft_state(self, user_id: int, state: str) -> None:
@@ -47,11 +42,12 @@ class DraftStore(StoreBase):
         )
         return [_draft(row) for row in rows]
 
-    async def purge_drafts(self, max_age: timedelta) -> int:
-        """Delete drafts untouched for longer than `max_age`; returns how many."""
-        since = self._after(-max_age)
-        cursor = await self.db.execute("DELETE FROM drafts WHERE updated_at < ?", (since,))
-        return cursor.rowcount
+    async def purge_drafts(self, max_age: timedelta) -> list[int]:
+        """Delete drafts untouched for longer than `max_age`; returns whose they were."""
+        rows = await self.db.execute_fetchall(
+            "DELETE FROM drafts WHERE updated_at < ? RETURNING user_id", (self._after(-max_age),)
+        )
+        return [int(row[0]) for row in rows]
 
 
 def _draft(row: sqlite3.Row) -> Draft:

@@ -230,3 +230,12 @@ class ImportedApplication:
     bank: str | None = None
     loan_amount_rials: int | None = None
     reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserSession:
+    """What the bot needs to know about a user once per process: their record, name and any owed answer."""
+
+    user: User
+    display_name: str | None
+    owes_answer: bool  # an officer who pressed a button that needs a reason or an amount

@@ -3,7 +3,7 @@
 import sqlite3
 
 from storage.base import StoreBase
-from storage.records import User
+from storage.records import User, UserSession
 
 
 class UserStore(StoreBase):
@@ -33,6 +33,17 @@ class UserStore(StoreBase):
             (telegram_id, language, now, now),
         )
 
+
+    async def load_session(self, telegram_id: int) -> UserSession | None:
+        rows = await self.db.execute_fetchall(
+            "SELECT u.telegram_id, u.language, u.role, u.province_code, u.active, u.display_name,"
+            " EXISTS (SELECT 1 FROM officer_prompts p WHERE p.officer_id = u.telegram_id)"
+            " FROM users u WHERE u.telegram_id = ?",
+            (telegram_id,),
+        )
+        if not rows:
+            return None
+        return UserSession(user=_user(rows[0]), display_name=rows[0][5], owes_answer=bool(rows[0][6]))
 
     async def remember_name(self, telegram_id: int, display_name: str) -> None:
         """Keep the user's Telegram first name, shown beside an officer's actions."""

@@ -9,7 +9,7 @@ from bot.config import Config
 from domain.lifecycle import Action
 from storage import Store
 from tests.conftest import ADMIN_ID
-from tests.fakes import FakeUser, Harness
+from tests.fakes import FakeClock, FakeUser, Harness
 from tests.journey import ENGLISH, Answers, complete_journey, fill_form
 
 
@@ -341,12 +341,12 @@ async def test_a_restart_in_the_middle_resumes_at_the_same_step(bot: Harness, co
 
 
 async def test_expired_drafts_are_not_resumed(store: Store) -> None:
-    from datetime import timedelta
 
+    await store.ensure_user(5, "fa")
     await store.save_draft(5, "reg.full_name", {"category_id": 1})
     assert [d.user_id for d in await store.list_drafts(timedelta(days=7))] == [5]
     assert await store.list_drafts(timedelta(seconds=-1)) == []
-    assert await store.purge_drafts(timedelta(seconds=-1)) == 1
+    assert await store.purge_drafts(timedelta(seconds=-1)) == [5]
 
 
 async def test_status_shows_progress_and_next_step(user: FakeUser) -> None:
@@ -387,11 +387,21 @@ async def test_status_in_english(user: FakeUser) -> None:
     assert "✓ Permit issued" in user.last_text and "● Supervision" in user.last_text
 
 
-async def test_a_form_whose_draft_expired_asks_the_lost_answers_before_the_review(user: FakeUser, bot: Harness) -> None:
-    await fill_form(user, stop_before="workers")
-    await bot.store.purge_drafts(timedelta(seconds=-1))  # as the hourly job does after DRAFT_TTL_DAYS
-    await user.send("۳")
-    assert "گروه شغلی" in user.last_text  # the category is asked again, then the rest, then the review
-    await user.click("صنایع دستی")
-    await user.click("قالیبافی")
-    assert "مسیر" in user.last_text
+async def test_a_form_whose_draft_expired_asks_the_lost_answers_before_the_review(config: Config) -> None:
+    clock = FakeClock()
+    bot = await Harness(config, clock=clock).start()
+    try:
+        user = bot.user(51)
+        await fill_form(user, stop_before="workers")
+        clock.advance(days=8)  # past DRAFT_TTL_DAYS: the hourly job deletes the draft
+        [job] = bot.app.job_queue.get_jobs_by_name("purge_expired_drafts")  # type: ignore[union-attr]
+        await job.run(bot.app)
+        assert await bot.store.get_draft(51) is None
+        await user.send("۳")
+        assert "گروه شغلی" in user.last_text  # the category is asked again, then the rest, then the review
+        await user.click("صنایع دستی")
+        await user.click("قالیبافی")
+        assert "مسیر" in user.last_text
+    finally:
+        await bot.stop()
+    assert not bot.errors
