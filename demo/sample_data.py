@@ -36,7 +36,7 @@ BANKS = ("melli", "tejarat", "refah", "saderat", "tosee_taavon")
 
 def fake_national_id(serial: int) -> str:
     """A checksum-valid national ID whose office code 000 no real card has."""
-    body = f"000{serial % 1_000_000:06d}"
+    body = f"000{serial % 999_999 + 1:06d}"  # never 000000000: all-equal digits are refused
     remainder = sum(int(body[i]) * (10 - i) for i in range(9)) % 11
     return body + str(remainder if remainder < 2 else 11 - remainder)
 

@@ -5,7 +5,6 @@ with the in-process `RecordingRequest` as its only difference. The session plays
 applicant, an officer per province, an admin), shows what the bot sends them, and saves files it sends.
 """
 
-import asyncio
 import html
 import re
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from typing import Any
 from bot.app import BotApp, build_application, start_offline, stop_offline
 from bot.config import Config
 from bot.offline_api import ApiCall, RecordingRequest
-from bot.offline_client import OfflineUser
+from bot.offline_client import OfflineUser, settle
 from demo.sample_data import sample_applications
 from handlers.admin import find_province_in
 from messages import label
@@ -139,14 +138,9 @@ class DemoSession:
         return ["— /as applicant, /as officer <province>, or /as admin —"]
 
     async def settle(self) -> None:
-        """Let the bot finish: deliver the outbox now and wait for background posts."""
+        """Let the bot finish: background work, then the outbox now rather than at the courier's next tick."""
         assert self.app is not None
-        for _ in range(50):
-            await self.app.bot_data["courier"].deliver_due()
-            busy = [task for task in asyncio.all_tasks() if task.get_name() == "broadcast" and not task.done()]
-            if not busy:
-                break
-            await asyncio.gather(*busy)
+        await settle(self.app)
         await self.app.bot_data["courier"].deliver_due()
 
     # -- output -----------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from telegram.ext import Application, BaseHandler, CommandHandler, filters
 from domain.normalize import normalize
 from handlers.access import officer_of, refuse
 from handlers.admin import admin_only, find_province
-from handlers.context import Ctx
+from handlers.context import BACKGROUND, Ctx
 from messages import label, render
 from messages.chart import render_stats_chart
 from storage import Store
@@ -57,6 +57,11 @@ async def send_post(bot: Bot, chat_id: int, chart: bytes, text: str) -> None:
 async def publish(bot: Bot, store: Store, channel: Channel, admin_ids: frozenset[int]) -> str | None:
     """Post to one channel; on failure mark it, tell the admins, and return the error (None when it went out)."""
     chart, text = await stats_post(store, channel.scope, channel.language)
+    return await deliver_post(bot, store, channel, chart, text, admin_ids)
+
+
+async def deliver_post(bot: Bot, store: Store, channel: Channel, chart: bytes, text: str,
+                       admin_ids: frozenset[int]) -> str | None:
     try:
         await send_post(bot, channel.chat_id, chart, text)
     except (Forbidden, BadRequest) as error:  # removed from the channel, not an admin any more, chat gone
@@ -252,15 +257,23 @@ async def broadcast(update: Update, context: Ctx) -> None:
         return
     await message.reply_text(render(lang, "channels/broadcast_started", count=len(channels)))
     # A task, not an await: other users' updates go on while the posts go out.
-    context.application.create_task(_broadcast(context, user.id, lang, channels), update=update, name="broadcast")
+    context.application.create_task(_broadcast(context, user.id, lang, channels), update=update,
+                                    name=f"{BACKGROUND}broadcast")
+
+
+async def broadcast_to(bot: Bot, store: Store, channels: list[Channel]) -> list[str]:
+    """Render every post (one at a time: CPU), then send them all at once and let the rate limiter pace them.
+
+    Returns the titles of the channels that failed."""
+    posts = [await stats_post(store, channel.scope, channel.language) for channel in channels]
+    outcomes = await asyncio.gather(*(deliver_post(bot, store, channel, chart, text, frozenset())
+                                      for channel, (chart, text) in zip(channels, posts, strict=True)))
+    return [channel.title for channel, problem in zip(channels, outcomes, strict=True) if problem is not None]
 
 
 async def _broadcast(context: Ctx, admin_id: int, lang: str, channels: list[Channel]) -> None:
     started = datetime.now()
-    failed = []
-    for channel in channels:
-        if await publish(context.bot, context.store, channel, frozenset()) is not None:
-            failed.append(channel.title)
+    failed = await broadcast_to(context.bot, context.store, channels)
     logger.info("broadcast to %d channels took %.1fs", len(channels), (datetime.now() - started).total_seconds())
     await context.bot.send_message(admin_id, render(lang, "channels/broadcast_done",
                                                     sent=len(channels) - len(failed), failed=failed))

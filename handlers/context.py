@@ -10,6 +10,7 @@ if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
     from bot.config import Config
 
 LANG_KEY = "lang"
+BACKGROUND = "bg:"  # name prefix of the tasks handlers leave running (card drawing, broadcasts)
 OWES_ANSWER = "owes_answer"  # user_data flag: an officer owes a reason or an amount (see handlers/officer.py)
 
 

@@ -22,7 +22,7 @@ from domain.jalali import completed_years
 from domain.normalize import compact, normalize, search_key
 from domain.search import best_matches
 from handlers.callbacks import FormButton
-from handlers.context import Ctx
+from handlers.context import BACKGROUND, Ctx
 from handlers.drafts import current_state, delete_draft, forget_draft, load_answers, save_draft
 from handlers.form_view import (
     button,
@@ -543,7 +543,9 @@ async def confirm(update: Update, context: Ctx, button: FormButton, answers: Ans
         render(lang, "permit/issued", a=application, track=label(lang, f"track.{application.track}")),
         reply_markup=main_menu(lang),
     )
-    await send_permit_card(context, user.id, application)
+    # The card takes tens of milliseconds to draw: in the background, so other people's updates don't wait.
+    context.application.create_task(send_permit_card(context, user.id, application), update=update,
+                                    name=f"{BACKGROUND}permit_card")
     return ConversationHandler.END
 
 

@@ -101,7 +101,7 @@ def render_card_png(content: CardContent) -> bytes:
     draw.rectangle((12, 12, WIDTH - 13, HEIGHT - 13), outline=GREEN, width=6)
 
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG")
     return buffer.getvalue()
 
 

@@ -92,7 +92,15 @@ def render(lang: str, name: str, **context: Any) -> str:
 
 def label(lang: str, key: str, **context: Any) -> str:
     """A short plain-text label (button, menu entry, alert), e.g. label("fa", "menu.help")."""
+    if not context:
+        return _fixed_label(lang, key)
     return _label_templates(lang)[key].render(lang=lang, **context).strip()
+
+
+@cache
+def _fixed_label(lang: str, key: str) -> str:
+    """Labels without variables are rendered once: keyboards use dozens per step."""
+    return _label_templates(lang)[key].render(lang=lang).strip()
 
 
 def label_keys(lang: str) -> set[str]:

@@ -1,0 +1,101 @@
+"""`python -m bench [--quick]`: the figures in the README's Performance section, printed and saved as JSON.
+
+Pinned to one CPU first: on a small VM an aiosqlite round trip costs several times more when its worker
+thread runs on another core than the event loop, which makes unpinned figures swing from run to run.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.broadcast import run_broadcast
+from bench.journey import run_floor, run_journey
+from bench.memory import run_memory
+from bench.store_scale import run_store
+
+SIZES = {  # quick: under a minute; full: under ten
+    "quick": {"applicants": 200, "rows": 100_000, "samples": 200, "conversations": 500},
+    "full": {"applicants": 2_000, "rows": 1_000_000, "samples": 1_000, "conversations": 1_000},
+}
+
+
+def pin_to_one_cpu() -> str:
+    try:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        return "pinned to one CPU"
+    except (AttributeError, OSError):
+        return "not pinned (this system does not allow it)"
+
+
+async def run(size: dict[str, int]) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    journey = await run_journey(size["applicants"])
+    fed = journey.pop("fed")
+    floor = await run_floor(fed, with_write=False)
+    floor_write = await run_floor(fed, with_write=True)
+    results["journey"] = journey | {
+        "floor": floor, "floor_with_one_write": floor_write,
+        "journey_over_floor": journey["all"]["mean"] / floor["all"]["mean"],
+        "journey_over_floor_with_write": journey["all"]["mean"] / floor_write["all"]["mean"],
+    }
+    results["store"] = await run_store(size["rows"], size["samples"])
+    results["memory"] = await run_memory(size["conversations"])
+    results["broadcast"] = await run_broadcast()
+    return results
+
+
+def report(results: dict[str, Any]) -> str:
+    journey, store, memory, broadcast = (results[key] for key in ("journey", "store", "memory", "broadcast"))
+    lines = ["| measure | figure |", "|---|---|"]
+
+    def row(name: str, figure: str) -> None:
+        lines.append(f"| {name} | {figure} |")
+
+    row(f"journey, µs per update ({journey['applicants']} applicants, {journey['updates']} updates)",
+        f"mean {journey['all']['mean']:.0f}, p50 {journey['all']['p50']:.0f}, p99 {journey['all']['p99']:.0f}")
+    for kind, figures in sorted(journey["by_kind"].items()):
+        row(f"  … {kind}", f"mean {figures['mean']:.0f}, p50 {figures['p50']:.0f}, p99 {figures['p99']:.0f}")
+    row("floor: bare ConversationHandler, µs per update", f"mean {journey['floor']['all']['mean']:.0f}")
+    row("floor with one aiosqlite write, µs per update", f"mean {journey['floor_with_one_write']['all']['mean']:.0f}")
+    row("journey / floor", f"{journey['journey_over_floor']:.2f}×")
+    row("journey / floor with one write (target ≤ 1.5×)", f"{journey['journey_over_floor_with_write']:.2f}×")
+    row(f"store: applications loaded ({store['rows']:,})", f"{store['load_seconds']:.0f} s, "
+        f"{store['bytes_per_row']:.0f} bytes per row on disk")
+    targets = {"/status queue position": 1000, "province statistics": 5000, "national statistics": 20000,
+               "/pending first page": 2000, "/queue first page": 2000}
+    for name, figures in store["calls"].items():
+        target = f" (target p99 ≤ {targets[name] / 1000:g} ms)" if name in targets else ""
+        row(f"store: {name}{target}", f"p50 {figures['p50'] / 1000:.3f} ms, p99 {figures['p99'] / 1000:.3f} ms")
+    row(f"memory per parked conversation ({memory['conversations']}) (target ≤ 4 KB)",
+        f"{memory['bytes_per_conversation'] / 1024:.1f} KB")
+    row(f"broadcast to {broadcast['channels']} channels ({broadcast['latency_ms']:.0f} ms latency)",
+        f"{broadcast['seconds']:.1f} s, {broadcast['posted']} posted, {broadcast['too_many_requests']} × 429")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes: under a minute")
+    parser.add_argument("--json", type=Path, default=Path("bench/results/latest.json"), help="where to save figures")
+    arguments = parser.parse_args()
+    size_name = "quick" if arguments.quick else "full"
+    pinning = pin_to_one_cpu()
+    started = time.perf_counter()
+    results = asyncio.run(run(SIZES[size_name]))
+    results["run"] = {"size": size_name, "seconds": time.perf_counter() - started, "cpu": pinning,
+                      "python": sys.version.split()[0], "machine": platform.machine(), "cores": os.cpu_count()}
+    print(report(results))
+    print(f"\n{size_name} run, {pinning}, {results['run']['seconds']:.0f} s in all")
+    arguments.json.parent.mkdir(parents=True, exist_ok=True)
+    arguments.json.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""The store at national scale: a million applications with realistic skew, and the exact calls the bot makes."""
+
+import os
+import random
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.timing import summary, time_calls
+from bot.app import DATA_DIR
+from demo.sample_data import fake_national_id, sample_applications
+from domain.lifecycle import Stage
+from handlers.officer import AWAITING, PAGE_SIZE
+from storage import Store
+from storage.catalog import read_catalog
+from storage.records import PermitRequest
+
+NUMBER_FORMAT = "{province}-{year}-{seq:05d}-{check}"
+OFFICIAL_CATEGORIES = 515  # the official list's size; the seed catalog has the known few, the rest are stand-ins
+LARGEST_PROVINCE = "IR-23"
+
+
+async def run_store(rows: int, samples: int) -> dict[str, Any]:
+    path = Path(tempfile.mkdtemp(prefix="bench-store-")) / "scale.sqlite3"
+    store = Store(path)
+    await store.connect()
+    try:
+        await store.load_catalog(read_catalog(DATA_DIR))
+        sectors = [sector.code for sector in await store.list_sectors(include_inactive=True)]
+        known = len(await store.list_categories())
+        for index in range(OFFICIAL_CATEGORIES - known):
+            await store.add_category(sectors[index % len(sectors)], f"رسته آزمایشی {index}", f"Test category {index}",
+                                     False, actor_id=0)
+        categories = [category.id for category in await store.list_categories()]
+
+        started = time.perf_counter()
+        loaded = await store.import_applications(sample_applications(rows, categories, datetime.now(UTC)),
+                                                 NUMBER_FORMAT, 5)
+        load_seconds = time.perf_counter() - started
+        await store.db.execute("ANALYZE")
+
+        queued = [row[0] for row in await store.db.execute_fetchall(
+            "SELECT id FROM applications WHERE province_code = ? AND stage = 'queued'", (LARGEST_PROVINCE,))]
+        rng = random.Random(7)
+        serial = iter(range(900_000, 999_999))
+
+        async def queue_position() -> object:
+            return await store.queue_position(rng.choice(queued))
+
+        async def insert_permit() -> object:
+            n = next(serial)
+            return await store.issue_permit(PermitRequest(
+                user_id=1, category_id=rng.choice(categories), track="independent", full_name="نمونه آزمایشی",
+                national_id=fake_national_id(n), birth_date=date(1990, 1, 1), mobile="09990001111",
+                province_code=LARGEST_PROVINCE, city="تهران", address="نشانی آزمایشی", postal_code="1234567890",
+                education="diploma", workers=1), NUMBER_FORMAT, 5)
+
+        await store.ensure_user(1, "fa")
+        calls = {
+            "/status queue position": queue_position,
+            "province statistics": lambda: store.compute_stats(LARGEST_PROVINCE),
+            "national statistics": lambda: store.compute_stats(None),
+            "/pending first page": lambda: store.list_by_stage(LARGEST_PROVINCE, AWAITING, PAGE_SIZE),
+            "/queue first page": lambda: store.list_queue(LARGEST_PROVINCE, PAGE_SIZE),
+            "permit insert": insert_permit,
+        }
+        results = {}
+        for name, call in calls.items():
+            await time_calls(call, 5)  # warm the page cache
+            results[name] = summary(await time_calls(call, samples))
+        size = os.path.getsize(path) + (os.path.getsize(f"{path}-wal") if os.path.exists(f"{path}-wal") else 0)
+        return {"rows": loaded, "load_seconds": load_seconds, "queued_in_largest_province": len(queued),
+                "bytes_per_row": size / max(loaded, 1), "calls": results,
+                "largest_province_rows": (await store.list_by_stage(LARGEST_PROVINCE, tuple(Stage), 1))[1]}
+    finally:
+        await store.close()
