@@ -81,7 +81,11 @@ def build_application(
         .post_shutdown(post_shutdown)
     )
     if rate_limiter is DEFAULT_RATE_LIMITER:
-        rate_limiter = AIORateLimiter(max_retries=3)
+        # aiolimiter's leaky bucket lets a full bucket out at once and then drips at max_rate per period, so
+        # in any window it allows bucket + drip: 10 + 20 = 30 a second overall, 10 + 10 = 20 a minute per
+        # group or channel, exactly Telegram's limits and never more.
+        rate_limiter = AIORateLimiter(overall_max_rate=10, overall_time_period=0.5, group_max_rate=10,
+                                      group_time_period=60, max_retries=3)
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     # Unfinished forms live in the drafts table; this hands them back to the conversation after a restart.

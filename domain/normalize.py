@@ -6,6 +6,7 @@ on ASCII (see DOMAIN.md §2).
 """
 
 import re
+from functools import lru_cache
 import unicodedata
 
 ZWNJ = "\u200c"  # نیم‌فاصله: part of correct Persian spelling, kept in display text
@@ -39,6 +40,7 @@ def compact(text: str) -> str:
     return re.sub(r"[\s\-_\u200c]", "", normalize(text))
 
 
+@lru_cache(maxsize=8192)  # catalog names are matched on every search: normalise each once
 def search_key(text: str) -> str:
     """Key for matching names: normalised, case-folded, ZWNJ and spacing differences ignored."""
     return normalize(text).replace(ZWNJ, " ").casefold().replace(" ", "")

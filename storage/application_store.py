@@ -19,19 +19,26 @@ from storage.records import (
 )
 
 QUEUE_BUCKET = 256  # places per stretch of the loan queue (see queue_position)
+# Tally columns counting the applications at each stage an officer acts on.
+_AT_STAGE = {Stage.PERMIT_ISSUED: "at_issued", Stage.SUPERVISED: "at_supervised", Stage.ELIGIBLE: "at_eligible",
+             Stage.QUEUED: "in_queue", Stage.INTRODUCED_TO_BANK: "at_introduced"}
 
 REBUILD_SUMMARIES = """
 DELETE FROM tallies;
 INSERT INTO tallies
-    SELECT province_code, category_id, track, count(*), sum(workers), count(supervised_at), count(eligible_at),
+    SELECT scope, category_id, track, count(*), sum(workers), count(supervised_at), count(eligible_at),
            count(queued_at), count(introduced_at), count(loan_paid_at),
            coalesce(sum(loan_amount_rials) FILTER (WHERE loan_paid_at IS NOT NULL), 0),
-           count(*) FILTER (WHERE stage = 'queued')
-    FROM applications WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY province_code, category_id, track;
+           count(*) FILTER (WHERE stage = 'queued'), count(*) FILTER (WHERE stage = 'permit_issued'),
+           count(*) FILTER (WHERE stage = 'supervised'), count(*) FILTER (WHERE stage = 'eligible'),
+           count(*) FILTER (WHERE stage = 'introduced_to_bank')
+    FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications)
+    WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY scope, category_id, track;
 DELETE FROM monthly_permits;
 INSERT INTO monthly_permits
-    SELECT province_code, jalali_month(issued_at), count(*)
-    FROM applications WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY province_code, jalali_month(issued_at);
+    SELECT scope, jalali_month(issued_at), count(*)
+    FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications)
+    WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY scope, jalali_month(issued_at);
 DELETE FROM queue_buckets;
 INSERT INTO queue_buckets
     SELECT province_code, queue_seq / 256, count(*) FROM applications WHERE stage = 'queued'
@@ -140,27 +147,37 @@ class ApplicationStore(StoreBase):
     # -- summaries, kept in the transaction of every change ----------------------------------
 
     async def _tally(self, application_id: int, sign: int) -> None:
-        """Add (+1) or take away (-1) one application's contribution to the published figures."""
+        """Add (+1) or take away (-1) one application's contribution to the figures of its province and of
+        the whole country ('*')."""
         await self.db.execute(
             """INSERT INTO tallies (province_code, category_id, track, permits, jobs, supervised, eligible, queued,
-                                    introduced, loans_paid, loans_rials, in_queue)
-            SELECT province_code, category_id, track, :s, :s * workers, :s * (supervised_at IS NOT NULL),
-                   :s * (eligible_at IS NOT NULL), :s * (queued_at IS NOT NULL), :s * (introduced_at IS NOT NULL),
-                   :s * (loan_paid_at IS NOT NULL), :s * iif(loan_paid_at IS NULL, 0, coalesce(loan_amount_rials, 0)),
-                   :s * (stage = 'queued')
-            FROM applications WHERE id = :id AND stage NOT IN ('withdrawn', 'revoked')
+                                    introduced, loans_paid, loans_rials, in_queue, at_issued, at_supervised,
+                                    at_eligible, at_introduced)
+            SELECT iif(s.national, '*', a.province_code), a.category_id, a.track, :s, :s * a.workers,
+                   :s * (a.supervised_at IS NOT NULL), :s * (a.eligible_at IS NOT NULL),
+                   :s * (a.queued_at IS NOT NULL), :s * (a.introduced_at IS NOT NULL),
+                   :s * (a.loan_paid_at IS NOT NULL),
+                   :s * iif(a.loan_paid_at IS NULL, 0, coalesce(a.loan_amount_rials, 0)),
+                   :s * (a.stage = 'queued'), :s * (a.stage = 'permit_issued'), :s * (a.stage = 'supervised'),
+                   :s * (a.stage = 'eligible'), :s * (a.stage = 'introduced_to_bank')
+            FROM applications a JOIN (SELECT 0 AS national UNION ALL SELECT 1) s
+            WHERE a.id = :id AND a.stage NOT IN ('withdrawn', 'revoked')
             ON CONFLICT (province_code, category_id, track) DO UPDATE SET
                 permits = permits + excluded.permits, jobs = jobs + excluded.jobs,
                 supervised = supervised + excluded.supervised, eligible = eligible + excluded.eligible,
                 queued = queued + excluded.queued, introduced = introduced + excluded.introduced,
                 loans_paid = loans_paid + excluded.loans_paid, loans_rials = loans_rials + excluded.loans_rials,
-                in_queue = in_queue + excluded.in_queue""",
+                in_queue = in_queue + excluded.in_queue, at_issued = at_issued + excluded.at_issued,
+                at_supervised = at_supervised + excluded.at_supervised,
+                at_eligible = at_eligible + excluded.at_eligible,
+                at_introduced = at_introduced + excluded.at_introduced""",
             {"s": sign, "id": application_id},
         )
         await self.db.execute(
             """INSERT INTO monthly_permits (province_code, jalali_month, permits)
-            SELECT province_code, jalali_month(issued_at), :s FROM applications
-            WHERE id = :id AND stage NOT IN ('withdrawn', 'revoked')
+            SELECT iif(s.national, '*', a.province_code), jalali_month(a.issued_at), :s
+            FROM applications a JOIN (SELECT 0 AS national UNION ALL SELECT 1) s
+            WHERE a.id = :id AND a.stage NOT IN ('withdrawn', 'revoked')
             ON CONFLICT (province_code, jalali_month) DO UPDATE SET permits = permits + excluded.permits""",
             {"s": sign, "id": application_id},
         )
@@ -257,16 +274,25 @@ class ApplicationStore(StoreBase):
 
     async def list_by_stage(self, province_code: str, stages: tuple[Stage, ...], limit: int,
                             offset: int = 0) -> tuple[list[Application], int]:
-        """A province's applications at these stages, oldest first, one page; and how many there are."""
+        """A province's applications at these stages, oldest first, one page; and how many there are
+        (counted from the tallies, so a long list costs no more than a short one)."""
         marks = ", ".join("?" for _ in stages)
+        awaiting = set(stages) == set(_AT_STAGE)  # the officers' /pending: served by its partial index
+        condition = f"a.stage IN ({', '.join(repr(s.value) for s in _AT_STAGE)})" if awaiting \
+            else f"a.stage IN ({marks})"
         rows = await self.db.execute_fetchall(
-            _APPLICATION_SELECT + f" WHERE a.province_code = ? AND a.stage IN ({marks}) ORDER BY a.id LIMIT ? OFFSET ?",
-            (province_code, *stages, limit, offset),
+            _APPLICATION_SELECT + f" WHERE a.province_code = ? AND {condition} ORDER BY a.id LIMIT ? OFFSET ?",
+            (province_code, *(() if awaiting else stages), limit, offset),
         )
-        total = await self.db.execute_fetchall(
-            f"SELECT count(*) FROM applications WHERE province_code = ? AND stage IN ({marks})",
-            (province_code, *stages),
-        )
+        if all(stage in _AT_STAGE for stage in stages):
+            columns = " + ".join(f"coalesce(sum({_AT_STAGE[stage]}), 0)" for stage in stages)
+            total = await self.db.execute_fetchall(f"SELECT {columns} FROM tallies WHERE province_code = ?",
+                                                   (province_code,))
+        else:
+            total = await self.db.execute_fetchall(
+                f"SELECT count(*) FROM applications WHERE province_code = ? AND stage IN ({marks})",
+                (province_code, *stages),
+            )
         return [_application(row) for row in rows], int(total[0][0])
 
     async def list_queue(self, province_code: str, limit: int, offset: int = 0) -> tuple[list[Application], int]:

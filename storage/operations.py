@@ -49,7 +49,7 @@ def check_database(path: Path, data_dir: Path) -> list[Finding]:
                                 f"catalog in the database: {provinces} provinces, {categories} active categories"))
         if version >= 6:  # the summaries must agree with the applications they summarise
             tallied, counted = db.execute(
-                "SELECT (SELECT coalesce(sum(permits), 0) FROM tallies),"
+                "SELECT (SELECT coalesce(sum(permits), 0) FROM tallies WHERE province_code = '*'),"
                 " (SELECT count(*) FROM applications WHERE stage NOT IN ('withdrawn', 'revoked'))").fetchone()
             queued, bucketed = db.execute(
                 "SELECT (SELECT count(*) FROM applications WHERE stage = 'queued'),"

@@ -14,7 +14,7 @@ class StatsStore(StoreBase):
 
         Month and year are Jalali, in the programme's time zone."""
         today = self.today()
-        where, params = ("WHERE t.province_code = ?", [province_code]) if province_code else ("", [])
+        where, params = "WHERE t.province_code = ?", [province_code or "*"]  # '*': the whole country
         [row] = await self.db.execute_fetchall(
             f"""SELECT coalesce(sum(permits), 0), coalesce(sum(permits) FILTER (WHERE track = 'independent'), 0),
                 coalesce(sum(permits) FILTER (WHERE track = 'support'), 0), coalesce(sum(jobs), 0),

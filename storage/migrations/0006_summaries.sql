@@ -2,7 +2,9 @@
 -- the statistics read tallies (a few hundred rows a province) and /status counts a short stretch of the queue.
 
 -- What each (province, category, track) contributes to the published figures; withdrawn and revoked
--- applications contribute nothing. "reached" columns count applications that got at least that far.
+-- applications contribute nothing. supervised … loans_paid count applications that got at least that far;
+-- at_* count those at that stage now (the officers' /pending totals). Province '*' is the whole country,
+-- kept alongside so the national figures read a few hundred rows too.
 CREATE TABLE tallies (
     province_code TEXT NOT NULL,
     category_id   INTEGER NOT NULL,
@@ -16,6 +18,10 @@ CREATE TABLE tallies (
     loans_paid    INTEGER NOT NULL DEFAULT 0,
     loans_rials   INTEGER NOT NULL DEFAULT 0,
     in_queue      INTEGER NOT NULL DEFAULT 0,
+    at_issued     INTEGER NOT NULL DEFAULT 0,
+    at_supervised INTEGER NOT NULL DEFAULT 0,
+    at_eligible   INTEGER NOT NULL DEFAULT 0,
+    at_introduced INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (province_code, category_id, track)
 ) WITHOUT ROWID;
 
@@ -46,13 +52,22 @@ INSERT INTO counters (name, value)
 DELETE FROM counters WHERE name = 'queue';
 
 INSERT INTO tallies
-    SELECT province_code, category_id, track, count(*), sum(workers), count(supervised_at), count(eligible_at),
+    SELECT scope, category_id, track, count(*), sum(workers), count(supervised_at), count(eligible_at),
            count(queued_at), count(introduced_at), count(loan_paid_at),
-           coalesce(sum(loan_amount_rials) FILTER (WHERE loan_paid_at IS NOT NULL), 0), count(*) FILTER (WHERE stage = 'queued')
-    FROM applications WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY province_code, category_id, track;
+           coalesce(sum(loan_amount_rials) FILTER (WHERE loan_paid_at IS NOT NULL), 0),
+           count(*) FILTER (WHERE stage = 'queued'), count(*) FILTER (WHERE stage = 'permit_issued'),
+           count(*) FILTER (WHERE stage = 'supervised'), count(*) FILTER (WHERE stage = 'eligible'),
+           count(*) FILTER (WHERE stage = 'introduced_to_bank')
+    FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications)
+    WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY scope, category_id, track;
 INSERT INTO monthly_permits
-    SELECT province_code, jalali_month(issued_at), count(*)
-    FROM applications WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY province_code, jalali_month(issued_at);
+    SELECT scope, jalali_month(issued_at), count(*)
+    FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications)
+    WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY scope, jalali_month(issued_at);
 INSERT INTO queue_buckets
     SELECT province_code, queue_seq / 256, count(*) FROM applications WHERE stage = 'queued'
     GROUP BY province_code, queue_seq / 256;
+
+-- The officers' /pending list: a province's applications awaiting an action, oldest first.
+CREATE INDEX applications_awaiting ON applications (province_code, id)
+    WHERE stage IN ('permit_issued', 'supervised', 'eligible', 'queued', 'introduced_to_bank');
