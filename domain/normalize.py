@@ -6,8 +6,8 @@ on ASCII (see DOMAIN.md §2).
 """
 
 import re
-from functools import lru_cache
 import unicodedata
+from functools import lru_cache
 
 ZWNJ = "\u200c"  # نیم‌فاصله: part of correct Persian spelling, kept in display text
 
