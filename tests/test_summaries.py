@@ -11,6 +11,7 @@ from bot.app import DATA_DIR
 from domain.lifecycle import Action, legal_actions
 from storage import StageConflict, Store
 from storage.catalog import read_catalog
+from storage.migrate import migrate
 from storage.records import PermitRequest, Stats
 from tests.seeding import next_national_id
 
@@ -89,3 +90,29 @@ async def _replay(path: Path, steps: list) -> None:  # type: ignore[type-arg]
             assert found is not None and found.position == position
     finally:
         await store.close()
+
+
+async def test_the_summaries_migration_counts_an_existing_database(store: Store) -> None:
+    """Migration 0006 met databases that already held applications: it must count them as the bot would."""
+    await store.load_catalog(read_catalog(DATA_DIR))
+    categories = [c.id for c in await store.list_categories()]
+    await store.ensure_user(1, "fa")
+    for pick in range(40):
+        request = sample_request(categories[pick % 7], ("IR-15", "IR-23")[pick % 2], pick)
+        application = await store.issue_permit(request, "{province}-{year}-{seq:05d}-{check}", 5)
+        for action in (Action.SUPERVISE, Action.APPROVE, Action.QUEUE, Action.INTRODUCE)[: pick % 5]:
+            await store.transition(application.id, action, None)
+    expected = {province: summarised(await store.compute_stats(province)) for province in (None, "IR-15", "IR-23")}
+    positions = await positions_by_scan(store)
+    # Back to the day before 0006: no summaries, one national queue sequence.
+    await store.db.executescript(
+        "DROP TABLE tallies; DROP TABLE monthly_permits; DROP TABLE queue_buckets;"
+        " DROP INDEX applications_awaiting; DELETE FROM schema_version WHERE version >= 6;"
+        " UPDATE applications SET queue_seq = queue_seq * 7 + id WHERE stage = 'queued';"
+        " DELETE FROM counters WHERE name LIKE 'queue:%'; INSERT INTO counters VALUES ('queue', 999);")
+    await migrate(store.db)
+    for province, figures in expected.items():
+        assert summarised(await store.compute_stats(province)) == figures
+    for application_id, position in positions.items():
+        found = await store.queue_position(application_id)
+        assert found is not None and found.position == position

@@ -47,7 +47,7 @@ UPDATE applications SET queue_seq = (
     SELECT count(*) FROM applications q
     WHERE q.province_code = applications.province_code AND q.stage = 'queued' AND q.queue_seq <= applications.queue_seq
 ) WHERE stage = 'queued';
-INSERT INTO counters (name, value)
+INSERT OR REPLACE INTO counters (name, value)
     SELECT 'queue:' || province_code, max(queue_seq) FROM applications WHERE stage = 'queued' GROUP BY province_code;
 DELETE FROM counters WHERE name = 'queue';
 
