@@ -44,7 +44,7 @@ async def run_store(rows: int, samples: int) -> dict[str, Any]:
         queued = [row[0] for row in await store.db.execute_fetchall(
             "SELECT id FROM applications WHERE province_code = ? AND stage = 'queued'", (LARGEST_PROVINCE,))]
         rng = random.Random(7)
-        serial = iter(range(900_000, 999_999))
+        serial = iter(range(9_000_000, 9_999_999))  # national IDs no loaded application has
 
         async def queue_position() -> object:
             return await store.queue_position(rng.choice(queued))

@@ -2,7 +2,7 @@
 
 Provinces get very different shares (Tehran and Razavi Khorasan large, Ilam small), categories follow a
 long tail, every stage and both tracks appear, issue dates spread over several years. Names come from
-common Persian names; national IDs start with 000 (no issuing office has that code) yet pass the checksum,
+common Persian names; national IDs start with 00 (no issuing office has such a code) yet pass the checksum,
 and mobiles start with 0999 000, so no value can belong to a real person.
 """
 
@@ -35,8 +35,8 @@ BANKS = ("melli", "tejarat", "refah", "saderat", "tosee_taavon")
 
 
 def fake_national_id(serial: int) -> str:
-    """A checksum-valid national ID whose office code 000 no real card has."""
-    body = f"000{serial % 999_999 + 1:06d}"  # never 000000000: all-equal digits are refused
+    """A checksum-valid national ID starting 00 (no issuing office has such a code), unique up to 10 million."""
+    body = f"00{serial % 9_999_999 + 1:07d}"  # never 000000000: all-equal digits are refused
     remainder = sum(int(body[i]) * (10 - i) for i in range(9)) % 11
     return body + str(remainder if remainder < 2 else 11 - remainder)
 
