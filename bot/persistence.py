@@ -1,7 +1,8 @@
 """Conversation state kept in the store's drafts table, so a restart resumes every unfinished form.
 
-Handlers write each step through to the draft as they go (`Store.save_draft`); this persistence only
-hands those states back to PTB's ConversationHandler at start-up and mirrors the state PTB reports.
+Handlers write each step through to the draft as they go (`handlers/drafts.py`); this persistence only
+hands those states back to PTB's ConversationHandler at start-up, and deletes a draft when PTB reports that
+a conversation ended.
 One source of truth: the drafts table. Nothing else is persisted here (languages live in `users`).
 """
 
@@ -18,7 +19,7 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
     def __init__(self, store: Store, draft_ttl: timedelta) -> None:
         super().__init__(
             store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=False, callback_data=False),
-            update_interval=5,
+            update_interval=60,  # nothing waits in memory to be flushed: see update_conversation
         )
         self.store = store
         self.draft_ttl = draft_ttl
@@ -30,11 +31,10 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         return {(draft.user_id, draft.user_id): draft.state for draft in drafts}  # private chats: chat id = user id
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
-        user_id = int(key[-1])
+        # Every step already wrote its state with its answers (handlers/drafts.py); only an ended
+        # conversation needs the database, in case a path ended it without deleting the draft.
         if new_state is None:
-            await self.store.delete_draft(user_id)
-        else:
-            await self.store.set_draft_state(user_id, str(new_state))
+            await self.store.delete_draft(int(key[-1]))
 
     # Nothing below is persisted (see store_data above); PTB still requires the methods.
 

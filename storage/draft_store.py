@@ -25,12 +25,6 @@ class DraftStore(StoreBase):
             (user_id, state, json.dumps(data, ensure_ascii=False), self._now()),
         )
 
-    async def set_draft_state(self, user_id: int, state: str) -> None:
-        """Move an existing draft to another step (no draft, no row)."""
-        await self.db.execute(
-            "UPDATE drafts SET state = ?, updated_at = ? WHERE user_id = ?", (state, self._now(), user_id)
-        )
-
     async def delete_draft(self, user_id: int) -> None:
         await self.db.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
 
