@@ -140,3 +140,20 @@ class PermitButton:
     def parse(cls, data: str) -> "PermitButton":
         _, _, action, application_id = data.split(":")
         return cls(action, int(application_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Withdraw:
+    """An applicant withdrawing their own application: `ask` shows the question, `yes` confirms."""
+
+    PATTERN = r"^v1:wd:(ask|yes|no):[0-9]{1,12}\Z"
+    step: str
+    application_id: int
+
+    def pack(self) -> str:
+        return _checked(f"v1:wd:{self.step}:{self.application_id}")
+
+    @classmethod
+    def parse(cls, data: str) -> "Withdraw":
+        _, _, step, application_id = data.split(":")
+        return cls(step, int(application_id))

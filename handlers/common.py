@@ -21,7 +21,7 @@ from messages import LANGUAGES, all_labels, label, render
 logger = logging.getLogger(__name__)
 
 # Commands shown in the client's command menu (setMyCommands), in this order.
-MENU_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "cancel", "help", "lang")
+MENU_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "withdraw", "cancel", "help", "lang")
 
 
 async def remember_user(update: Update, context: Ctx) -> None:

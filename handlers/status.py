@@ -1,14 +1,19 @@
-"""/status: every application of the user, its stage as a progress line, and the queue position."""
+"""/status: every application of the user, its stage as a progress line, and the queue position;
+/withdraw: the applicant takes back an open application."""
 
 from typing import Any
 
-from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from domain.lifecycle import Stage, progress_marks
+from domain.lifecycle import OPEN_STAGES, Action, Stage, progress_marks
+from handlers.access import refuse
+from handlers.callbacks import Withdraw
 from handlers.context import Ctx
 from handlers.keyboards import main_menu
+from handlers.officer import refresh_cards
 from messages import all_labels, label, render
+from storage import StageConflict
 from storage.records import Application, QueuePosition
 
 MARKS = {"done": "✓", "current": "●", "failed": "✗", "todo": "○"}
@@ -43,9 +48,57 @@ def status_item(lang: str, application: Application, position: QueuePosition | N
     }
 
 
+async def offer_withdrawal(update: Update, context: Ctx) -> None:
+    """/withdraw: the user's open applications, each with a button to withdraw it."""
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None
+    lang = context.lang
+    open_ones = [a for a in await context.store.list_user_applications(user.id) if a.stage in OPEN_STAGES]
+    if not open_ones:
+        await message.reply_text(render(lang, "status/nothing_to_withdraw"), reply_markup=main_menu(lang))
+        return
+    rows = [[InlineKeyboardButton(label(lang, "withdraw.choose", number=a.permit_number),
+                                  callback_data=Withdraw("ask", a.id).pack())] for a in open_ones]
+    await message.reply_text(render(lang, "status/withdraw_list"), reply_markup=InlineKeyboardMarkup(rows))
+
+
+async def press_withdraw(update: Update, context: Ctx) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    lang = context.lang
+    pressed = Withdraw.parse(query.data)
+    application = await context.store.get_application(pressed.application_id)
+    if application is None or application.user_id != user.id:  # only one's own application
+        refuse("withdraw", user.id, pressed.application_id)
+        await query.answer(label(lang, "alert.not_allowed"), show_alert=True)
+        return
+    await query.answer()
+    if pressed.step == "ask":
+        buttons = [[InlineKeyboardButton(label(lang, f"withdraw.{answer}"), callback_data=Withdraw(
+            answer, application.id).pack()) for answer in ("yes", "no")]]
+        await query.edit_message_text(render(lang, "status/withdraw_confirm", a=application),
+                                      reply_markup=InlineKeyboardMarkup(buttons))
+        return
+    if pressed.step == "no":
+        await query.edit_message_text(render(lang, "status/withdraw_kept", a=application))
+        return
+    try:
+        withdrawn = await context.store.transition(application.id, Action.WITHDRAW, user.id)
+    except StageConflict as conflict:
+        await query.edit_message_text(render(lang, "status/withdraw_too_late", a=conflict.application,
+                                             stage=label(lang, f"stage.{conflict.application.stage.value}")))
+        return
+    await refresh_cards(context, withdrawn)  # the officers' copies stop offering actions
+    await query.edit_message_text(render(lang, "applicant/withdrawn", a=withdrawn))
+
+
 def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("status", show_status, filters=private),
         MessageHandler(private & filters.Text(all_labels("main.status")), show_status),
+        CommandHandler("withdraw", offer_withdrawal, filters=private),
+        CallbackQueryHandler(press_withdraw, pattern=Withdraw.PATTERN),
     ]

@@ -245,8 +245,9 @@ class ApplicationStore(StoreBase):
                       if value is not None}
             await self._tally(application_id, +1)
             await self._audit(application_id, actor_id, action.value, current.stage, target, detail or None)
-            await self._enqueue("applicant.stage_changed", current.user_id, application_id,
-                                {"from": current.stage.value, "to": target.value, "action": action.value})
+            if actor_id != current.user_id:  # the applicant is told, unless they did it themselves
+                await self._enqueue("applicant.stage_changed", current.user_id, application_id,
+                                    {"from": current.stage.value, "to": target.value, "action": action.value})
         updated = await self.get_application(application_id)
         assert updated is not None
         return updated

@@ -316,3 +316,35 @@ async def test_admin_edits_categories_in_chat(bot: Harness) -> None:
     assert "fisheries2" in admin.last_text
     await admin.send("/categories handicrafts")
     assert "حصیر و سبدبافی" in admin.last_text and "🚫" in admin.last_text
+
+
+async def test_an_applicant_withdraws_and_the_officers_card_stops_offering_actions(bot: Harness) -> None:
+    officer = await appoint(bot)
+    applicant, application = await apply(bot)
+    await officer.click("✅ ثبت نظارت")
+    await applicant.send("/withdraw")
+    await applicant.click(f"↩ پس گرفتن {application.permit_number}")
+    assert "مطمئن" in applicant.last_text
+    await applicant.click("نه، بماند")
+    assert "سر جایش ماند" in applicant.last_text
+    await applicant.send("/withdraw")
+    await applicant.click(f"↩ پس گرفتن {application.permit_number}")
+    await applicant.click("بله، پس می‌گیرم")
+    assert "پس گرفته شد" in applicant.last_text
+    current = await bot.store.get_application(application.id)
+    assert current is not None and current.stage == Stage.WITHDRAWN
+    assert buttons(card_of(officer, application)) == [] and "انصراف متقاضی" in card_of(officer, application)["text"]
+    await bot.deliver()
+    assert sum("پس گرفته شد" in call.text for call in bot.rec.sent(chat_id=applicant.id)) == 1  # told once
+    await applicant.send("/withdraw")
+    assert "درخواست بازی ندارید" in applicant.last_text
+
+
+async def test_nobody_withdraws_someone_elses_application(bot: Harness) -> None:
+    _, application = await apply(bot)
+    thief = bot.user(2002)
+    await thief.press(f"v1:wd:yes:{application.id}", {"message_id": 1, "chat": {"id": 2002, "type": "private"},
+                                                       "date": 0})
+    assert "اجازه" in bot.rec.last("answerCallbackQuery").params["text"]
+    current = await bot.store.get_application(application.id)
+    assert current is not None and current.stage == Stage.PERMIT_ISSUED
