@@ -30,6 +30,7 @@ from handlers import admin, channels, common, gate, officer, permits, registrati
 from handlers.context import Ctx, deliver_outbox
 from handlers.delivery import Courier
 from messages import LANGUAGES, label
+from messages.render import use_plain_text
 from storage import Store
 from storage.catalog import read_catalog
 
@@ -75,7 +76,7 @@ def build_application(
         .token(config.token)
         .base_url(config.api_url)
         .base_file_url(config.file_api_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=config.timezone))
+        .defaults(Defaults(parse_mode=ParseMode.HTML if config.parse_mode else None, tzinfo=config.timezone))
         .context_types(ContextTypes(context=Ctx))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -94,6 +95,7 @@ def build_application(
     if request is not None:  # tests and demo: an in-process Bot API, nothing to poll
         builder = builder.request(request).get_updates_request(request).updater(None)
     app: BotApp = builder.build()
+    use_plain_text(config.parse_mode is None)
     app.bot_data["store"] = store  # read as context.store
     app.bot_data["config"] = config  # read as context.config
 

@@ -55,6 +55,7 @@ class Config:
     banks: tuple[Bank, ...] = ()
     stats_time: time = time(20, 0)  # local time of the daily channel posts
     permit_secret: str | None = None  # signs the permit QR codes; None: generated once, kept in the database
+    parse_mode: str | None = "HTML"  # None: plain text, for a Bot API that does not honour parse_mode
     flood_limit: int = 20  # updates a user may send per flood_window seconds before a quiet period
     flood_window: int = 10
     flood_cooldown: int = 30
@@ -94,6 +95,7 @@ class Config:
             banks=_banks(Path(env.get("BANKS_FILE") or DEFAULT_BANKS_FILE)),
             stats_time=_clock_time(env.get("STATS_TIME") or "20:00"),
             permit_secret=_secret(env.get("PERMIT_SECRET") or None),
+            parse_mode=None if _choice(env, "PARSE_MODE", "HTML", ("HTML", "NONE"), str.upper) == "NONE" else "HTML",
             flood_limit=_int(env, "FLOOD_LIMIT", 20, 1, 10_000),
             flood_window=_int(env, "FLOOD_WINDOW_SECONDS", 10, 1, 3600),
             flood_cooldown=_int(env, "FLOOD_COOLDOWN_SECONDS", 30, 1, 86_400),

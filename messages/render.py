@@ -4,6 +4,8 @@ Messages live in `<lang>/<flow>/<event>.html` (autoescaped for HTML parse mode);
 menu labels live in `<lang>/labels.toml` (plain text, rendered with the same filters).
 """
 
+import html
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -84,10 +86,21 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
+_TAGS = re.compile(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>")
+_plain_text = False
+
+
+def use_plain_text(plain: bool) -> None:
+    """For a Bot API without HTML parse mode (PARSE_MODE=none): messages lose their tags and entities."""
+    global _plain_text
+    _plain_text = plain
+
+
 def render(lang: str, name: str, **context: Any) -> str:
     """The message `name` (e.g. "common/welcome") in `lang`, trimmed."""
     template = _message_environment().get_template(f"{lang}/{name}.html")
-    return template.render(lang=lang, **context).strip()
+    text = template.render(lang=lang, **context).strip()
+    return html.unescape(_TAGS.sub("", text)) if _plain_text else text
 
 
 def label(lang: str, key: str, **context: Any) -> str:

@@ -1,11 +1,13 @@
 """/start, /help, /lang and the catch-alls through the real Application."""
 
+from dataclasses import replace
+
 import pytest
 from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.config import Config
-from messages.render import label_keys, template_names
+from messages.render import label_keys, template_names, use_plain_text
 from tests.fakes import FakeUser, Harness
 
 
@@ -90,3 +92,17 @@ def test_both_languages_hold_the_same_texts(lang: str) -> None:
     other = "en" if lang == "fa" else "fa"
     assert template_names(lang) == template_names(other)
     assert label_keys(lang) == label_keys(other)
+
+
+async def test_plain_text_mode_for_a_bot_api_without_html(config: Config) -> None:
+    plain = await Harness(replace(config, parse_mode=None)).start()
+    try:
+        user = plain.user(61)
+        await user.send("/help")
+        call = plain.rec.last("sendMessage", 61)
+        assert "<b>" not in call.text and "راهنمای ربات مشاغل خانگی" in call.text
+        assert "parse_mode" not in call.params
+    finally:
+        await plain.stop()
+        use_plain_text(False)  # the module setting outlives the app; the other tests use HTML
+    assert not plain.errors

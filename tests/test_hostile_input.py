@@ -143,7 +143,7 @@ def test_any_button_data_at_any_step(tmp_path: Path) -> None:
 COMMANDS = ["addofficer", "removeofficer", "officers", "categories", "addcategory", "renamecategory", "hidecategory",
             "showcategory", "starcategory", "addsector", "hidesector", "showsector", "health", "setchannel",
             "unsetchannel", "channels", "broadcast", "stats", "pending", "queue", "app", "revoke", "verify", "permit",
-            "renew", "status", "lang", "apply", "cancel", "help"]
+            "renew", "status", "withdraw", "lang", "apply", "cancel", "help"]
 
 
 def test_any_arguments_to_every_command(tmp_path: Path) -> None:
