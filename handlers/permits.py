@@ -24,7 +24,6 @@ from storage.records import Application
 logger = logging.getLogger(__name__)
 
 RENEW_WINDOW = timedelta(days=30)  # holders may renew, and are reminded, this long before the end
-SHOWN_STAGES_EXCLUDED = (Stage.WITHDRAWN,)
 
 
 def verify_link(context: Ctx, application: Application) -> str:
@@ -58,7 +57,7 @@ async def show_permits(update: Update, context: Ctx) -> None:
     message = update.effective_message
     assert user is not None and message is not None
     applications = [a for a in await context.store.list_user_applications(user.id)
-                    if a.stage not in SHOWN_STAGES_EXCLUDED]
+                    if a.stage != Stage.WITHDRAWN]  # a withdrawn application has no permit to show
     if not applications:
         await message.reply_text(render(context.lang, "permit/none"), reply_markup=main_menu(context.lang))
         return
