@@ -8,6 +8,7 @@ message whose id the draft remembers: a press on any older message is stale and 
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from datetime import date
 from typing import Any
 
@@ -75,10 +76,8 @@ async def send_prompt(update: Update, context: Ctx, state: Reg, answers: Answers
 
 async def _retire_prompt(context: Ctx, chat_id: int, message_id: int) -> None:
     """Take the buttons off the previous prompt once it is answered by text, so the chat shows one live step."""
-    try:
+    with suppress(BadRequest):  # already without buttons, too old, or deleted: nothing to retire
         await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
-    except BadRequest:  # already without buttons, too old, or deleted: nothing to retire
-        pass
 
 
 async def redraw(update: Update, context: Ctx, state: Reg, answers: Answers) -> Reg:

@@ -17,7 +17,7 @@ class AlreadyRegistered(StoreError):
 
 
 class NotFound(StoreError):
-    pass
+    """No application, category or sector with that id or code."""
 
 
 class Duplicate(StoreError):
