@@ -98,7 +98,13 @@ class Courier:
             logger.error("outbox %s: nothing to deliver for kind %s", message.id, message.kind)
 
     async def _send_card(self, officer_id: int, application: Application) -> None:
-        lang = await self._language(officer_id)
+        officer = await self.store.get_user(officer_id)
+        if officer is None or officer.role != "officer" or officer.province_code != application.province_code:
+            # Removed or moved since the card was queued: the applicant's details are not theirs to see.
+            logger.info("outbox: user %s is no longer an officer of %s; card withheld", officer_id,
+                        application.province_code)
+            return
+        lang = officer.language
         sent = await self.bot.send_message(officer_id, card_text(lang, application, self.config, new=True),
                                            reply_markup=card_keyboard(lang, application))
         await self.store.save_officer_card(application.id, officer_id, sent.message_id)

@@ -175,8 +175,10 @@ async def refresh_cards(context: Ctx, application: Application) -> None:
     """Edit every officer's copy of the card to the application's current stage, last action and legal actions."""
     last = await context.store.last_action(application.id)
     for card in await context.store.list_officer_cards(application.id):
-        officer = await context.store.get_user(card.officer_id)
-        lang = officer.language if officer else context.config.default_language
+        officer = await officer_of(context, card.officer_id, application.province_code)
+        if officer is None:  # removed or moved to another province: their old copy gets no news
+            continue
+        lang = officer.language
         try:
             await context.bot.edit_message_text(
                 card_text(lang, application, context.config, last), chat_id=card.officer_id,

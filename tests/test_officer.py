@@ -1,5 +1,7 @@
 """Officers and admins: cards with actions, the whole lifecycle, applicant updates, audit, authorization."""
 
+from collections import Counter
+
 import pytest
 
 from domain.lifecycle import Action, Stage
@@ -348,3 +350,28 @@ async def test_nobody_withdraws_someone_elses_application(bot: Harness) -> None:
     assert "اجازه" in bot.rec.last("answerCallbackQuery").params["text"]
     current = await bot.store.get_application(application.id)
     assert current is not None and current.stage == Stage.PERMIT_ISSUED
+
+
+async def test_an_officer_moved_before_delivery_gets_no_card(bot: Harness) -> None:
+    await appoint(bot)
+    await appoint(bot, OTHER_OFFICER)
+    bot.app.job_queue.scheduler.pause()  # type: ignore[union-attr]  # the cards wait in the outbox
+    try:
+        await complete_journey(bot.user(1001))
+        await bot.user(ADMIN_ID).send(f"/addofficer {OTHER_OFFICER} تهران")  # moved before the card went out
+        await bot.deliver()
+    finally:
+        bot.app.job_queue.scheduler.resume()  # type: ignore[union-attr]
+    cards = Counter(c.chat_id for c in bot.rec.sent("sendMessage") if "درخواست جدید" in c.text)
+    assert cards == {OFFICER: 1}
+
+
+async def test_an_officer_moved_after_delivery_gets_no_news(bot: Harness) -> None:
+    officer = await appoint(bot)
+    await appoint(bot, OTHER_OFFICER)
+    _, application = await apply(bot)
+    await bot.user(ADMIN_ID).send(f"/addofficer {OTHER_OFFICER} تهران")
+    edits_before = len(list(bot.rec.sent("editMessageText", OTHER_OFFICER)))
+    await officer.click("✅ ثبت نظارت")
+    assert len(list(bot.rec.sent("editMessageText", OTHER_OFFICER))) == edits_before
+    assert "نظارت" in card_of(officer, application)["text"]
