@@ -60,6 +60,11 @@ async def act_on_application(update: Update, context: Ctx) -> None:
         return
     lang = context.lang
     if pressed.action == "cancel":
+        prompt = await context.store.get_officer_prompt(user.id)
+        if prompt is None or prompt.application_id != application.id:  # answered already: nothing to cancel
+            await query.answer(label(lang, "alert.expired"), show_alert=True)
+            await query.edit_message_reply_markup(None)
+            return
         await clear_prompt(context, user.id)
         await query.answer()
         await query.edit_message_text(render(lang, "officer/input_cancelled"))

@@ -12,6 +12,7 @@ from handlers.callbacks import Withdraw
 from handlers.context import Ctx
 from handlers.keyboards import main_menu
 from handlers.officer import refresh_cards
+from handlers.officer_view import bank_name
 from messages import all_labels, label, render
 from storage import StageConflict
 from storage.records import Application, QueuePosition
@@ -31,7 +32,8 @@ async def show_status(update: Update, context: Ctx) -> None:
     items = []
     for application in applications:
         position = await context.store.queue_position(application.id) if application.stage == Stage.QUEUED else None
-        items.append(status_item(lang, application, position))
+        items.append(status_item(lang, application, position) | {
+            "bank": bank_name(context.config, application.bank, lang)})
     await message.reply_text(render(lang, "status/list", items=items), reply_markup=main_menu(lang))
 
 

@@ -114,7 +114,7 @@ async def test_the_whole_lifecycle_from_the_officers_card(bot: Harness) -> None:
     assert all(entry.actor_id == OFFICER for entry in audit[1:])
     assert audit[4].detail == {"bank": "melli"} and audit[5].detail == {"loan_amount_rials": 1_500_000_000}
     await applicant.send("/status")
-    assert "✓ پرداخت وام" in applicant.last_text
+    assert "✓ پرداخت وام" in applicant.last_text and "بانک: بانک ملی" in applicant.last_text
 
 
 async def test_rejection_asks_for_a_reason_that_reaches_the_applicant(bot: Harness) -> None:
@@ -375,3 +375,18 @@ async def test_an_officer_moved_after_delivery_gets_no_news(bot: Harness) -> Non
     await officer.click("✅ ثبت نظارت")
     assert len(list(bot.rec.sent("editMessageText", OTHER_OFFICER))) == edits_before
     assert "نظارت" in card_of(officer, application)["text"]
+
+
+async def test_cancelling_an_answered_question_changes_nothing(bot: Harness) -> None:
+    officer = await appoint(bot)
+    applicant, application = await apply(bot)
+    await officer.click("✅ ثبت نظارت")
+    await officer.click("❌ رد اهلیت")
+    question = officer.latest_inline_message()
+    await officer.send("مدارک ناقص است")
+    await officer.press(f"v1:act:{application.id}:cancel", question)  # the old question's cancel button
+    assert "منقضی" in bot.rec.last("answerCallbackQuery").params["text"]
+    current = await bot.store.get_application(application.id)
+    assert current is not None and current.stage == Stage.REJECTED and current.reason == "مدارک ناقص است"
+    await applicant.send("/status")
+    assert applicant.id != officer.id
