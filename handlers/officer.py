@@ -7,6 +7,7 @@ card is edited to the new stage, so nobody acts twice on an old card.
 
 import logging
 import math
+from contextlib import suppress
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -89,8 +90,7 @@ async def ask_officer(update: Update, context: Ctx, application: Application, ac
     user = update.effective_user
     assert query is not None and user is not None
     lang = context.lang
-    await context.store.set_officer_prompt(user.id, application.id, action.value)
-    context.user_data[OWES_ANSWER] = True
+
     if action == Action.PAY_LOAN:
         text = render(lang, "officer/ask_amount", number=application.permit_number,
                       ceiling=loan_ceiling_toman(context.config, application))
@@ -98,7 +98,10 @@ async def ask_officer(update: Update, context: Ctx, application: Application, ac
         text = render(lang, "officer/ask_reason", number=application.permit_number,
                       what=label(lang, f"reason_for.{action.value}"))
     await query.answer()
-    await query.message.reply_text(text, reply_markup=cancel_keyboard(lang, application.id))  # type: ignore[union-attr]
+    asked = await query.message.reply_text(  # type: ignore[union-attr]
+        text, reply_markup=cancel_keyboard(lang, application.id))
+    await context.store.set_officer_prompt(user.id, application.id, action.value, asked.message_id)
+    context.user_data[OWES_ANSWER] = True
 
 
 async def pick_bank(update: Update, context: Ctx) -> None:
@@ -140,16 +143,24 @@ async def receive_officer_answer(update: Update, context: Ctx) -> None:
             await message.reply_text(render(lang, "officer/bad_amount", ceiling=ceiling),
                                      reply_markup=cancel_keyboard(lang, application.id))
             raise ApplicationHandlerStop
-        await clear_prompt(context, user.id)
+        await answered(context, user.id, prompt.message_id)
         await transition(update, context, application, action, loan_amount_rials=amount * 10)
         raise ApplicationHandlerStop
     reason = validators.free_text(message.text, max_length=300, min_length=3)
     if isinstance(reason, validators.Invalid):
         await message.reply_text(render(lang, "officer/bad_reason"), reply_markup=cancel_keyboard(lang, application.id))
         raise ApplicationHandlerStop
-    await clear_prompt(context, user.id)
+    await answered(context, user.id, prompt.message_id)
     await transition(update, context, application, action, reason=reason)
     raise ApplicationHandlerStop
+
+
+async def answered(context: Ctx, user_id: int, question_id: int | None) -> None:
+    """The owed answer came: forget the question and take its cancel button away."""
+    await clear_prompt(context, user_id)
+    if question_id is not None:
+        with suppress(BadRequest):  # deleted or too old: nothing to take away
+            await context.bot.edit_message_reply_markup(user_id, question_id, reply_markup=None)
 
 
 async def clear_prompt(context: Ctx, user_id: int) -> None:

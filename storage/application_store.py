@@ -323,17 +323,19 @@ class ApplicationStore(StoreBase):
         )
         return [OfficerCard(row[0], row[1]) for row in rows]
 
-    async def set_officer_prompt(self, officer_id: int, application_id: int, action: str) -> None:
+    async def set_officer_prompt(self, officer_id: int, application_id: int, action: str,
+                                 message_id: int | None = None) -> None:
         await self.db.execute(
-            "INSERT INTO officer_prompts (officer_id, application_id, action, created_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (officer_id) DO UPDATE SET application_id = excluded.application_id,"
-            " action = excluded.action, created_at = excluded.created_at",
-            (officer_id, application_id, action, self._now()),
+            "INSERT INTO officer_prompts (officer_id, application_id, action, message_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (officer_id) DO UPDATE SET application_id = excluded.application_id,"
+            " action = excluded.action, message_id = excluded.message_id, created_at = excluded.created_at",
+            (officer_id, application_id, action, message_id, self._now()),
         )
 
     async def get_officer_prompt(self, officer_id: int) -> OfficerPrompt | None:
         rows = await self.db.execute_fetchall(
-            "SELECT officer_id, application_id, action FROM officer_prompts WHERE officer_id = ?", (officer_id,)
+            "SELECT officer_id, application_id, action, message_id FROM officer_prompts WHERE officer_id = ?",
+            (officer_id,),
         )
         return OfficerPrompt(*rows[0]) if rows else None
 

@@ -154,6 +154,7 @@ class OfficerPrompt:
     officer_id: int
     application_id: int
     action: str
+    message_id: int | None  # the question asked, to take its cancel button away once answered
 
 
 @dataclass(frozen=True, slots=True)

@@ -390,3 +390,13 @@ async def test_cancelling_an_answered_question_changes_nothing(bot: Harness) -> 
     assert current is not None and current.stage == Stage.REJECTED and current.reason == "مدارک ناقص است"
     await applicant.send("/status")
     assert applicant.id != officer.id
+
+
+async def test_an_answered_question_loses_its_cancel_button(bot: Harness) -> None:
+    officer = await appoint(bot)
+    await apply(bot)
+    await officer.click("✅ ثبت نظارت")
+    await officer.click("❌ رد اهلیت")
+    assert officer.inline_buttons() == ["✖ لغو"]
+    await officer.send("مدارک ناقص است")
+    assert "✖ لغو" not in officer.inline_buttons()

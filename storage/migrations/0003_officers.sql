@@ -12,6 +12,7 @@ CREATE TABLE officer_prompts (
     officer_id     INTEGER PRIMARY KEY REFERENCES users (telegram_id),
     application_id INTEGER NOT NULL REFERENCES applications (id),
     action         TEXT NOT NULL,
+    message_id     INTEGER,          -- the question, whose cancel button goes once it is answered
     created_at     TEXT NOT NULL
 );
 
