@@ -1,11 +1,13 @@
 """Admins (ADMIN_IDS): officers per province, and the job catalog (commands, or a whole CSV file)."""
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import wraps
 from itertools import groupby
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update, User
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
@@ -22,15 +24,23 @@ MAX_CSV_BYTES = 1_000_000  # the 515 official categories are ~60 KB
 APPROVAL_BODIES = ("health", "veterinary", "culture", "agriculture_health", "other")
 
 
-async def admin_only(update: Update, context: Ctx, what: str) -> bool:
-    user = update.effective_user
-    message = update.effective_message
-    assert user is not None and message is not None
-    if context.is_admin(user.id):
-        return True
-    refuse(what, user.id)
-    await message.reply_text(render(context.lang, "admin/only_admins"))
-    return False
+AdminHandler = Callable[[Update, Ctx, Message, User], Awaitable[None]]
+
+
+def admin_command(handler: AdminHandler) -> Callable[[Update, Ctx], Awaitable[None]]:
+    """Admins only, checked against ADMIN_IDS at every call; anyone else is refused, and it is logged."""
+
+    @wraps(handler)
+    async def checked(update: Update, context: Ctx) -> None:
+        message, user = update.effective_message, update.effective_user
+        assert message is not None and user is not None
+        if not context.is_admin(user.id):
+            refuse(handler.__name__, user.id)
+            await message.reply_text(render(context.lang, "admin/only_admins"))
+            return
+        await handler(update, context, message, user)
+
+    return checked
 
 
 async def find_province(context: Ctx, text: str) -> Province | None:
@@ -51,13 +61,9 @@ def find_province_in(provinces: list[Province], text: str) -> Province | None:
 # -- officers -------------------------------------------------------------------------------------
 
 
-async def add_officer(update: Update, context: Ctx) -> None:
+@admin_command
+async def add_officer(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/addofficer <user id> <province>"""
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    if not await admin_only(update, context, "addofficer"):
-        return
     lang = context.lang
     args = normalize(" ".join(context.args or [])).split(" ", 1)
     if len(args) != 2 or not args[0].isascii() or not args[0].isdigit():
@@ -88,13 +94,9 @@ async def _welcome_officer(context: Ctx, officer_id: int, lang: str, province: P
     return True
 
 
-async def remove_officer(update: Update, context: Ctx) -> None:
+@admin_command
+async def remove_officer(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/removeofficer <user id>"""
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    if not await admin_only(update, context, "removeofficer"):
-        return
     lang = context.lang
     args = normalize(" ".join(context.args or []))
     if not args.isascii() or not args.isdigit():
@@ -110,11 +112,8 @@ async def remove_officer(update: Update, context: Ctx) -> None:
                                     province=getattr(province, f"name_{lang}", former.province_code)))
 
 
-async def list_officers(update: Update, context: Ctx) -> None:
-    message = update.effective_message
-    assert message is not None
-    if not await admin_only(update, context, "officers"):
-        return
+@admin_command
+async def list_officers(update: Update, context: Ctx, message: Message, user: User) -> None:
     lang = context.lang
     names = {p.code: getattr(p, f"name_{lang}") for p in await context.store.list_provinces()}
     officers = await context.store.list_officers()
@@ -131,12 +130,9 @@ def _fields(context: Ctx) -> list[str]:
     return [normalize(part) for part in " ".join(context.args or []).split(";")]
 
 
-async def list_categories(update: Update, context: Ctx) -> None:
+@admin_command
+async def list_categories(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/categories [sector code]: ids to use with the other catalog commands."""
-    message = update.effective_message
-    assert message is not None
-    if not await admin_only(update, context, "categories"):
-        return
     lang = context.lang
     sectors = await context.store.list_sectors(include_inactive=True)
     wanted = normalize(" ".join(context.args or []))
@@ -148,13 +144,9 @@ async def list_categories(update: Update, context: Ctx) -> None:
     await message.reply_text(render(lang, "admin/categories", sectors=lines)[:4000])
 
 
-async def add_category(update: Update, context: Ctx) -> None:
+@admin_command
+async def add_category(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/addcategory <sector code>; <name fa>; <name en>[; star]"""
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    if not await admin_only(update, context, "addcategory"):
-        return
     lang = context.lang
     fields = _fields(context)
     if len(fields) not in (3, 4) or not all(fields[:3]) or (len(fields) == 4 and fields[3] not in ("star", "⭐")):
@@ -172,13 +164,9 @@ async def add_category(update: Update, context: Ctx) -> None:
     await message.reply_text(render(lang, "admin/category_saved", category=category))
 
 
-async def rename_category(update: Update, context: Ctx) -> None:
+@admin_command
+async def rename_category(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/renamecategory <id>; <name fa>; <name en>"""
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    if not await admin_only(update, context, "renamecategory"):
-        return
     lang = context.lang
     fields = _fields(context)
     if len(fields) != 3 or not fields[0].isascii() or not fields[0].isdigit() or not all(fields):
@@ -195,12 +183,7 @@ async def rename_category(update: Update, context: Ctx) -> None:
     await message.reply_text(render(lang, "admin/category_saved", category=category))
 
 
-async def toggle_category(update: Update, context: Ctx, active: bool) -> None:
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    if not await admin_only(update, context, "showcategory" if active else "hidecategory"):
-        return
+async def toggle_category(update: Update, context: Ctx, message: Message, user: User, active: bool) -> None:
     lang = context.lang
     given = normalize(" ".join(context.args or []))
     if not given.isascii() or not given.isdigit():
@@ -214,22 +197,20 @@ async def toggle_category(update: Update, context: Ctx, active: bool) -> None:
     await message.reply_text(render(lang, "admin/category_saved", category=category))
 
 
-async def hide_category(update: Update, context: Ctx) -> None:
+@admin_command
+async def hide_category(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/hidecategory <id>: gone from the applicants' lists; existing applications keep it."""
-    await toggle_category(update, context, active=False)
+    await toggle_category(update, context, message, user, active=False)
 
 
-async def show_category(update: Update, context: Ctx) -> None:
-    await toggle_category(update, context, active=True)
+@admin_command
+async def show_category(update: Update, context: Ctx, message: Message, user: User) -> None:
+    await toggle_category(update, context, message, user, active=True)
 
 
-async def star_category(update: Update, context: Ctx) -> None:
+@admin_command
+async def star_category(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/starcategory <id>; <approving body | off>"""
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    if not await admin_only(update, context, "starcategory"):
-        return
     lang = context.lang
     fields = _fields(context)
     if (len(fields) != 2 or not fields[0].isascii() or not fields[0].isdigit()
@@ -245,13 +226,9 @@ async def star_category(update: Update, context: Ctx) -> None:
     await message.reply_text(render(lang, "admin/category_saved", category=category))
 
 
-async def add_sector(update: Update, context: Ctx) -> None:
+@admin_command
+async def add_sector(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/addsector <code>; <name fa>; <name en>"""
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    if not await admin_only(update, context, "addsector"):
-        return
     lang = context.lang
     fields = _fields(context)
     valid_code = len(fields) == 3 and fields[0].isascii() and fields[0].replace("_", "").isalnum() \
@@ -267,12 +244,7 @@ async def add_sector(update: Update, context: Ctx) -> None:
     await message.reply_text(render(lang, "admin/sector_saved", sector=sector))
 
 
-async def toggle_sector(update: Update, context: Ctx, active: bool) -> None:
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    if not await admin_only(update, context, "showsector" if active else "hidesector"):
-        return
+async def toggle_sector(update: Update, context: Ctx, message: Message, user: User, active: bool) -> None:
     code = normalize(" ".join(context.args or []))
     try:
         sector = await context.store.set_sector_active(code, active, user.id)
@@ -282,12 +254,14 @@ async def toggle_sector(update: Update, context: Ctx, active: bool) -> None:
     await message.reply_text(render(context.lang, "admin/sector_saved", sector=sector))
 
 
-async def hide_sector(update: Update, context: Ctx) -> None:
-    await toggle_sector(update, context, active=False)
+@admin_command
+async def hide_sector(update: Update, context: Ctx, message: Message, user: User) -> None:
+    await toggle_sector(update, context, message, user, active=False)
 
 
-async def show_sector(update: Update, context: Ctx) -> None:
-    await toggle_sector(update, context, active=True)
+@admin_command
+async def show_sector(update: Update, context: Ctx, message: Message, user: User) -> None:
+    await toggle_sector(update, context, message, user, active=True)
 
 
 async def replace_catalog(update: Update, context: Ctx) -> None:
@@ -320,12 +294,9 @@ async def replace_catalog(update: Update, context: Ctx) -> None:
     await message.reply_text(render(lang, "admin/catalog_replaced", change=change))
 
 
-async def show_health(update: Update, context: Ctx) -> None:
+@admin_command
+async def show_health(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/health: deliveries, failing channels and unfinished forms at a glance."""
-    message = update.effective_message
-    assert message is not None
-    if not await admin_only(update, context, "health"):
-        return
     store = context.store
     await message.reply_text(render(
         context.lang, "admin/health", outbox=await store.outbox_counts(), failures=await store.recent_failures(),

@@ -11,14 +11,14 @@ from datetime import datetime
 from typing import Any
 
 from persiantools.jdatetime import JalaliDate
-from telegram import Bot, Update
+from telegram import Bot, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, BaseHandler, CommandHandler, filters
 
 from domain.normalize import normalize
 from handlers.access import officer_of, refuse
-from handlers.admin import admin_only, find_province
+from handlers.admin import admin_command, find_province
 from handlers.context import BACKGROUND, Ctx
 from messages import label, render
 from messages.chart import render_stats_chart
@@ -142,13 +142,9 @@ async def _scope(context: Ctx, text: str) -> str | None:
     return province.code if province else None
 
 
-async def set_channel(update: Update, context: Ctx) -> None:
+@admin_command
+async def set_channel(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/setchannel <province|all> <@username or -100… id> [en]"""
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    if not await admin_only(update, context, "setchannel"):
-        return
     lang = context.lang
     args = [normalize(arg) for arg in context.args or []]
     language = "fa"
@@ -184,13 +180,9 @@ async def set_channel(update: Update, context: Ctx) -> None:
                                     time=context.config.stats_time.strftime("%H:%M")))
 
 
-async def unset_channel(update: Update, context: Ctx) -> None:
+@admin_command
+async def unset_channel(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/unsetchannel <province|all>"""
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    if not await admin_only(update, context, "unsetchannel"):
-        return
     lang = context.lang
     scope = await _scope(context, " ".join(context.args or []))
     if scope is None:
@@ -204,11 +196,8 @@ async def unset_channel(update: Update, context: Ctx) -> None:
     await message.reply_text(render(lang, "channels/unset", place=place))
 
 
-async def list_channels(update: Update, context: Ctx) -> None:
-    message = update.effective_message
-    assert message is not None
-    if not await admin_only(update, context, "channels"):
-        return
+@admin_command
+async def list_channels(update: Update, context: Ctx, message: Message, user: User) -> None:
     lang = context.lang
     items = [{"channel": channel, "place": await place_name(context.store, channel.scope, lang)}
              for channel in await context.store.list_channels()]
@@ -239,13 +228,9 @@ async def show_stats(update: Update, context: Ctx) -> None:
     await send_post(context.bot, chat.id, chart, text)
 
 
-async def broadcast(update: Update, context: Ctx) -> None:
+@admin_command
+async def broadcast(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/broadcast [province|all]: post to the channels now, in the background."""
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    if not await admin_only(update, context, "broadcast"):
-        return
     lang = context.lang
     wanted = " ".join(context.args or [])
     channels = await context.store.list_channels()
