@@ -1,10 +1,12 @@
 """The first handler every update meets: what the bot does not take part in, and per-user flood control.
 
-Edited messages and channel posts are ignored (an edit cannot sensibly change an answer already taken);
-group chats get one short note when someone sends a command, since the bot works in private chats only.
+An update delivered twice is handled once. Edited messages and channel posts are ignored (an edit cannot
+sensibly change an answer already taken); group chats get one short note when someone sends a command, since
+the bot works in private chats only.
 """
 
 import logging
+from collections import deque
 from typing import Any
 
 from telegram import Update
@@ -18,7 +20,29 @@ from messages import render
 logger = logging.getLogger(__name__)
 
 
+class RecentUpdates:
+    """The last few thousand update ids: Bale's getUpdates may deliver an update twice, and a form answer
+    applied twice would answer the next question too."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._order: deque[int] = deque(maxlen=size)
+        self._seen: set[int] = set()
+
+    def first_time(self, update_id: int) -> bool:
+        if update_id in self._seen:
+            return False
+        if len(self._order) == self._order.maxlen:
+            self._seen.discard(self._order[0])
+        self._order.append(update_id)
+        self._seen.add(update_id)
+        return True
+
+
 async def guard(update: Update, context: Ctx) -> None:
+    recent: RecentUpdates = context.bot_data.setdefault("recent_updates", RecentUpdates())
+    if not recent.first_time(update.update_id):
+        logger.info("update %s delivered again; ignored", update.update_id)
+        raise ApplicationHandlerStop
     if update.edited_message or update.channel_post or update.edited_channel_post:
         raise ApplicationHandlerStop
     chat = update.effective_chat

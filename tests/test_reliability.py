@@ -186,13 +186,13 @@ async def test_edited_messages_and_channel_posts_are_ignored(user: FakeUser, bot
 async def test_groups_get_one_short_note_for_commands(bot: Harness) -> None:
     group = Chat(-2001, Chat.SUPERGROUP, title="خانوادگی")
     member = User(81, "علی", False)
-    for text, answered in (("/start", True), ("سلام به همه", False), ("/apply", True)):
+    for number, (text, answered) in enumerate((("/start", True), ("سلام به همه", False), ("/apply", True))):
         message = Message(7, bot.user(81)._message(text="x").date, group, from_user=member, text=text)
         message = Message.de_json(message.to_dict() | {"entities": [{"type": "bot_command", "offset": 0,
                                                                      "length": len(text.split()[0])}]
                                                        if text.startswith("/") else {}}, bot.app.bot)
         before = len(list(bot.rec.sent(chat_id=-2001)))
-        await bot.app.process_update(Update(90100 + len(text), message=message))
+        await bot.app.process_update(Update(90100 + number, message=message))
         after = list(bot.rec.sent(chat_id=-2001))
         assert len(after) - before == (1 if answered else 0), text
         if answered:
@@ -250,3 +250,14 @@ async def test_logs_carry_no_personal_data(bot: Harness, caplog: pytest.LogCaptu
     assert "permit issued" in logged  # the business events are there…
     for personal in ("0499370899", "09123456789", "مریم احمدی", "خیابان امام", "6813714653", "مدارک ناقص"):
         assert personal not in logged, personal  # …the applicant is not
+
+
+async def test_an_update_delivered_twice_is_handled_once(user: FakeUser, bot: Harness) -> None:
+    await fill_form(user, stop_before="full_name")
+    update = Update.de_json({"update_id": 777_001, "message": {
+        "message_id": 9, "date": 0, "chat": {"id": user.id, "type": "private"},
+        "from": {"id": user.id, "is_bot": False, "first_name": "مریم"}, "text": "مریم احمدی"}}, bot.app.bot)
+    await bot.app.process_update(update)
+    await bot.app.process_update(update)  # Bale's getUpdates may hand it over again
+    draft = await bot.store.get_draft(user.id)
+    assert draft is not None and draft.state == "reg.national_id" and "national_id" not in draft.data
