@@ -1,6 +1,7 @@
 """The last line of defence: one log line per failure, a friendly reply, nothing personal logged."""
 
 import logging
+import traceback
 
 from telegram import Update
 from telegram.error import TelegramError
@@ -15,8 +16,10 @@ async def on_error(update: object, context: Ctx) -> None:
     error = context.error
     update_id = update.update_id if isinstance(update, Update) else None
     user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
-    # Only ids and the traceback: update contents and user_data may hold national IDs and phones.
-    logger.error("update %s from user %s failed", update_id, user_id, exc_info=error)
+    # Ids, the exception's type and where it happened; not its message, which may quote what someone typed
+    # (a national ID, a phone), nor the update or user_data.
+    where = "".join(traceback.format_tb(error.__traceback__)) if error is not None else ""
+    logger.error("update %s from user %s failed: %s\n%s", update_id, user_id, type(error).__name__, where.rstrip())
     if not isinstance(update, Update) or update.effective_chat is None or update.effective_chat.type != "private":
         return
     try:

@@ -75,15 +75,19 @@ async def test_the_command_menu_is_published_in_both_languages(bot: Harness) -> 
     assert {"fa", "en"} <= languages
 
 
-async def test_a_handler_exception_is_caught_and_reported(bot: Harness, user: FakeUser) -> None:
+async def test_a_handler_exception_is_caught_and_reported(bot: Harness, user: FakeUser,
+                                                          caplog: pytest.LogCaptureFixture) -> None:
     async def explode(update: Update, context: object) -> None:
-        raise RuntimeError("boom")
+        assert update.effective_message is not None
+        raise RuntimeError(f"could not parse {update.effective_message.text}")  # a message quoting input
 
     bot.app.add_handler(CommandHandler("explode", explode), group=-3)
     mark = len(bot.rec.calls)
-    await user.send("/explode")
+    await user.send("/explode 0499370899")
     assert [type(error) for error in bot.errors] == [RuntimeError]
     assert any("مشکلی پیش آمد" in text for text in user.texts_since(mark))
+    logged = "\n".join(record.getMessage() for record in caplog.records if record.name == "bot.errors")
+    assert "RuntimeError" in logged and "explode" in logged and "0499370899" not in logged
     bot.errors.clear()  # this test expected it; any other would fail at teardown
 
 
