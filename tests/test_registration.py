@@ -371,7 +371,8 @@ async def test_status_shows_queue_positions_per_province(bot: Harness) -> None:
     for user_id, (position, ahead) in expectations.items():
         user = bot.user(user_id)
         await user.send("/status")
-        assert f"<b>{position}</b> ({ahead} نفر جلوتر از شما)" in user.last_text, user_id
+        behind = f"{ahead} نفر جلوتر از شما" if ahead != "۰" else "نفر اول صف هستید"
+        assert f"<b>{position}</b> ({behind})" in user.last_text, user_id
 
     [first] = await bot.store.list_user_applications(41)
     await bot.store.transition(first.id, Action.INTRODUCE, actor_id=None, bank="Melli")
