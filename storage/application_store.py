@@ -311,7 +311,7 @@ class ApplicationStore(StoreBase):
     # -- officers' cards and pending answers ----------------------------------------------
 
     async def save_officer_card(self, application_id: int, officer_id: int, message_id: int) -> None:
-        await self.db.execute(
+        await self._write(
             "INSERT INTO officer_cards (application_id, officer_id, message_id) VALUES (?, ?, ?)"
             " ON CONFLICT (application_id, officer_id) DO UPDATE SET message_id = excluded.message_id",
             (application_id, officer_id, message_id),
@@ -325,7 +325,7 @@ class ApplicationStore(StoreBase):
 
     async def set_officer_prompt(self, officer_id: int, application_id: int, action: str,
                                  message_id: int | None = None) -> None:
-        await self.db.execute(
+        await self._write(
             "INSERT INTO officer_prompts (officer_id, application_id, action, message_id, created_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (officer_id) DO UPDATE SET application_id = excluded.application_id,"
             " action = excluded.action, message_id = excluded.message_id, created_at = excluded.created_at",
@@ -340,7 +340,7 @@ class ApplicationStore(StoreBase):
         return OfficerPrompt(*rows[0]) if rows else None
 
     async def clear_officer_prompt(self, officer_id: int) -> None:
-        await self.db.execute("DELETE FROM officer_prompts WHERE officer_id = ?", (officer_id,))
+        await self._write("DELETE FROM officer_prompts WHERE officer_id = ?", (officer_id,))
 
 def _application(row: sqlite3.Row) -> Application:
     values = list(row)

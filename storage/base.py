@@ -1,5 +1,6 @@
 """The connection, transactions and the helpers every part of the store shares."""
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -34,6 +35,7 @@ class StoreBase:
         self._clock = clock
         self._tz = tz  # the programme's calendar day (permit years, validity) is Tehran's
         self._db: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -80,16 +82,32 @@ class StoreBase:
         """Today's Jalali date in the programme's time zone."""
         return JalaliDate.to_jalali(self._clock().astimezone(self._tz).date())
 
+    # One connection is shared by the update being handled and by jobs and background tasks running beside it;
+    # a write from one must never land inside another's open transaction (or try to open a second one), so
+    # every write takes this lock: a whole transaction, or one statement on its own.
+
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error: writers never interleave half-done work."""
-        await self.db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.db
-        except BaseException:
-            await self.db.execute("ROLLBACK")
-            raise
-        await self.db.execute("COMMIT")
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; nobody else writes meanwhile."""
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
+    async def _write(self, sql: str, parameters: Any = ()) -> int:
+        """One statement that changes data, on its own (autocommit); returns the rows it changed."""
+        async with self._write_lock:
+            cursor = await self.db.execute(sql, parameters)
+            return int(cursor.rowcount)
+
+    async def _write_returning(self, sql: str, parameters: Any = ()) -> list[sqlite3.Row]:
+        """One statement that changes data and returns rows (RETURNING)."""
+        async with self._write_lock:
+            return list(await self.db.execute_fetchall(sql, parameters))
 
     async def schema_version(self) -> int:
         rows = await self.db.execute_fetchall("SELECT coalesce(max(version), 0) FROM schema_version")

@@ -18,7 +18,7 @@ class DraftStore(StoreBase):
 
     async def save_draft(self, user_id: int, state: str, data: dict[str, Any]) -> None:
         """Write the step and answers through at once (one statement): a restart resumes here."""
-        await self.db.execute(
+        await self._write(
             "INSERT INTO drafts (user_id, state, data, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, data = excluded.data,"
             " updated_at = excluded.updated_at",
@@ -26,7 +26,7 @@ class DraftStore(StoreBase):
         )
 
     async def delete_draft(self, user_id: int) -> None:
-        await self.db.execute("DELETE FROM drafts WHERE user_id = ?", (user_id,))
+        await self._write("DELETE FROM drafts WHERE user_id = ?", (user_id,))
 
     async def list_drafts(self, max_age: timedelta) -> list[Draft]:
         """Drafts touched within `max_age`: the conversations to resume after a restart."""
@@ -38,7 +38,7 @@ class DraftStore(StoreBase):
 
     async def purge_drafts(self, max_age: timedelta) -> list[int]:
         """Delete drafts untouched for longer than `max_age`; returns whose they were."""
-        rows = await self.db.execute_fetchall(
+        rows = await self._write_returning(
             "DELETE FROM drafts WHERE updated_at < ? RETURNING user_id", (self._after(-max_age),)
         )
         return [int(row[0]) for row in rows]

@@ -41,19 +41,19 @@ class OutboxStore(StoreBase):
         return [(int(row[0]), str(row[1]), int(row[2]), str(row[3])) for row in rows]
 
     async def mark_sent(self, message_id: int) -> None:
-        await self.db.execute(
+        await self._write(
             "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
             (self._now(), message_id),
         )
 
     async def mark_retry(self, message_id: int, error: str, delay: timedelta) -> None:
-        await self.db.execute(
+        await self._write(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
             (error[:200], self._after(delay), message_id),
         )
 
     async def mark_failed(self, message_id: int, error: str) -> None:
-        await self.db.execute(
+        await self._write(
             "UPDATE outbox SET status = 'failed', attempts = attempts + 1, last_error = ? WHERE id = ?",
             (error[:200], message_id),
         )

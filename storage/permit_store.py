@@ -18,7 +18,7 @@ class PermitStore(ApplicationStore):
     async def permit_secret(self) -> str:
         """The key that signs permit QR codes: made once, on first use, and kept."""
         candidate = secrets.token_urlsafe(32)
-        await self.db.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('permit_secret', ?)", (candidate,))
+        await self._write("INSERT OR IGNORE INTO settings (key, value) VALUES ('permit_secret', ?)", (candidate,))
         rows = await self.db.execute_fetchall("SELECT value FROM settings WHERE key = 'permit_secret'")
         return str(rows[0][0])
 

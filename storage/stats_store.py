@@ -91,7 +91,7 @@ class StatsStore(StoreBase):
 
     async def mark_channel(self, scope: str, error: str | None) -> None:
         """Record the outcome of the last post: None when it went out."""
-        await self.db.execute(
+        await self._write(
             "UPDATE channels SET failing = ?, last_error = ?, updated_at = ? WHERE scope = ?",
             (error is not None, error[:200] if error else None, self._now(), scope),
         )

@@ -17,7 +17,7 @@ class UserStore(StoreBase):
     async def ensure_user(self, telegram_id: int, language: str) -> User:
         """The user's record, created with `language` on first contact; a returning user is reachable again."""
         now = self._now()
-        rows = await self.db.execute_fetchall(
+        rows = await self._write_returning(
             "INSERT INTO users (telegram_id, language, created_at, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (telegram_id) DO UPDATE SET active = 1"
             " RETURNING telegram_id, language, role, province_code, active",
@@ -27,7 +27,7 @@ class UserStore(StoreBase):
 
     async def set_language(self, telegram_id: int, language: str) -> None:
         now = self._now()
-        await self.db.execute(
+        await self._write(
             "INSERT INTO users (telegram_id, language, created_at, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (telegram_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at",
             (telegram_id, language, now, now),
@@ -47,14 +47,14 @@ class UserStore(StoreBase):
 
     async def remember_name(self, telegram_id: int, display_name: str) -> None:
         """Keep the user's Telegram first name, shown beside an officer's actions."""
-        await self.db.execute(
+        await self._write(
             "UPDATE users SET display_name = ? WHERE telegram_id = ? AND display_name IS NOT ?",
             (display_name[:64], telegram_id, display_name[:64]),
         )
 
     async def mark_unreachable(self, telegram_id: int) -> None:
         """They blocked the bot (403): stop sending until they come back (`ensure_user` reactivates)."""
-        await self.db.execute("UPDATE users SET active = 0, updated_at = ? WHERE telegram_id = ?",
+        await self._write("UPDATE users SET active = 0, updated_at = ? WHERE telegram_id = ?",
                               (self._now(), telegram_id))
 
     # -- officers --------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 import asyncio
 from contextlib import suppress
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -115,3 +115,25 @@ async def test_the_summaries_migration_counts_an_existing_database(store: Store)
     for application_id, position in positions.items():
         found = await store.queue_position(application_id)
         assert found is not None and found.position == position
+
+
+async def test_writers_running_side_by_side_never_share_a_transaction(store: Store) -> None:
+    """A handler's transaction, the courier's updates and a job's transaction interleave on one connection."""
+    await store.load_catalog(read_catalog(DATA_DIR))
+    categories = [c.id for c in await store.list_categories()]
+    await store.ensure_user(1, "fa")
+    number = "{province}-{year}-{seq:05d}-{check}"
+    first = [await store.issue_permit(sample_request(categories[n % 5], "IR-15", n), number, 5) for n in range(20)]
+    work = []
+    for n, application in enumerate(first):
+        work += [
+            store.transition(application.id, Action.SUPERVISE, None),
+            store.issue_permit(sample_request(categories[n % 5], "IR-23", n), number, 5),
+            store.save_draft(1, "reg.full_name", {"n": n}),
+            store.mark_sent(n + 1),
+            store.purge_drafts(timedelta(days=7)),
+        ]
+    await asyncio.gather(*work)
+    for province in (None, "IR-15", "IR-23"):
+        assert summarised(await store.compute_stats(province)) == await scanned(store, province)
+    assert len(await store.list_outbox("sent")) == 20
