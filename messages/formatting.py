@@ -44,12 +44,6 @@ def format_jalali(value: date | datetime, lang: str, tz: ZoneInfo = TEHRAN) -> s
     return localize_digits(f"{day.day} {month} {day.year}", lang)
 
 
-def format_jalali_numeric(value: date | datetime, lang: str, tz: ZoneInfo = TEHRAN) -> str:
-    """1405/09/04 / ۱۴۰۵/۰۹/۰۴."""
-    day = to_jalali(value, tz)
-    return localize_digits(f"{day.year:04d}/{day.month:02d}/{day.day:02d}", lang)
-
-
 def format_jalali_datetime(value: datetime, lang: str, tz: ZoneInfo = TEHRAN) -> str:
     """4 Azar 1405, 14:05 / ۴ آذر ۱۴۰۵، ۱۴:۰۵ (Tehran time)."""
     local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)

@@ -122,9 +122,6 @@ class ApplicationStore(StoreBase):
         )
         return _application(rows[0]) if rows else None
 
-    async def find_open_application(self, national_id: str, category_id: int) -> Application | None:
-        return await self._find_open(national_id, category_id)
-
     async def queue_position(self, application_id: int) -> QueuePosition | None:
         """1-based place in the province's loan queue, exact, in one round trip: the stretches of the queue
         before this one (queue_buckets) plus a count of at most 255 places inside its own."""
