@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "backup":
         return backup(config, arguments.target)
     configure_logging(config.log_level, config.token)
-    app = build_application(config, Store(config.database_path))
+    app = build_application(config, Store(config.database_path, tz=config.timezone))
     logger.info("starting: database %s, API %s", config.database_path, config.api_url)
     # SIGINT and SIGTERM stop polling cleanly: persistence is flushed and the store closed in post_shutdown.
     app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -30,7 +30,7 @@ from handlers import admin, channels, common, gate, officer, permits, registrati
 from handlers.context import Ctx, deliver_outbox
 from handlers.delivery import Courier
 from messages import LANGUAGES, label
-from messages.render import use_plain_text
+from messages.render import configure as configure_rendering
 from storage import Store
 from storage.catalog import read_catalog
 
@@ -95,7 +95,7 @@ def build_application(
     if request is not None:  # tests and demo: an in-process Bot API, nothing to poll
         builder = builder.request(request).get_updates_request(request).updater(None)
     app: BotApp = builder.build()
-    use_plain_text(config.parse_mode is None)
+    configure_rendering(plain_text=config.parse_mode is None, timezone=config.timezone)
     app.bot_data["store"] = store  # read as context.store
     app.bot_data["config"] = config  # read as context.config
 

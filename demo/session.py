@@ -55,7 +55,7 @@ class DemoSession:
 
     async def start(self, sample_data: int = 0) -> list[str]:
         config = demo_config(self.database, self.language)
-        self.store = Store(self.database)
+        self.store = Store(self.database, tz=config.timezone)
         self.app = build_application(config, self.store, request=self.rec)
         await start_offline(self.app)
         lines = [f"database: {self.database}"]

@@ -10,6 +10,7 @@ import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context
 from jinja2.runtime import Context
@@ -37,17 +38,17 @@ def _toman(context: Context, rials: int) -> str:
 
 @pass_context
 def _jdate(context: Context, value: Any) -> str:
-    return formatting.format_jalali(value, context["lang"])
+    return formatting.format_jalali(value, context["lang"], _settings["timezone"])
 
 
 @pass_context
 def _jmonth(context: Context, value: Any) -> str:
-    return formatting.format_jalali_month(value, context["lang"])
+    return formatting.format_jalali_month(value, context["lang"], _settings["timezone"])
 
 
 @pass_context
 def _jdatetime(context: Context, value: Any) -> str:
-    return formatting.format_jalali_datetime(value, context["lang"])
+    return formatting.format_jalali_datetime(value, context["lang"], _settings["timezone"])
 
 
 def _environment(autoescape: bool) -> Environment:
@@ -87,20 +88,21 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 _TAGS = re.compile(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>")
-_plain_text = False
+# Set once by the application factory from the settings (TIMEZONE, PARSE_MODE).
+_settings: dict[str, Any] = {"plain_text": False, "timezone": formatting.TEHRAN}
 
 
-def use_plain_text(plain: bool) -> None:
-    """For a Bot API without HTML parse mode (PARSE_MODE=none): messages lose their tags and entities."""
-    global _plain_text
-    _plain_text = plain
+def configure(*, plain_text: bool, timezone: ZoneInfo) -> None:
+    """plain_text: for a Bot API without HTML parse mode, messages lose their tags and entities.
+    timezone: the calendar day dates are shown in."""
+    _settings.update(plain_text=plain_text, timezone=timezone)
 
 
 def render(lang: str, name: str, **context: Any) -> str:
     """The message `name` (e.g. "common/welcome") in `lang`, trimmed."""
     template = _message_environment().get_template(f"{lang}/{name}.html")
     text = template.render(lang=lang, **context).strip()
-    return html.unescape(_TAGS.sub("", text)) if _plain_text else text
+    return html.unescape(_TAGS.sub("", text)) if _settings["plain_text"] else text
 
 
 def label(lang: str, key: str, **context: Any) -> str:

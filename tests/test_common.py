@@ -7,7 +7,8 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.config import Config
-from messages.render import label_keys, template_names, use_plain_text
+from messages.formatting import TEHRAN
+from messages.render import configure, label_keys, template_names
 from tests.fakes import FakeUser, Harness
 
 
@@ -108,5 +109,5 @@ async def test_plain_text_mode_for_a_bot_api_without_html(config: Config) -> Non
         assert "parse_mode" not in call.params
     finally:
         await plain.stop()
-        use_plain_text(False)  # the module setting outlives the app; the other tests use HTML
+        configure(plain_text=False, timezone=TEHRAN)  # the setting outlives the app; the other tests use HTML
     assert not plain.errors
