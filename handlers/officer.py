@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from domain import validators
 from domain.lifecycle import Action, Stage
-from domain.normalize import normalize
+from domain.normalize import normalize, search_key
 from handlers.access import officer_of, refuse
 from handlers.callbacks import ActOn, ListPage, OpenApplication, PickBank
 from handlers.context import OWES_ANSWER, Ctx
@@ -36,7 +36,7 @@ from handlers.officer_view import (
     details_text,
     loan_ceiling_toman,
 )
-from messages import label, render
+from messages import LANGUAGES, label, render
 from storage import StageConflict
 from storage.records import Application, User
 
@@ -229,13 +229,24 @@ async def show_pending(update: Update, context: Ctx) -> None:
     officer = await _officer_or_refuse(update, context, "pending")
     if officer is None:
         return
-    wanted = normalize(" ".join(context.args or [])).lower()
-    if wanted and wanted not in {stage.value for stage in AWAITING}:
-        await message.reply_text(render(context.lang, "officer/bad_stage", given=wanted[:30],
-                                        known=", ".join(stage.value for stage in AWAITING)))
+    typed = " ".join(context.args or [])
+    wanted = stage_named(typed)
+    if typed.strip() and wanted is None:
+        await message.reply_text(render(context.lang, "officer/bad_stage", given=normalize(typed)[:30],
+                                        known="، ".join(label(context.lang, f"stage.{s.value}") for s in AWAITING)))
         return
-    text, markup = await pending_page(context, officer, wanted, 1)
+    text, markup = await pending_page(context, officer, wanted.value if wanted else "", 1)
     await message.reply_text(text, reply_markup=markup)
+
+
+def stage_named(text: str) -> Stage | None:
+    """An awaiting stage by its code (supervised) or its name in either language (نظارت, Supervision)."""
+    wanted = search_key(text)
+    for stage in AWAITING:
+        names = {stage.value, *(label(lang, f"stage.{stage.value}") for lang in LANGUAGES)}
+        if wanted in {search_key(name) for name in names}:
+            return stage
+    return None
 
 
 async def pending_page(context: Ctx, officer: User, stage: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
@@ -295,6 +306,12 @@ def _list_keyboard(lang: str, items: list[Application], kind: str, stage: str, p
                    total: int) -> InlineKeyboardMarkup | None:
     rows = [[InlineKeyboardButton(label(lang, "act.open", number=a.permit_number),
                                   callback_data=OpenApplication(a.id).pack())] for a in items]
+    if kind == "pending":  # filter by stage: one tap instead of typing its name
+        filters_row = [InlineKeyboardButton(label(lang, "form.chosen", value=label(lang, f"stage.{s.value}"))
+                                            if s.value == stage else label(lang, f"stage.{s.value}"),
+                                            callback_data=ListPage("pending", s.value, 1).pack()) for s in AWAITING]
+        rows += [filters_row[:3], filters_row[3:],
+                 [InlineKeyboardButton(label(lang, "act.all_stages"), callback_data=ListPage("pending", "", 1).pack())]]
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if pages > 1:
         rows.append([

@@ -230,8 +230,13 @@ async def test_pending_lists_the_provinces_applications_oldest_first(bot: Harnes
     assert "0084575948" not in text
     await officer.send("/pending supervised")
     assert "چیزی در انتظار نیست" in officer.last_text
+    await officer.send("/pending نظارت")  # the stage's name works as well as its code
+    assert "چیزی در انتظار نیست" in officer.last_text
     await officer.send("/pending nonsense")
-    assert "نمی‌شناسم" in officer.last_text
+    assert "نمی‌شناسم" in officer.last_text and "نظارت" in officer.last_text
+    await officer.send("/pending")
+    await officer.click("صدور مجوز")  # the filter buttons under the list
+    assert "(صدور مجوز)" in officer.last_text and "مریم احمدی" in officer.last_text
 
 
 async def test_app_shows_details_history_and_a_live_card(bot: Harness) -> None:
