@@ -1,9 +1,7 @@
 """Admins (ADMIN_IDS): officers per province, and the job catalog (commands, or a whole CSV file)."""
 
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from functools import wraps
 from itertools import groupby
 from typing import Any
 
@@ -12,7 +10,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from domain.normalize import normalize, search_key
-from handlers.access import refuse
+from handlers.access import admin_command
 from handlers.context import Ctx
 from messages import render
 from storage import Duplicate, NotFound, Province
@@ -22,25 +20,6 @@ logger = logging.getLogger(__name__)
 
 MAX_CSV_BYTES = 1_000_000  # the 515 official categories are ~60 KB
 APPROVAL_BODIES = ("health", "veterinary", "culture", "agriculture_health", "other")
-
-
-AdminHandler = Callable[[Update, Ctx, Message, User], Awaitable[None]]
-
-
-def admin_command(handler: AdminHandler) -> Callable[[Update, Ctx], Awaitable[None]]:
-    """Admins only, checked against ADMIN_IDS at every call; anyone else is refused, and it is logged."""
-
-    @wraps(handler)
-    async def checked(update: Update, context: Ctx) -> None:
-        message, user = update.effective_message, update.effective_user
-        assert message is not None and user is not None
-        if not context.is_admin(user.id):
-            refuse(handler.__name__, user.id)
-            await message.reply_text(render(context.lang, "admin/only_admins"))
-            return
-        await handler(update, context, message, user)
-
-    return checked
 
 
 async def find_province(context: Ctx, text: str) -> Province | None:

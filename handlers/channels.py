@@ -17,8 +17,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, BaseHandler, CommandHandler, filters
 
 from domain.normalize import normalize
-from handlers.access import officer_of, refuse
-from handlers.admin import admin_command, find_province
+from handlers.access import admin_command, officer_of, refuse
+from handlers.admin import find_province
 from handlers.context import BACKGROUND, Ctx
 from messages import label, render
 from messages.chart import render_stats_chart

@@ -10,7 +10,7 @@ import math
 from contextlib import suppress
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     ApplicationHandlerStop,
@@ -24,7 +24,7 @@ from telegram.ext import (
 from domain import validators
 from domain.lifecycle import Action, Stage
 from domain.normalize import normalize, search_key
-from handlers.access import officer_of, refuse
+from handlers.access import officer_command, officer_of, refuse
 from handlers.callbacks import ActOn, ListPage, OpenApplication, PickBank
 from handlers.context import OWES_ANSWER, Ctx
 from handlers.officer_view import (
@@ -221,14 +221,9 @@ async def _authorized(context: Ctx, user_id: int, application_id: int,
 # -- commands -------------------------------------------------------------------------------------
 
 
-async def show_pending(update: Update, context: Ctx) -> None:
+@officer_command
+async def show_pending(update: Update, context: Ctx, message: Message, officer: User) -> None:
     """/pending [stage]: the province's applications awaiting action, oldest first."""
-    user = update.effective_user
-    message = update.effective_message
-    assert user is not None and message is not None
-    officer = await _officer_or_refuse(update, context, "pending")
-    if officer is None:
-        return
     typed = " ".join(context.args or [])
     wanted = stage_named(typed)
     if typed.strip() and wanted is None:
@@ -261,13 +256,9 @@ async def pending_page(context: Ctx, officer: User, stage: str, page: int) -> tu
     return text, _list_keyboard(lang, items, "pending", stage, page, total)
 
 
-async def show_queue(update: Update, context: Ctx) -> None:
+@officer_command
+async def show_queue(update: Update, context: Ctx, message: Message, officer: User) -> None:
     """/queue: the province's loan queue in order, with positions."""
-    message = update.effective_message
-    assert message is not None
-    officer = await _officer_or_refuse(update, context, "queue")
-    if officer is None:
-        return
     text, markup = await queue_page(context, officer, 1)
     await message.reply_text(text, reply_markup=markup)
 
@@ -325,21 +316,16 @@ def _list_keyboard(lang: str, items: list[Application], kind: str, stage: str, p
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-async def show_application(update: Update, context: Ctx) -> None:
+@officer_command
+async def show_application(update: Update, context: Ctx, message: Message, officer: User) -> None:
     """/app <permit number>: one application's card with its actions, details and history."""
-    message = update.effective_message
-    user = update.effective_user
-    assert message is not None and user is not None
-    officer = await _officer_or_refuse(update, context, "app")
-    if officer is None:
-        return
     number = normalize(" ".join(context.args or []))
     if not number:
         await message.reply_text(render(context.lang, "officer/app_usage"))
         return
     application = await context.store.get_application_by_permit(number)
     if application is None or application.province_code != officer.province_code:
-        refuse("app", user.id, number if application else None)  # same answer: no probing other provinces
+        refuse("app", officer.telegram_id, number if application else None)  # same answer: no probing other provinces
         await message.reply_text(render(context.lang, "officer/not_found", number=number[:40]))
         return
     await send_card_with_details(update, context, application)
@@ -369,17 +355,6 @@ async def send_card_with_details(update: Update, context: Ctx, application: Appl
     card = await context.bot.send_message(chat.id, card_text(lang, application, context.config, last),
                                           reply_markup=card_keyboard(lang, application))
     await context.store.save_officer_card(application.id, user.id, card.message_id)  # kept up to date from now on
-
-
-async def _officer_or_refuse(update: Update, context: Ctx, what: str) -> User | None:
-    user = update.effective_user
-    message = update.effective_message
-    assert user is not None and message is not None
-    officer = await officer_of(context, user.id)
-    if officer is None:
-        refuse(what, user.id)
-        await message.reply_text(render(context.lang, "officer/only_officers"))
-    return officer
 
 
 def handlers() -> list[BaseHandler[Update, Ctx, Any]]:

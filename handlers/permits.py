@@ -5,13 +5,13 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from domain.lifecycle import CLOSED_STAGES, Action, Stage
 from domain.normalize import normalize
 from domain.signature import parse_verification_payload, signature_ok, verification_payload
-from handlers.access import officer_of, refuse
+from handlers.access import officer_command, refuse
 from handlers.callbacks import PermitButton
 from handlers.context import Ctx
 from handlers.keyboards import main_menu
@@ -19,7 +19,7 @@ from handlers.officer import refresh_cards
 from messages import all_labels, label, render
 from messages.permit_card import card_content, render_card_pdf, render_card_png
 from storage import StageConflict
-from storage.records import Application
+from storage.records import Application, User
 
 logger = logging.getLogger(__name__)
 
@@ -151,17 +151,10 @@ async def verify_deep_link(update: Update, context: Ctx) -> None:
 # -- revocation (officers) and renewal (holders) ----------------------------------------------------
 
 
-async def revoke(update: Update, context: Ctx) -> None:
+@officer_command
+async def revoke(update: Update, context: Ctx, message: Message, officer: User) -> None:
     """/revoke <permit number> <reason>: an officer of the permit's province."""
-    user = update.effective_user
-    message = update.effective_message
-    assert user is not None and message is not None
     lang = context.lang
-    officer = await officer_of(context, user.id)
-    if officer is None:
-        refuse("revoke", user.id)
-        await message.reply_text(render(lang, "officer/only_officers"))
-        return
     args = normalize(" ".join(context.args or [])).split(" ", 1)
     if len(args) != 2 or len(args[1]) < 3:
         await message.reply_text(render(lang, "permit/revoke_usage"))
@@ -169,16 +162,16 @@ async def revoke(update: Update, context: Ctx) -> None:
     number, reason = args[0], args[1][:300]
     application = await context.store.get_application_by_permit(number)
     if application is None or application.province_code != officer.province_code:
-        refuse("revoke", user.id, number if application else None)  # the same answer: no probing other provinces
+        refuse("revoke", officer.telegram_id, number if application else None)  # same answer: no probing
         await message.reply_text(render(lang, "officer/not_found", number=number[:40]))
         return
     try:
-        revoked = await context.store.transition(application.id, Action.REVOKE, user.id, reason=reason)
+        revoked = await context.store.transition(application.id, Action.REVOKE, officer.telegram_id, reason=reason)
     except StageConflict as conflict:
         await message.reply_text(render(lang, "officer/stage_conflict", a=conflict.application,
                                         stage=label(lang, f"stage.{conflict.application.stage.value}")))
         return
-    logger.info("permit of application %s revoked by officer %s", application.id, user.id)
+    logger.info("permit of application %s revoked by officer %s", application.id, officer.telegram_id)
     await refresh_cards(context, revoked)
     context.kick_courier()
     await message.reply_text(render(lang, "permit/revoked_ok", a=revoked))
