@@ -15,6 +15,7 @@ from telegram import Update
 from bot.app import DATA_DIR, build_application
 from bot.config import Config, ConfigError
 from bot.logs import configure_logging
+from bot.webhook import webhook_arguments, webhook_secret
 from demo import terminal as demo
 from storage import Store
 from storage.operations import backup_database, check_database
@@ -57,8 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(config.log_level, config.token)
     app = build_application(config, Store(config.database_path, tz=config.timezone))
     logger.info("starting: database %s, API %s", config.database_path, config.api_url)
-    # SIGINT and SIGTERM stop polling cleanly: persistence is flushed and the store closed in post_shutdown.
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    # SIGINT and SIGTERM stop cleanly: updates already received are handled, persistence is flushed and the
+    # store closed in post_shutdown.
+    if config.webhook_url:
+        app.run_webhook(**webhook_arguments(config, webhook_secret(config)))
+    else:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
 
 

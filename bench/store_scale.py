@@ -39,7 +39,7 @@ async def run_store(rows: int, samples: int) -> dict[str, Any]:
         loaded = await store.import_applications(sample_applications(rows, categories, datetime.now(UTC)),
                                                  NUMBER_FORMAT, 5)
         load_seconds = time.perf_counter() - started
-        await store.db.execute("ANALYZE")
+        await store.writer.execute("ANALYZE")
 
         queued = [row[0] for row in await store.db.execute_fetchall(
             "SELECT id FROM applications WHERE province_code = ? AND stage = 'queued'", (LARGEST_PROVINCE,))]

@@ -25,6 +25,7 @@ from telegram.warnings import PTBUserWarning
 from bot.config import Config
 from bot.errors import on_error
 from bot.persistence import DraftPersistence
+from bot.update_processor import PerPersonUpdateProcessor
 from domain.flood import FloodGate
 from handlers import admin, channels, common, gate, officer, permits, registration, status
 from handlers.context import Ctx, deliver_outbox
@@ -58,8 +59,10 @@ def build_application(
     request: BaseRequest | None = None,
     persistence: BasePersistence[Any, Any, Any] | None = None,
     rate_limiter: BaseRateLimiter[Any] | None | _Default = DEFAULT_RATE_LIMITER,
+    with_updater: bool = False,
 ) -> BotApp:
-    """Build the bot. `request` replaces the network (tests, demo); then no Updater is made."""
+    """Build the bot. `request` replaces the network (tests, demo, bench); then no Updater is made unless
+    `with_updater` (a webhook test)."""
 
     async def post_init(app: BotApp) -> None:
         await store.connect()
@@ -80,6 +83,8 @@ def build_application(
         .context_types(ContextTypes(context=Ctx))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        # Everyone at once, each person's updates in order (bot/update_processor.py).
+        .concurrent_updates(PerPersonUpdateProcessor(config.max_concurrent_updates))
     )
     if rate_limiter is DEFAULT_RATE_LIMITER:
         # aiolimiter's leaky bucket lets a full bucket out at once and then drips at max_rate per period, so
@@ -93,7 +98,9 @@ def build_application(
     draft_ttl = timedelta(days=config.rules.draft_ttl_days)
     builder = builder.persistence(persistence or DraftPersistence(store, draft_ttl))
     if request is not None:  # tests and demo: an in-process Bot API, nothing to poll
-        builder = builder.request(request).get_updates_request(request).updater(None)
+        builder = builder.request(request).get_updates_request(request)
+        if not with_updater:
+            builder = builder.updater(None)
     app: BotApp = builder.build()
     configure_rendering(plain_text=config.parse_mode is None, timezone=config.timezone)
     app.bot_data["store"] = store  # read as context.store

@@ -59,6 +59,10 @@ class Config:
     flood_limit: int = 20  # updates a user may send per flood_window seconds before a quiet period
     flood_window: int = 10
     flood_cooldown: int = 30
+    max_concurrent_updates: int = 256  # updates handled at once (each person's still one after another)
+    webhook_url: str | None = None  # public HTTPS URL: run_webhook instead of polling
+    webhook_listen: tuple[str, int] = ("127.0.0.1", 8443)  # behind a reverse proxy that terminates TLS
+    webhook_secret: str | None = None  # Telegram's secret_token header, and a path segment for Bale
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
         return f"Config(api_url={self.api_url!r}, database_path={str(self.database_path)!r}, …)"
@@ -99,7 +103,31 @@ class Config:
             flood_limit=_int(env, "FLOOD_LIMIT", 20, 1, 10_000),
             flood_window=_int(env, "FLOOD_WINDOW_SECONDS", 10, 1, 3600),
             flood_cooldown=_int(env, "FLOOD_COOLDOWN_SECONDS", 30, 1, 86_400),
+            max_concurrent_updates=_int(env, "MAX_CONCURRENT_UPDATES", 256, 1, 100_000),
+            webhook_url=_webhook_url(env.get("WEBHOOK_URL") or None),
+            webhook_listen=_listen(env.get("WEBHOOK_LISTEN") or "127.0.0.1:8443"),
+            webhook_secret=_webhook_secret(env.get("WEBHOOK_SECRET") or None),
         )
+
+
+def _webhook_url(value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(r"https://[^\s/]+(/\S*)?", value):
+        raise ConfigError(f"WEBHOOK_URL must be the public https:// address Telegram posts to; got {value!r}")
+    return value.rstrip("/") if value else None
+
+
+def _listen(value: str) -> tuple[str, int]:
+    match = re.fullmatch(r"\[?([0-9A-Za-z.:-]+?)\]?:([0-9]{1,5})", value)
+    if match is None or not 0 < int(match.group(2)) < 65536:
+        raise ConfigError(f"WEBHOOK_LISTEN must be host:port, such as 127.0.0.1:8443; got {value!r}")
+    return match.group(1), int(match.group(2))
+
+
+def _webhook_secret(value: str | None) -> str | None:
+    # Telegram allows 1-256 characters A-Z a-z 0-9 _ - in secret_token; the same secret is a URL path segment.
+    if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
+        raise ConfigError("WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or - (or unset, to generate one)")
+    return value
 
 
 def _secret(value: str | None) -> str | None:

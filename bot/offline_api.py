@@ -4,6 +4,7 @@ The tests (and anything else that must run the real Application offline) pass it
 `request`. It keeps the messages it "sent" so a fake user can press their buttons later.
 """
 
+import asyncio
 import itertools
 import json
 import time
@@ -20,7 +21,8 @@ BOT_USERNAME = "HomeBusinessTestBot"
 # Methods whose result is a Message; the stand-in builds one from the parameters.
 _MESSAGE_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "editMessageText", "editMessageReplyMarkup",
                     "editMessageCaption"}
-_TRUE_METHODS = {"setMyCommands", "deleteMyCommands", "answerCallbackQuery", "deleteMessage", "sendChatAction",
+_TRUE_METHODS = {"setWebhook", "setMyCommands", "deleteMyCommands", "answerCallbackQuery", "deleteMessage",
+                 "sendChatAction",
                  "setChatMenuButton", "deleteWebhook", "close", "logOut"}
 
 
@@ -55,6 +57,8 @@ class RecordingRequest(BaseRequest):
         self.failures: dict[int | str, tuple[Any, ...] | BaseException] = {}
         self.chat_admins: dict[int | str, bool] = {}  # channel -> is the bot an admin there
         self.uploads: dict[str, bytes] = {}  # file_id -> content, for files users "send" to the bot
+        self.delay = 0.0  # seconds every call takes, as a round trip over a real network would (bench)
+        self.delays: dict[int | str, float] = {}  # chat id -> seconds its calls take instead (a slow chat)
         self._message_ids = itertools.count(1)
 
     # -- BaseRequest -------------------------------------------------------------------------
@@ -87,6 +91,9 @@ class RecordingRequest(BaseRequest):
         files = _files(request_data)
         call = ApiCall(api_method, params, files)
         self.calls.append(call)
+        delay = self.delays.get(call.chat_id, self.delay) if call.chat_id is not None else self.delay
+        if delay:
+            await asyncio.sleep(delay)
         failure = self.failures.get(call.chat_id) if call.chat_id is not None else None
         if isinstance(failure, BaseException):  # e.g. TimedOut: the request never got an answer
             raise failure

@@ -32,6 +32,14 @@ class OfflineUser:
         self.user = User(user_id, first_name, is_bot=False, language_code=language_code)
         self.chat = Chat(user_id, Chat.PRIVATE, first_name=first_name)
 
+    async def process_through_queue(self, update: Update) -> None:
+        """Deliver the update as polling or a webhook does (`application.update_queue`, then the concurrent
+        update processor) and wait until it has been handled and its background tasks are done."""
+        done = self.app.update_processor.watch(update)  # type: ignore[attr-defined]
+        await self.app.update_queue.put(update)
+        await done
+        await settle(self.app)
+
     async def process_and_settle(self, update: Update) -> None:
         """Hand the update to the bot, then wait for what the handlers left running in the background
         (tasks named bg:…), so that the person sees everything the bot will send."""

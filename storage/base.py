@@ -1,11 +1,13 @@
 """The connection, transactions and the helpers every part of the store shares."""
 
 import asyncio
+import itertools
 import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,45 +30,75 @@ def utc_now() -> datetime:
 
 
 class StoreBase:
-    """One aiosqlite connection per process (SQLite serialises writers anyway)."""
+    """One writer connection and a few reader connections to one SQLite file in WAL mode.
+
+    Writes are serialised (SQLite has one writer anyway) by a lock on the writer connection; a transaction is
+    a unit that the store methods called inside it join, through a context variable, so a method that writes
+    inside another's transaction neither takes the lock twice nor commits early. Reads outside a transaction go
+    to the reader connections, whose every statement sees only committed data: a reader never sees another
+    task's half-done (and perhaps later rolled back) transaction. Reads inside a transaction see its own
+    writes. The same model fits a connection pool on PostgreSQL.
+    """
+
+    READERS = 3  # statements are queued per connection; a few let unrelated reads run side by side
 
     def __init__(self, path: Path, clock: Clock = utc_now, tz: ZoneInfo = ZoneInfo("Asia/Tehran")) -> None:
         self.path = path
         self._clock = clock
         self._tz = tz  # the programme's calendar day (permit years, validity) is Tehran's
-        self._db: aiosqlite.Connection | None = None
+        self._writer: aiosqlite.Connection | None = None
+        self._readers: list[aiosqlite.Connection] = []
+        self._next_reader = itertools.count()
         self._write_lock = asyncio.Lock()
+        # Per store (tests open several): the transaction the current task is inside, if any.
+        self._in_transaction: ContextVar[aiosqlite.Connection | None] = ContextVar(f"transaction-{id(self)}",
+                                                                                 default=None)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     async def connect(self) -> None:
         """Open the database (creating its folder), set pragmas and apply missing migrations."""
-        if self._db is not None:
+        if self._writer is not None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        writer = await self._open("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        await migrate(writer)
+        # query_only: a write that wrongly skips the writer fails loudly instead of racing it.
+        self._readers = [await self._open("PRAGMA query_only = ON;") for _ in range(self.READERS)]
+        self._writer = writer
+
+    async def _open(self, pragmas: str) -> aiosqlite.Connection:
         db = await aiosqlite.connect(self.path, isolation_level=None)  # explicit BEGIN/COMMIT only
         db.row_factory = sqlite3.Row
-        await db.executescript(
-            "PRAGMA journal_mode = WAL;"
-            "PRAGMA foreign_keys = ON;"
-            "PRAGMA busy_timeout = 5000;"
-            "PRAGMA synchronous = NORMAL;"
-        )
+        await db.executescript("PRAGMA busy_timeout = 5000;" + pragmas)
         # Summaries group permits by Jalali month of issue, in the programme's time zone (migrations use it too).
         await db.create_function("jalali_month", 1, self._jalali_month, deterministic=True)
-        await migrate(db)
-        self._db = db
+        return db
 
     async def close(self) -> None:
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        for db in self._readers:
+            await db.close()
+        self._readers = []
+        if self._writer is not None:
+            await self._writer.close()
+            self._writer = None
+
+    @property
+    def writer(self) -> aiosqlite.Connection:
+        """The one connection that writes (migrations, maintenance such as ANALYZE)."""
+        if self._writer is None:
+            raise RuntimeError("Store.connect() has not been awaited")
+        return self._writer
 
     @property
     def db(self) -> aiosqlite.Connection:
-        if self._db is None:
+        """Where a read goes: the current task's transaction if it is inside one, else a reader connection."""
+        joined = self._in_transaction.get()
+        if joined is not None:
+            return joined
+        if not self._readers:
             raise RuntimeError("Store.connect() has not been awaited")
-        return self._db
+        return self._readers[next(self._next_reader) % len(self._readers)]
 
     def _now(self) -> str:
         return stored_time(self._clock())
@@ -82,32 +114,54 @@ class StoreBase:
         """Today's Jalali date in the programme's time zone."""
         return JalaliDate.to_jalali(self._clock().astimezone(self._tz).date())
 
-    # One connection is shared by the update being handled and by jobs and background tasks running beside it;
-    # a write from one must never land inside another's open transaction (or try to open a second one), so
-    # every write takes this lock: a whole transaction, or one statement on its own.
+    # -- writing -----------------------------------------------------------------------------
+
+    def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
+        """One unit of several store calls: they all commit together, or none does."""
+        return self._transaction()
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; nobody else writes meanwhile."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; nobody else writes meanwhile. Called inside
+        another transaction, it joins that one (the outer one commits or rolls back everything)."""
+        joined = self._in_transaction.get()
+        if joined is not None:
+            yield joined
+            return
         async with self._write_lock:
-            await self.db.execute("BEGIN IMMEDIATE")
+            db = self.writer
+            await db.execute("BEGIN IMMEDIATE")
+            token = self._in_transaction.set(db)
             try:
-                yield self.db
+                yield db
+                await db.execute("COMMIT")
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                if db.in_transaction:
+                    await db.execute("ROLLBACK")
                 raise
-            await self.db.execute("COMMIT")
+            finally:
+                self._in_transaction.reset(token)
 
     async def _write(self, sql: str, parameters: Any = ()) -> int:
-        """One statement that changes data, on its own (autocommit); returns the rows it changed."""
-        async with self._write_lock:
-            cursor = await self.db.execute(sql, parameters)
+        """One statement that changes data: part of the current transaction, or on its own (autocommit, no
+        BEGIN/COMMIT round trips); returns the rows it changed."""
+        async with self._writing() as db:
+            cursor = await db.execute(sql, parameters)
             return int(cursor.rowcount)
 
     async def _write_returning(self, sql: str, parameters: Any = ()) -> list[sqlite3.Row]:
         """One statement that changes data and returns rows (RETURNING)."""
+        async with self._writing() as db:
+            return list(await db.execute_fetchall(sql, parameters))
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
+        joined = self._in_transaction.get()
+        if joined is not None:
+            yield joined
+            return
         async with self._write_lock:
-            return list(await self.db.execute_fetchall(sql, parameters))
+            yield self.writer
 
     async def schema_version(self) -> int:
         rows = await self.db.execute_fetchall("SELECT coalesce(max(version), 0) FROM schema_version")

@@ -18,7 +18,7 @@ async def _schema(path: Path) -> list[tuple[str, str]]:
 
 async def test_migrations_run_twice_leave_the_same_schema(store: Store) -> None:
     before = await _schema(store.path)
-    assert await migrate(store.db) == []
+    assert await migrate(store.writer) == []
     await store.close()
     await store.connect()
     assert await _schema(store.path) == before
@@ -26,9 +26,10 @@ async def test_migrations_run_twice_leave_the_same_schema(store: Store) -> None:
 
 
 async def test_pragmas_are_set(store: Store) -> None:
-    journal = await store.db.execute_fetchall("PRAGMA journal_mode")
-    foreign_keys = await store.db.execute_fetchall("PRAGMA foreign_keys")
-    assert journal[0][0] == "wal" and foreign_keys[0][0] == 1
+    journal = await store.writer.execute_fetchall("PRAGMA journal_mode")
+    foreign_keys = await store.writer.execute_fetchall("PRAGMA foreign_keys")
+    reader_only = await store.db.execute_fetchall("PRAGMA query_only")
+    assert journal[0][0] == "wal" and foreign_keys[0][0] == 1 and reader_only[0][0] == 1
 
 
 async def test_catalog_loads_once(store: Store) -> None:

@@ -104,12 +104,12 @@ async def test_the_summaries_migration_counts_an_existing_database(store: Store)
     expected = {province: summarised(await store.compute_stats(province)) for province in (None, "IR-15", "IR-23")}
     positions = await positions_by_scan(store)
     # Back to the day before 0006: no summaries, one national queue sequence.
-    await store.db.executescript(
+    await store.writer.executescript(
         "DROP TABLE tallies; DROP TABLE monthly_permits; DROP TABLE queue_buckets;"
         " DROP INDEX applications_awaiting; DELETE FROM schema_version WHERE version >= 6;"
         " UPDATE applications SET queue_seq = queue_seq * 7 + id WHERE stage = 'queued';"
         " DELETE FROM counters WHERE name LIKE 'queue:%'; INSERT INTO counters VALUES ('queue', 999);")
-    await migrate(store.db)
+    await migrate(store.writer)
     for province, figures in expected.items():
         assert summarised(await store.compute_stats(province)) == figures
     for application_id, position in positions.items():
