@@ -11,7 +11,6 @@ from telegram import BotCommand, BotCommandScopeDefault
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BasePersistence,
@@ -25,6 +24,7 @@ from telegram.warnings import PTBUserWarning
 from bot.config import Config
 from bot.errors import on_error
 from bot.persistence import DraftPersistence
+from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import PerPersonUpdateProcessor
 from domain.flood import FloodGate
 from handlers import admin, channels, common, gate, officer, permits, registration, status
@@ -87,11 +87,7 @@ def build_application(
         .concurrent_updates(PerPersonUpdateProcessor(config.max_concurrent_updates))
     )
     if rate_limiter is DEFAULT_RATE_LIMITER:
-        # aiolimiter's leaky bucket lets a full bucket out at once and then drips at max_rate per period, so
-        # in any window it allows bucket + drip: 10 + 20 = 30 a second overall, 10 + 10 = 20 a minute per
-        # group or channel, exactly Telegram's limits and never more.
-        rate_limiter = AIORateLimiter(overall_max_rate=10, overall_time_period=0.5, group_max_rate=10,
-                                      group_time_period=60, max_retries=3)
+        rate_limiter = AnswersFirstRateLimiter()
     if rate_limiter is not None:
         builder = builder.rate_limiter(rate_limiter)
     # Unfinished forms live in the drafts table; this hands them back to the conversation after a restart.

@@ -19,7 +19,7 @@ from telegram.ext import Application, BaseHandler, CommandHandler, filters
 from domain.normalize import normalize
 from handlers.access import admin_command, officer_of, refuse
 from handlers.admin import find_province
-from handlers.context import BACKGROUND, Ctx
+from handlers.context import BACKGROUND, Ctx, sending_in_bulk
 from messages import label, render
 from messages.chart import render_stats_chart
 from storage import Store
@@ -129,7 +129,8 @@ async def post_daily(context: Ctx) -> None:
     assert context.job is not None
     channel = await context.store.get_channel(str(context.job.data))
     if channel is not None:
-        await publish(context.bot, context.store, channel, context.config.admin_ids)
+        with sending_in_bulk():
+            await publish(context.bot, context.store, channel, context.config.admin_ids)
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -251,8 +252,9 @@ async def broadcast_to(bot: Bot, store: Store, channels: list[Channel]) -> list[
 
     Returns the titles of the channels that failed."""
     posts = [await stats_post(store, channel.scope, channel.language) for channel in channels]
-    outcomes = await asyncio.gather(*(deliver_post(bot, store, channel, chart, text, frozenset())
-                                      for channel, (chart, text) in zip(channels, posts, strict=True)))
+    with sending_in_bulk():  # the tasks gather makes inherit the mark
+        outcomes = await asyncio.gather(*(deliver_post(bot, store, channel, chart, text, frozenset())
+                                          for channel, (chart, text) in zip(channels, posts, strict=True)))
     return [channel.title for channel, problem in zip(channels, outcomes, strict=True) if problem is not None]
 
 

@@ -1,5 +1,8 @@
 """The callback context every handler receives: typed access to the store, settings and language."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ExtBot
@@ -52,6 +55,25 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any
             self.job_queue.run_once(deliver_outbox, 0, name="deliver_outbox_now")
 
 
+_BULK: ContextVar[bool] = ContextVar("sending_in_bulk", default=False)
+
+
+@contextmanager
+def sending_in_bulk() -> Iterator[None]:
+    """Bot API calls made inside are bulk work (outbox, broadcasts, channel posts): the rate limiter gives
+    them at most half of the budget, so the answers people wait for go first (bot/rate_limits.py)."""
+    token = _BULK.set(True)
+    try:
+        yield
+    finally:
+        _BULK.reset(token)
+
+
+def in_bulk() -> bool:
+    return _BULK.get()
+
+
 async def deliver_outbox(context: "Ctx") -> None:
-    """The courier's job: delivers every due outbox row (see handlers/delivery.py)."""
-    await context.bot_data["courier"].deliver_due()
+    """The courier's job: delivers every due outbox row (see handlers/delivery.py), as bulk work."""
+    with sending_in_bulk():
+        await context.bot_data["courier"].deliver_due()

@@ -1,6 +1,7 @@
 """A crowd at once: updates through the update queue and the per-person processor, and the store under it."""
 
 import asyncio
+import contextlib
 import random
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -8,7 +9,9 @@ from typing import Any
 import pytest
 from telegram import Update
 
+from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import NO_PERSON, PerPersonUpdateProcessor, lane_of
+from handlers.context import sending_in_bulk
 from storage import Store
 from tests.fakes import FakeUser, Harness
 from tests.journey import Answers, complete_journey
@@ -140,3 +143,27 @@ async def test_a_write_inside_another_transaction_joins_it_without_deadlock_or_e
         await asyncio.wait_for(nested(), timeout=2)
     user = await store.get_user(78)
     assert user is not None and user.language == "fa"
+
+
+async def test_bulk_work_gets_at_most_half_the_budget_so_answers_do_not_wait_behind_it() -> None:
+    limiter = AnswersFirstRateLimiter()
+    await limiter.initialize()
+    done: list[str] = []
+
+    async def send(name: str, bulk: bool) -> None:
+        async def call() -> bool:
+            done.append(name)
+            return True
+
+        with sending_in_bulk() if bulk else contextlib.nullcontext():
+            await limiter.process_request(call, (), {}, "sendMessage", {"chat_id": 10}, None)
+
+    cards = [asyncio.create_task(send(f"card{i}", bulk=True)) for i in range(40)]  # a loan round's officer cards
+    await asyncio.sleep(0)
+    await asyncio.gather(*(send(f"answer{i}", bulk=False) for i in range(10)))  # then ten people press a button
+    cards_before_the_last_answer = sum(name.startswith("card") for name in done)
+    for card in cards:
+        card.cancel()
+    await asyncio.gather(*cards, return_exceptions=True)
+    await limiter.shutdown()
+    assert cards_before_the_last_answer <= 15  # without the bulk share all 40 cards would go first
