@@ -15,7 +15,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from domain.lifecycle import Stage
-from handlers.officer_view import bank_name, card_keyboard, card_text
+from handlers.officer_view import bank_name, officer_card
 from messages import render
 from storage import Store
 from storage.records import Application, OutboxMessage
@@ -104,9 +104,9 @@ class Courier:
             logger.info("outbox: user %s is no longer an officer of %s; card withheld", officer_id,
                         application.province_code)
             return
-        lang = officer.language
-        sent = await self.bot.send_message(officer_id, card_text(lang, application, self.config, new=True),
-                                           reply_markup=card_keyboard(lang, application))
+        own = await self.store.is_own_application(officer_id, application.id)  # seen, never acted on
+        text, markup = officer_card(officer.language, application, self.config, new=True, own=own)
+        sent = await self.bot.send_message(officer_id, text, reply_markup=markup)
         await self.store.save_officer_card(application.id, officer_id, sent.message_id)
 
     async def _send_update(self, user_id: int, application: Application, stage: Stage) -> None:

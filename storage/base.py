@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 from persiantools.jdatetime import JalaliDate
 
-from domain.lifecycle import Stage
+from domain.lifecycle import AWAITING_OFFICER, Stage
 from storage.migrate import migrate
 
 logger = logging.getLogger(__name__)
@@ -25,6 +25,22 @@ Clock = Callable[[], datetime]
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
+
+# Applications awaiting an officer, as an SQL condition built from the lifecycle's one list (no copy in SQL).
+AWAITING_CONDITION = "stage IN (" + ", ".join(f"'{stage.value}'" for stage in AWAITING_OFFICER) + ")"
+_AWAITING_INDEX = "applications_awaiting_officer"
+
+
+async def index_awaiting(db: aiosqlite.Connection) -> None:
+    """The officers' /pending index, (re)made whenever the lifecycle's list of awaiting stages changes."""
+    wanted = f"CREATE INDEX {_AWAITING_INDEX} ON applications (province_code, id) WHERE {AWAITING_CONDITION}"
+    rows = await db.execute_fetchall("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                                     (_AWAITING_INDEX,))
+    if rows and rows[0][0] == wanted:
+        return
+    if rows:
+        await db.execute(f"DROP INDEX {_AWAITING_INDEX}")
+    await db.execute(wanted)
 
 
 class StoreBase:
@@ -55,6 +71,7 @@ class StoreBase:
         # Summaries group permits by Jalali month of issue, in the programme's time zone (migrations use it too).
         await db.create_function("jalali_month", 1, self._jalali_month, deterministic=True)
         await migrate(db)
+        await index_awaiting(db)
         self._db = db
 
     async def close(self) -> None:
@@ -77,6 +94,10 @@ class StoreBase:
     def _jalali_month(self, stored: str) -> str:
         day = JalaliDate.to_jalali(datetime.fromisoformat(stored).astimezone(self._tz).date())
         return f"{day.year:04d}-{day.month:02d}"
+
+    def now(self) -> datetime:
+        """The store's clock (tests move it)."""
+        return self._clock()
 
     def today(self) -> JalaliDate:
         """Today's Jalali date in the programme's time zone."""
