@@ -8,6 +8,7 @@ a user who blocked the bot (403) is marked unreachable, anything else fails the 
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -84,7 +85,9 @@ class Courier:
         if message.kind == "officer.new_application" and application and message.chat_id is not None:
             await self._send_card(message.chat_id, application)
         elif message.kind == "applicant.stage_changed" and application and message.chat_id is not None:
-            await self._send_update(message.chat_id, application, Stage(message.payload["to"]))
+            # The reason of the decision announced, not a later one's (a revocation before delivery).
+            decided = replace(application, reason=message.payload.get("reason", application.reason))
+            await self._send_update(message.chat_id, decided, Stage(message.payload["to"]))
         elif message.kind == "applicant.expiry_reminder" and application and message.chat_id is not None:
             lang = await self._language(message.chat_id)
             await self.bot.send_message(message.chat_id, render(lang, "applicant/expiry_reminder", a=application))

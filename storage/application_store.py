@@ -244,7 +244,8 @@ class ApplicationStore(StoreBase):
             await self._audit(application_id, actor_id, action.value, current.stage, target, detail or None)
             if actor_id != current.user_id:  # the applicant is told, unless they did it themselves
                 await self._enqueue("applicant.stage_changed", current.user_id, application_id,
-                                    {"from": current.stage.value, "to": target.value, "action": action.value})
+                                    {"from": current.stage.value, "to": target.value, "action": action.value}
+                                    | ({"reason": reason} if reason is not None else {}))  # this decision's
         updated = await self.get_application(application_id)
         assert updated is not None
         return updated
