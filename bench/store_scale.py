@@ -11,8 +11,8 @@ from typing import Any
 from bench.timing import summary, time_calls
 from bot.app import DATA_DIR
 from demo.sample_data import fake_national_id, sample_applications
-from domain.lifecycle import Stage
-from handlers.officer import AWAITING, PAGE_SIZE
+from domain.lifecycle import AWAITING_OFFICER, Stage
+from handlers.officer import PAGE_SIZE
 from storage import Store
 from storage.catalog import read_catalog
 from storage.records import PermitRequest
@@ -62,7 +62,7 @@ async def run_store(rows: int, samples: int) -> dict[str, Any]:
             "/status queue position": queue_position,
             "province statistics": lambda: store.compute_stats(LARGEST_PROVINCE),
             "national statistics": lambda: store.compute_stats(None),
-            "/pending first page": lambda: store.list_by_stage(LARGEST_PROVINCE, AWAITING, PAGE_SIZE),
+            "/pending first page": lambda: store.list_by_stage(LARGEST_PROVINCE, AWAITING_OFFICER, PAGE_SIZE),
             "/queue first page": lambda: store.list_queue(LARGEST_PROVINCE, PAGE_SIZE),
             "permit insert": insert_permit,
         }

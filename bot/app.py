@@ -107,7 +107,7 @@ def build_application(
 
     app.add_handler(gate.handler(), group=-10)  # edits, channel posts, groups and floods stop here
     app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
-    app.add_handler(officer.answer_handler(), group=-1)  # an officer's owed reason or amount
+    app.add_handler(officer.owed_answer(), group=-1)  # an officer's owed reason or amount, before the form
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
     for module in (permits, common, status, officer, admin, channels):  # permits' /start v-… before common's
         app.add_handlers(module.handlers())

@@ -1,9 +1,10 @@
-"""Conversation state kept in the store's drafts table, so a restart resumes every unfinished form.
+"""Conversation state kept in the store, so a restart resumes every unfinished form and owed answer.
 
-Handlers write each step through to the draft as they go (`handlers/drafts.py`); this persistence only
-hands those states back to PTB's ConversationHandler at start-up, and deletes a draft when PTB reports that
-a conversation ended.
-One source of truth: the drafts table. Nothing else is persisted here (languages live in `users`).
+Handlers write each step through as they go: the form to the drafts table (`handlers/drafts.py`), an
+officer's owed reason or amount to officer_prompts (`handlers/officer.py`). This persistence only hands
+those states back to PTB's ConversationHandlers at start-up, and deletes the row when PTB reports that a
+conversation ended. One source of truth per conversation; nothing else is persisted here (languages live
+in `users`).
 """
 
 from datetime import timedelta
@@ -12,6 +13,8 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
+from handlers.officer import ANSWER_CONVERSATION, ANSWER_TIMEOUT
+from handlers.states import OWED_FOR_ACTION
 from storage import Store
 
 
@@ -27,13 +30,21 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
     async def get_conversations(self, name: str) -> ConversationDict:
         # PTB asks before post_init runs, so the store may not be open yet (connect() is idempotent).
         await self.store.connect()
+        # Private chats: chat id = user id.
+        if name == ANSWER_CONVERSATION:  # questions older than the timeout are not owed any more
+            prompts = await self.store.list_officer_prompts(ANSWER_TIMEOUT)
+            return {(p.officer_id, p.officer_id): OWED_FOR_ACTION[p.action] for p in prompts}
         drafts = await self.store.list_drafts(self.draft_ttl)
-        return {(draft.user_id, draft.user_id): draft.state for draft in drafts}  # private chats: chat id = user id
+        return {(draft.user_id, draft.user_id): draft.state for draft in drafts}
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
-        # Every step already wrote its state with its answers (handlers/drafts.py); only an ended
-        # conversation needs the database, in case a path ended it without deleting the draft.
-        if new_state is None:
+        # Every step already wrote its state (handlers/drafts.py, the officer's prompt); only an ended
+        # conversation needs the database, in case a path ended it without deleting its row.
+        if new_state is not None:
+            return
+        if name == ANSWER_CONVERSATION:
+            await self.store.clear_officer_prompt(int(key[-1]))
+        else:
             await self.store.delete_draft(int(key[-1]))
 
     # Nothing below is persisted (see store_data above); PTB still requires the methods.

@@ -53,6 +53,14 @@ TRANSITIONS: dict[Action, tuple[frozenset[Stage], Stage]] = {
     Action.EXPIRE: (_NOT_CLOSED, Stage.EXPIRED),
 }
 
+# The steps officers take from an application's card, in the order an application meets them.
+OFFICER_STEPS = (Action.SUPERVISE, Action.APPROVE, Action.REJECT, Action.QUEUE, Action.INTRODUCE, Action.PAY_LOAN,
+                 Action.BANK_REJECT)
+# Stages at which an application waits for an officer (the /pending list): those an officer step starts from.
+# The one list of them: handlers, queries and the store's index are all built from this.
+AWAITING_OFFICER = tuple(stage for stage in Stage
+                         if any(stage in TRANSITIONS[action][0] for action in OFFICER_STEPS))
+
 # What the applicant sees as progress, in order (/status).
 PROGRESS = (Stage.PERMIT_ISSUED, Stage.SUPERVISED, Stage.ELIGIBLE, Stage.QUEUED, Stage.INTRODUCED_TO_BANK,
             Stage.LOAN_PAID)

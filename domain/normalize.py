@@ -35,6 +35,12 @@ def normalize(text: str) -> str:
     return _WHITESPACE.sub(" ", visible).strip()
 
 
+def tidy(text: str) -> str:
+    """Free text kept as typed (its digits and letters too), without invisible marks, in single spaces."""
+    visible = "".join(char for char in text if not _is_invisible(char))
+    return _WHITESPACE.sub(" ", visible).strip()
+
+
 def compact(text: str) -> str:
     """`normalize`, then drop the spaces, dashes and ZWNJ people put inside numbers."""
     return re.sub(r"[\s\-_\u200c]", "", normalize(text))

@@ -13,7 +13,7 @@ from datetime import date
 from persiantools.jdatetime import JalaliDate
 
 from domain.jalali import completed_years
-from domain.normalize import ZWNJ, compact, normalize
+from domain.normalize import ZWNJ, compact, normalize, tidy
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,8 +109,9 @@ def full_name(raw: str) -> str | Invalid:
 
 
 def free_text(raw: str, max_length: int = TEXT_MAX, min_length: int = 2) -> str | Invalid:
-    """City, address, reasons: normalised single-line text within length limits."""
-    text = normalize(raw)
+    """City, address, reasons: single-line text within length limits, stored as typed (Persian digits stay
+    Persian); only what is matched is normalised, elsewhere."""
+    text = tidy(raw)
     if len(text) < min_length:
         return Invalid("text.too_short")
     if len(text) > max_length:

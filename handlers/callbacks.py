@@ -78,6 +78,12 @@ class ActOn:
         _, _, application_id, action = data.split(":")
         return cls(int(application_id), action)
 
+    @classmethod
+    def pattern(cls, *actions: str) -> str:
+        """Presses of only these actions."""
+        assert set(actions) <= set(OFFICER_ACTIONS), actions
+        return rf"^v1:act:[0-9]{{1,12}}:({'|'.join(actions)})\Z"
+
 
 @dataclass(frozen=True, slots=True)
 class PickBank:

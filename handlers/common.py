@@ -14,7 +14,7 @@ from telegram.ext import (
 )
 
 from handlers.callbacks import SetLanguage
-from handlers.context import OWES_ANSWER, Ctx
+from handlers.context import Ctx
 from handlers.keyboards import language_picker, main_menu
 from messages import LANGUAGES, all_labels, label, render
 
@@ -31,7 +31,6 @@ async def remember_user(update: Update, context: Ctx) -> None:
         return
     session = await context.store.load_session(user.id)
     context.remember_language(session.user.language if session else context.config.default_language)
-    context.user_data[OWES_ANSWER] = bool(session and session.owes_answer)
     if session is not None and session.display_name != user.first_name:
         await context.store.remember_name(user.id, user.first_name)
 

@@ -14,7 +14,6 @@ if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
 
 LANG_KEY = "lang"
 BACKGROUND = "bg:"  # name prefix of the tasks handlers leave running (card drawing, broadcasts)
-OWES_ANSWER = "owes_answer"  # user_data flag: an officer owes a reason or an amount (see handlers/officer.py)
 
 
 class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -8,6 +8,7 @@ a user who blocked the bot (403) is marked unreachable, anything else fails the 
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from domain.lifecycle import Stage
-from handlers.officer_view import bank_name, card_keyboard, card_text
+from handlers.officer_view import bank_name, officer_card
 from messages import render
 from storage import Store
 from storage.records import Application, OutboxMessage
@@ -84,7 +85,9 @@ class Courier:
         if message.kind == "officer.new_application" and application and message.chat_id is not None:
             await self._send_card(message.chat_id, application)
         elif message.kind == "applicant.stage_changed" and application and message.chat_id is not None:
-            await self._send_update(message.chat_id, application, Stage(message.payload["to"]))
+            # The reason of the decision announced, not a later one's (a revocation before delivery).
+            decided = replace(application, reason=message.payload.get("reason", application.reason))
+            await self._send_update(message.chat_id, decided, Stage(message.payload["to"]))
         elif message.kind == "applicant.expiry_reminder" and application and message.chat_id is not None:
             lang = await self._language(message.chat_id)
             await self.bot.send_message(message.chat_id, render(lang, "applicant/expiry_reminder", a=application))
@@ -104,9 +107,9 @@ class Courier:
             logger.info("outbox: user %s is no longer an officer of %s; card withheld", officer_id,
                         application.province_code)
             return
-        lang = officer.language
-        sent = await self.bot.send_message(officer_id, card_text(lang, application, self.config, new=True),
-                                           reply_markup=card_keyboard(lang, application))
+        own = await self.store.is_own_application(officer_id, application.id)  # seen, never acted on
+        text, markup = officer_card(officer.language, application, self.config, new=True, own=own)
+        sent = await self.bot.send_message(officer_id, text, reply_markup=markup)
         await self.store.save_officer_card(application.id, officer_id, sent.message_id)
 
     async def _send_update(self, user_id: int, application: Application, stage: Stage) -> None:

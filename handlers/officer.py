@@ -1,107 +1,140 @@
-"""Officers at work: acting on application cards, /pending, /queue and /app.
+"""Officers at work: acting on application cards, the answers some actions need, /pending, /queue and /app.
 
-Every press and command re-checks, at that moment, that the caller is an officer of the application's
-province; the callback data only names what was pressed. After an action every officer's copy of the
-card is edited to the new stage, so nobody acts twice on an old card.
+Every press, answer and command re-checks, at that moment, that the caller is an officer of the
+application's province and not its applicant; the callback data only names what was pressed. A stage
+change goes through `handlers.lifecycle_events.apply_action`, which edits every officer's card.
 """
 
 import logging
 import math
+import re
 from contextlib import suppress
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
+    ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from domain import validators
-from domain.lifecycle import Action, Stage
+from domain.lifecycle import AWAITING_OFFICER, Action, Stage, legal_actions
 from domain.normalize import normalize, search_key
 from handlers.access import officer_command, officer_of, refuse
-from handlers.callbacks import ActOn, ListPage, OpenApplication, PickBank
-from handlers.context import OWES_ANSWER, Ctx
+from handlers.callbacks import OFFICER_ACTIONS, ActOn, ListPage, OpenApplication, PickBank
+from handlers.context import Ctx
+from handlers.lifecycle_events import apply_action, refresh_cards
 from handlers.officer_view import (
-    NEEDS_REASON,
     bank_keyboard,
     cancel_keyboard,
-    card_keyboard,
-    card_text,
     details_text,
     loan_ceiling_toman,
+    officer_card,
 )
-from messages import LANGUAGES, label, render
+from handlers.states import OWED_FOR_ACTION, Owed
+from messages import LANGUAGES, all_labels, label, render
 from storage import StageConflict
 from storage.records import Application, User
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
-# What "awaiting action" means for /pending: every stage with an officer action.
-AWAITING = (Stage.PERMIT_ISSUED, Stage.SUPERVISED, Stage.ELIGIBLE, Stage.QUEUED, Stage.INTRODUCED_TO_BANK)
+ANSWER_CONVERSATION = "officer_answer"  # the persistent conversation of an owed reason or amount
+ANSWER_MINUTES = 10
+ANSWER_TIMEOUT = timedelta(minutes=ANSWER_MINUTES)  # an owed answer not given by then is dropped
+
+
+# -- who may act ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    alert: str  # the label the officer reads
+    own: Application | None = None  # their own application: its card is shown again, without actions
+
+
+async def authorize(context: Ctx, user_id: int, application_id: int,
+                    action: str) -> tuple[Application, User] | Refused:
+    """The application and the caller, if the caller may act on it right now: an officer of its province
+    who is not its applicant (same account, national ID or mobile). Every refusal is logged, ids only; a
+    conflict of interest is audited as well."""
+    application = await context.store.get_application(application_id)
+    if application is None:
+        refuse(action, user_id, application_id)
+        return Refused("alert.not_allowed")
+    officer = await officer_of(context, user_id, application.province_code)
+    if officer is None:
+        refuse(action, user_id, application_id)
+        return Refused("alert.not_allowed")
+    if await context.store.is_own_application(user_id, application.id):
+        refuse(f"{action} (own application)", user_id, application_id)
+        await context.store.record_refusal(application.id, user_id, action)
+        return Refused("alert.own_application", application)
+    return application, officer
+
+
+async def answer_refusal(update: Update, context: Ctx, refused: Refused) -> None:
+    """Say no to a press; an officer's own application is shown again on the pressed card, without buttons."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(label(context.lang, refused.alert), show_alert=True)
+    if refused.own is not None and query.message is not None:
+        last = await context.store.last_action(refused.own.id)
+        text, markup = officer_card(context.lang, refused.own, context.config, last, own=True)
+        with suppress(BadRequest):  # a forged press on a message that is not a card: nothing to redraw
+            await query.edit_message_text(text, reply_markup=markup)
+
+
+async def still_legal(update: Update, context: Ctx, application: Application, action: Action) -> bool:
+    """Whether the action is legal from the application's stage now; if not, say so and refresh the cards."""
+    if action in legal_actions(application.stage):
+        return True
+    chat = update.effective_chat
+    assert chat is not None
+    await refresh_cards(context, application)
+    await context.bot.send_message(chat.id, render(context.lang, "officer/stage_conflict", a=application,
+                                                   stage=label(context.lang, f"stage.{application.stage.value}")))
+    return False
 
 
 # -- acting on a card -----------------------------------------------------------------------------
 
 
 async def act_on_application(update: Update, context: Ctx) -> None:
+    """A card button that needs nothing more (the bank picker aside); ❌ and 💰 start `owed_answer`."""
     query = update.callback_query
     user = update.effective_user
     assert query is not None and query.data is not None and user is not None
     pressed = ActOn.parse(query.data)
-    application, officer = await _authorized(context, user.id, pressed.application_id, pressed.action)
-    if application is None or officer is None:
-        await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
+    checked = await authorize(context, user.id, pressed.application_id, pressed.action)
+    if isinstance(checked, Refused):
+        await answer_refusal(update, context, checked)
         return
+    application, _ = checked
     lang = context.lang
-    if pressed.action == "cancel":
-        prompt = await context.store.get_officer_prompt(user.id)
-        if prompt is None or prompt.application_id != application.id:  # answered already: nothing to cancel
-            await query.answer(label(lang, "alert.expired"), show_alert=True)
-            await query.edit_message_reply_markup(None)
-            return
-        await clear_prompt(context, user.id)
-        await query.answer()
-        await query.edit_message_text(render(lang, "officer/input_cancelled"))
+    if pressed.action == "cancel":  # no question is open (the conversation answers its own cancel)
+        await query.answer(label(lang, "alert.expired"), show_alert=True)
+        await query.edit_message_reply_markup(None)
         return
     action = Action(pressed.action)
+    await query.answer()
+    if not await still_legal(update, context, application, action):
+        return
     if action == Action.INTRODUCE:
-        await query.answer()
         await query.message.reply_text(  # type: ignore[union-attr]
             render(lang, "officer/choose_bank", number=application.permit_number),
             reply_markup=bank_keyboard(lang, application.id, context.config))
         return
-    if action in NEEDS_REASON or action == Action.PAY_LOAN:
-        await ask_officer(update, context, application, action)
-        return
-    await query.answer()
     await transition(update, context, application, action)
-
-
-async def ask_officer(update: Update, context: Ctx, application: Application, action: Action) -> None:
-    """The action needs one more answer (a reason, an amount): ask for it in the next message."""
-    query = update.callback_query
-    user = update.effective_user
-    assert query is not None and user is not None
-    lang = context.lang
-
-    if action == Action.PAY_LOAN:
-        text = render(lang, "officer/ask_amount", number=application.permit_number,
-                      ceiling=loan_ceiling_toman(context.config, application))
-    else:
-        text = render(lang, "officer/ask_reason", number=application.permit_number,
-                      what=label(lang, f"reason_for.{action.value}"))
-    await query.answer()
-    asked = await query.message.reply_text(  # type: ignore[union-attr]
-        text, reply_markup=cancel_keyboard(lang, application.id))
-    await context.store.set_officer_prompt(user.id, application.id, action.value, asked.message_id)
-    context.user_data[OWES_ANSWER] = True
 
 
 async def pick_bank(update: Update, context: Ctx) -> None:
@@ -109,113 +142,195 @@ async def pick_bank(update: Update, context: Ctx) -> None:
     user = update.effective_user
     assert query is not None and query.data is not None and user is not None
     pressed = PickBank.parse(query.data)
-    application, officer = await _authorized(context, user.id, pressed.application_id, "introduce")
-    known = {bank.code for bank in context.config.banks}
-    if application is None or officer is None or pressed.bank not in known:
+    checked = await authorize(context, user.id, pressed.application_id, "introduce")
+    if isinstance(checked, Refused):
+        await answer_refusal(update, context, checked)
+        return
+    if pressed.bank not in {bank.code for bank in context.config.banks}:
+        refuse("introduce (unknown bank)", user.id, pressed.application_id)
         await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
         return
+    application, _ = checked
     await query.answer()
     await query.edit_message_reply_markup(None)
     await transition(update, context, application, Action.INTRODUCE, bank=pressed.bank)
 
 
-async def receive_officer_answer(update: Update, context: Ctx) -> None:
-    """A text from an officer who owes a reason or an amount; anyone else's text goes on to other handlers."""
-    user = update.effective_user
-    message = update.effective_message
-    if user is None or message is None or message.text is None or not context.user_data.get(OWES_ANSWER):
-        return  # the common case, decided without the database
-    prompt = await context.store.get_officer_prompt(user.id)
-    if prompt is None:  # removed by an admin meanwhile
-        context.user_data[OWES_ANSWER] = False
-        return
-    lang = context.lang
-    application, officer = await _authorized(context, user.id, prompt.application_id, prompt.action)
-    if application is None or officer is None:
-        await clear_prompt(context, user.id)
-        await message.reply_text(render(lang, "officer/not_allowed"))
-        raise ApplicationHandlerStop
-    action = Action(prompt.action)
-    if action == Action.PAY_LOAN:
-        ceiling = loan_ceiling_toman(context.config, application)
-        amount = validators.whole_number(message.text.replace(",", "").replace("٬", ""), 1, ceiling)
-        if isinstance(amount, validators.Invalid):
-            await message.reply_text(render(lang, "officer/bad_amount", ceiling=ceiling),
-                                     reply_markup=cancel_keyboard(lang, application.id))
-            raise ApplicationHandlerStop
-        await answered(context, user.id, prompt.message_id)
-        await transition(update, context, application, action, loan_amount_rials=amount * 10)
-        raise ApplicationHandlerStop
-    reason = validators.free_text(message.text, max_length=300, min_length=3)
-    if isinstance(reason, validators.Invalid):
-        await message.reply_text(render(lang, "officer/bad_reason"), reply_markup=cancel_keyboard(lang, application.id))
-        raise ApplicationHandlerStop
-    await answered(context, user.id, prompt.message_id)
-    await transition(update, context, application, action, reason=reason)
-    raise ApplicationHandlerStop
-
-
-async def answered(context: Ctx, user_id: int, question_id: int | None) -> None:
-    """The owed answer came: forget the question and take its cancel button away."""
-    await clear_prompt(context, user_id)
-    if question_id is not None:
-        with suppress(BadRequest):  # deleted or too old: nothing to take away
-            await context.bot.edit_message_reply_markup(user_id, question_id, reply_markup=None)
-
-
-async def clear_prompt(context: Ctx, user_id: int) -> None:
-    await context.store.clear_officer_prompt(user_id)
-    context.user_data[OWES_ANSWER] = False
-
-
 async def transition(update: Update, context: Ctx, application: Application, action: Action,
                      **values: Any) -> None:
-    """Apply the action, refresh every officer's card, and send the applicant's update."""
+    """Apply the action (every card follows); a stage that moved on meanwhile is reported, not applied."""
     user = update.effective_user
     chat = update.effective_chat
     assert user is not None and chat is not None
     try:
-        updated = await context.store.transition(application.id, action, user.id, **values)
+        await apply_action(context, application.id, action, user.id, **values)
     except StageConflict as conflict:
-        await refresh_cards(context, conflict.application)
         await context.bot.send_message(chat.id, render(
             context.lang, "officer/stage_conflict", a=conflict.application,
             stage=label(context.lang, f"stage.{conflict.application.stage.value}")))
-        return
-    logger.info("application %s: %s by officer %s", application.id, action.value, user.id)
-    await refresh_cards(context, updated)
-    context.kick_courier()
 
 
-async def refresh_cards(context: Ctx, application: Application) -> None:
-    """Edit every officer's copy of the card to the application's current stage, last action and legal actions."""
-    last = await context.store.last_action(application.id)
-    for card in await context.store.list_officer_cards(application.id):
-        officer = await officer_of(context, card.officer_id, application.province_code)
-        if officer is None:  # removed or moved to another province: their old copy gets no news
-            continue
-        lang = officer.language
-        try:
-            await context.bot.edit_message_text(
-                card_text(lang, application, context.config, last), chat_id=card.officer_id,
-                message_id=card.message_id, reply_markup=card_keyboard(lang, application))
-        except (BadRequest, Forbidden) as error:  # deleted, unchanged, or the officer blocked the bot
-            logger.debug("card of application %s for officer %s not edited: %s", application.id, card.officer_id,
-                         error.message)
+# -- the owed answer: a reason after ❌, an amount after 💰 ------------------------------------------
+# A small persistent conversation (name ANSWER_CONVERSATION, kept in the officer_prompts table, see
+# bot/persistence.py). It runs before the flows (group -1): its answer must not be read as a form answer.
 
 
-async def _authorized(context: Ctx, user_id: int, application_id: int,
-                      action: str) -> tuple[Application | None, User | None]:
-    """The application and the caller, if the caller is an officer of its province right now."""
-    application = await context.store.get_application(application_id)
-    if application is None:
-        refuse(action, user_id, application_id)
-        return None, None
-    officer = await officer_of(context, user_id, application.province_code)
-    if officer is None:
-        refuse(action, user_id, application_id)
-        return None, None
-    return application, officer
+async def ask_for_answer(update: Update, context: Ctx) -> Owed | None:
+    """❌ or 💰 pressed: check the action may happen now, then ask for its reason or amount."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    pressed = ActOn.parse(query.data)
+    checked = await authorize(context, user.id, pressed.application_id, pressed.action)
+    if isinstance(checked, Refused):
+        await answer_refusal(update, context, checked)
+        raise ApplicationHandlerStop(None)  # an open question about another application stays open
+    application, _ = checked
+    action = Action(pressed.action)
+    await query.answer()
+    if not await still_legal(update, context, application, action):
+        raise ApplicationHandlerStop(None)
+    await retire_question(context, user.id)  # a question still open about another application gives way
+    lang = context.lang
+    if action == Action.PAY_LOAN:
+        text = render(lang, "officer/ask_amount", number=application.permit_number,
+                      ceiling=loan_ceiling_toman(context.config, application))
+    else:
+        text = render(lang, "officer/ask_reason", number=application.permit_number,
+                      what=label(lang, f"reason_for.{action.value}"))
+    asked = await query.message.reply_text(  # type: ignore[union-attr]
+        text, reply_markup=cancel_keyboard(lang, application.id))
+    await context.store.set_officer_prompt(user.id, application.id, action.value, asked.message_id)
+    raise ApplicationHandlerStop(OWED_FOR_ACTION[action.value])
+
+
+async def receive_reason(update: Update, context: Ctx) -> Owed | int:
+    owed = await owed_application(update, context)
+    if owed is None:
+        raise ApplicationHandlerStop(ConversationHandler.END)
+    application, action = owed
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    reason = validators.free_text(message.text, max_length=300, min_length=3)
+    if isinstance(reason, validators.Invalid):
+        await message.reply_text(render(context.lang, "officer/bad_reason"),
+                                 reply_markup=cancel_keyboard(context.lang, application.id))
+        raise ApplicationHandlerStop(Owed.REASON)
+    await retire_question(context, message.chat_id)
+    await transition(update, context, application, action, reason=reason)
+    raise ApplicationHandlerStop(ConversationHandler.END)
+
+
+async def receive_amount(update: Update, context: Ctx) -> Owed | int:
+    owed = await owed_application(update, context)
+    if owed is None:
+        raise ApplicationHandlerStop(ConversationHandler.END)
+    application, action = owed
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    ceiling = loan_ceiling_toman(context.config, application)
+    amount = validators.whole_number(message.text.replace(",", "").replace("٬", ""), 1, ceiling)
+    if isinstance(amount, validators.Invalid):
+        await message.reply_text(render(context.lang, "officer/bad_amount", ceiling=ceiling),
+                                 reply_markup=cancel_keyboard(context.lang, application.id))
+        raise ApplicationHandlerStop(Owed.AMOUNT)
+    await retire_question(context, message.chat_id)
+    await transition(update, context, application, action, loan_amount_rials=amount * 10)
+    raise ApplicationHandlerStop(ConversationHandler.END)
+
+
+async def owed_application(update: Update, context: Ctx) -> tuple[Application, Action] | None:
+    """The application and action the answer is owed for, if it is still owed and may still happen."""
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None
+    prompt = await context.store.get_officer_prompt(user.id)
+    if prompt is None or context.store.now() - prompt.created_at > ANSWER_TIMEOUT:  # also across a restart
+        await retire_question(context, user.id)
+        await message.reply_text(render(context.lang, "officer/answer_expired", minutes=ANSWER_MINUTES))
+        return None
+    checked = await authorize(context, user.id, prompt.application_id, prompt.action)
+    if isinstance(checked, Refused):
+        await retire_question(context, user.id)
+        await message.reply_text(render(context.lang, "officer/not_allowed"))
+        return None
+    application, _ = checked
+    action = Action(prompt.action)
+    if not await still_legal(update, context, application, action):
+        await retire_question(context, user.id)
+        return None
+    return application, action
+
+
+async def cancel_answer(update: Update, context: Ctx) -> int | None:
+    """The question's ✖ button."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    prompt = await context.store.get_officer_prompt(user.id)
+    if prompt is None or prompt.application_id != ActOn.parse(query.data).application_id:
+        await query.answer(label(context.lang, "alert.expired"), show_alert=True)  # an older question's button
+        await query.edit_message_reply_markup(None)
+        raise ApplicationHandlerStop(None)
+    await context.store.clear_officer_prompt(user.id)
+    await query.answer()
+    await query.edit_message_text(render(context.lang, "officer/input_cancelled"))
+    raise ApplicationHandlerStop(ConversationHandler.END)
+
+
+async def drop_answer(update: Update, context: Ctx) -> int:
+    """A command, or the officer starting their own form: the question is dropped, and the update goes on
+    to its own handler (no ApplicationHandlerStop)."""
+    user = update.effective_user
+    message = update.effective_message
+    assert user is not None and message is not None
+    if await retire_question(context, user.id):
+        await message.reply_text(render(context.lang, "officer/input_cancelled"))
+    return ConversationHandler.END
+
+
+async def answer_timed_out(update: Update, context: Ctx) -> None:
+    """ANSWER_TIMEOUT passed without an answer (while running; after a restart `owed_application` checks)."""
+    user = update.effective_user
+    assert user is not None
+    if await retire_question(context, user.id):
+        await context.bot.send_message(user.id, render(context.lang, "officer/answer_expired", minutes=ANSWER_MINUTES))
+
+
+async def retire_question(context: Ctx, officer_id: int) -> bool:
+    """Forget the officer's open question, if any, and take its cancel button away; whether there was one."""
+    prompt = await context.store.get_officer_prompt(officer_id)
+    if prompt is None:
+        return False
+    await context.store.clear_officer_prompt(officer_id)
+    if prompt.message_id is not None:
+        with suppress(BadRequest):  # deleted or too old: nothing to take away
+            await context.bot.edit_message_reply_markup(officer_id, prompt.message_id, reply_markup=None)
+    return True
+
+
+def owed_answer() -> ConversationHandler[Ctx]:
+    """The conversation of an owed answer; runs before the flows (group -1)."""
+    private = filters.ChatType.PRIVATE
+    buttons = all_labels("main.apply") | all_labels("main.status") | all_labels("main.permit") | \
+        all_labels("menu.help") | all_labels("menu.switch_language") | all_labels("form.back") | \
+        all_labels("form.cancel")
+    keep = filters.Regex("^(" + "|".join(re.escape(label(lang, "form.keep", value="")) for lang in LANGUAGES) + ")")
+    typed = private & filters.TEXT & ~filters.COMMAND & ~filters.Text(buttons) & ~keep  # never a button press
+    return ConversationHandler(
+        name=ANSWER_CONVERSATION, persistent=True, allow_reentry=True,
+        entry_points=[CallbackQueryHandler(ask_for_answer, pattern=ActOn.pattern(*OWED_FOR_ACTION))],
+        states={
+            Owed.REASON: [MessageHandler(typed, receive_reason)],
+            Owed.AMOUNT: [MessageHandler(typed, receive_amount)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, answer_timed_out)],
+        },
+        fallbacks=[
+            CallbackQueryHandler(cancel_answer, pattern=ActOn.pattern("cancel")),
+            MessageHandler(private & (filters.COMMAND | filters.Text(all_labels("main.apply"))), drop_answer),
+        ],
+        conversation_timeout=ANSWER_TIMEOUT,
+    )
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -223,22 +338,24 @@ async def _authorized(context: Ctx, user_id: int, application_id: int,
 
 @officer_command
 async def show_pending(update: Update, context: Ctx, message: Message, officer: User) -> None:
-    """/pending [stage]: the province's applications awaiting action, oldest first."""
+    """/pending [what is awaited]: the province's applications awaiting an officer, oldest first."""
     typed = " ".join(context.args or [])
-    wanted = stage_named(typed)
+    wanted = awaiting_named(typed)
     if typed.strip() and wanted is None:
-        await message.reply_text(render(context.lang, "officer/bad_stage", given=normalize(typed)[:30],
-                                        known="، ".join(label(context.lang, f"stage.{s.value}") for s in AWAITING)))
+        known = "، ".join(label(context.lang, f"awaited.{s.value}") for s in AWAITING_OFFICER)
+        await message.reply_text(render(context.lang, "officer/bad_stage", given=normalize(typed)[:30], known=known))
         return
     text, markup = await pending_page(context, officer, wanted.value if wanted else "", 1)
     await message.reply_text(text, reply_markup=markup)
 
 
-def stage_named(text: str) -> Stage | None:
-    """An awaiting stage by its code (supervised) or its name in either language (نظارت, Supervision)."""
+def awaiting_named(text: str) -> Stage | None:
+    """The stage awaiting the action an officer named: «نظارت» or «در انتظار نظارت» (either language), or
+    the action's code (supervise) are the applications that await supervision (at stage permit_issued)."""
     wanted = search_key(text)
-    for stage in AWAITING:
-        names = {stage.value, *(label(lang, f"stage.{stage.value}") for lang in LANGUAGES)}
+    for stage in AWAITING_OFFICER:
+        names = {*(label(lang, f"{kind}.{stage.value}") for lang in LANGUAGES for kind in ("awaited", "awaiting")),
+                 *(action.value for action in legal_actions(stage))}
         if wanted in {search_key(name) for name in names}:
             return stage
     return None
@@ -246,13 +363,13 @@ def stage_named(text: str) -> Stage | None:
 
 async def pending_page(context: Ctx, officer: User, stage: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
     assert officer.province_code is not None
-    stages = (Stage(stage),) if stage else AWAITING
+    stages = (Stage(stage),) if stage else AWAITING_OFFICER
     lang = context.lang
     items, total = await context.store.list_by_stage(officer.province_code, stages, PAGE_SIZE,
                                                      (page - 1) * PAGE_SIZE)
-    stage_labels = {s: label(lang, f"stage.{s.value}") for s in Stage}
+    awaiting = {s: label(lang, f"awaiting.{s.value}") for s in AWAITING_OFFICER}  # what each waits for
     text = render(lang, "officer/pending", items=items, total=total, offset=(page - 1) * PAGE_SIZE,
-                  stage=stage_labels[Stage(stage)] if stage else None, stages=stage_labels)
+                  stage=awaiting[Stage(stage)] if stage else None, stages=awaiting)
     return text, _list_keyboard(lang, items, "pending", stage, page, total)
 
 
@@ -286,7 +403,7 @@ async def turn_list_page(update: Update, context: Ctx) -> None:
     await query.answer()
     if pressed.kind == "queue":
         text, markup = await queue_page(context, officer, max(1, pressed.page))
-    elif pressed.stage and pressed.stage not in {stage.value for stage in AWAITING}:
+    elif pressed.stage and pressed.stage not in {stage.value for stage in AWAITING_OFFICER}:
         return
     else:
         text, markup = await pending_page(context, officer, pressed.stage, max(1, pressed.page))
@@ -297,10 +414,11 @@ def _list_keyboard(lang: str, items: list[Application], kind: str, stage: str, p
                    total: int) -> InlineKeyboardMarkup | None:
     rows = [[InlineKeyboardButton(label(lang, "act.open", number=a.permit_number),
                                   callback_data=OpenApplication(a.id).pack())] for a in items]
-    if kind == "pending":  # filter by stage: one tap instead of typing its name
-        filters_row = [InlineKeyboardButton(label(lang, "form.chosen", value=label(lang, f"stage.{s.value}"))
-                                            if s.value == stage else label(lang, f"stage.{s.value}"),
-                                            callback_data=ListPage("pending", s.value, 1).pack()) for s in AWAITING]
+    if kind == "pending":  # filter by the action awaited: one tap instead of typing its name
+        names = {s.value: label(lang, f"awaiting.{s.value}") for s in AWAITING_OFFICER}
+        filters_row = [InlineKeyboardButton(label(lang, "form.chosen", value=name) if code == stage else name,
+                                            callback_data=ListPage("pending", code, 1).pack())
+                       for code, name in names.items()]
         rows += [filters_row[:3], filters_row[3:],
                  [InlineKeyboardButton(label(lang, "act.all_stages"), callback_data=ListPage("pending", "", 1).pack())]]
     pages = max(1, math.ceil(total / PAGE_SIZE))
@@ -335,9 +453,10 @@ async def open_application(update: Update, context: Ctx) -> None:
     query = update.callback_query
     user = update.effective_user
     assert query is not None and query.data is not None and user is not None
-    application, officer = await _authorized(context, user.id, OpenApplication.parse(query.data).application_id,
-                                             "open")
-    if application is None or officer is None:
+    application_id = OpenApplication.parse(query.data).application_id
+    application = await context.store.get_application(application_id)
+    if application is None or await officer_of(context, user.id, application.province_code) is None:
+        refuse("open", user.id, application_id)
         await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
         return
     await query.answer()
@@ -345,6 +464,7 @@ async def open_application(update: Update, context: Ctx) -> None:
 
 
 async def send_card_with_details(update: Update, context: Ctx, application: Application) -> None:
+    """The details and history, then a card that is kept up to date from now on (beside every other copy)."""
     chat = update.effective_chat
     user = update.effective_user
     assert chat is not None and user is not None
@@ -352,9 +472,10 @@ async def send_card_with_details(update: Update, context: Ctx, application: Appl
     audit = await context.store.list_audit(application.id)
     await context.bot.send_message(chat.id, details_text(lang, application, audit, context.config))
     last = await context.store.last_action(application.id)
-    card = await context.bot.send_message(chat.id, card_text(lang, application, context.config, last),
-                                          reply_markup=card_keyboard(lang, application))
-    await context.store.save_officer_card(application.id, user.id, card.message_id)  # kept up to date from now on
+    own = await context.store.is_own_application(user.id, application.id)  # looking is allowed; acting is not
+    text, markup = officer_card(lang, application, context.config, last, own=own)
+    card = await context.bot.send_message(chat.id, text, reply_markup=markup)
+    await context.store.save_officer_card(application.id, user.id, card.message_id)
 
 
 def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
@@ -363,14 +484,10 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         CommandHandler("pending", show_pending, filters=private),
         CommandHandler("queue", show_queue, filters=private),
         CommandHandler("app", show_application, filters=private),
-        CallbackQueryHandler(act_on_application, pattern=ActOn.PATTERN),
+        # ❌ and 💰 (and their ✖) belong to `owed_answer`, which runs first; this takes the other presses.
+        CallbackQueryHandler(act_on_application,
+                             pattern=ActOn.pattern(*(a for a in OFFICER_ACTIONS if a not in OWED_FOR_ACTION))),
         CallbackQueryHandler(pick_bank, pattern=PickBank.PATTERN),
         CallbackQueryHandler(open_application, pattern=OpenApplication.PATTERN),
         CallbackQueryHandler(turn_list_page, pattern=ListPage.PATTERN),
     ]
-
-
-def answer_handler() -> BaseHandler[Update, Ctx, Any]:
-    """Runs before the flows: an officer's owed answer must not be read as a form answer or stray text."""
-    return MessageHandler(filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, receive_officer_answer)
-

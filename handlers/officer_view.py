@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from persiantools.jdatetime import JalaliDate
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from domain.lifecycle import Action, legal_actions
+from domain.lifecycle import OFFICER_STEPS, Action, legal_actions
 from handlers.callbacks import ActOn, PickBank
 from messages import label, render
 from messages.formatting import localize_digits
@@ -15,8 +15,7 @@ if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
     from bot.config import Config
 
 # The actions an officer takes from a card, in button order; the state machine decides which are legal.
-CARD_ACTIONS = (Action.SUPERVISE, Action.APPROVE, Action.REJECT, Action.QUEUE, Action.INTRODUCE, Action.PAY_LOAN,
-                Action.BANK_REJECT)
+CARD_ACTIONS: tuple[Action, ...] = OFFICER_STEPS
 # Actions that need one more answer from the officer before they happen.
 NEEDS_REASON = (Action.REJECT, Action.BANK_REJECT)
 
@@ -28,14 +27,21 @@ def bank_name(config: "Config", code: str | None, lang: str) -> str | None:
     return getattr(bank, f"name_{lang}") if bank else code
 
 
+def officer_card(lang: str, application: Application, config: "Config", last: LastAction | None = None, *,
+                 new: bool = False, own: bool = False) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The card and its buttons for one officer; an officer never acts on their own application (`own`)."""
+    text = card_text(lang, application, config, last, new=new, own=own)
+    return text, None if own else card_keyboard(lang, application)
+
+
 def card_text(lang: str, application: Application, config: "Config", last: LastAction | None = None,
-              new: bool = False) -> str:
+              new: bool = False, own: bool = False) -> str:
     shown = last if last is not None and last.action != "issue" else None  # issuing is the card's own news
     return render(
         lang, "officer/card", a=application, new=new, track=label(lang, f"track.{application.track}"),
         stage=label(lang, f"stage.{application.stage.value}"), bank=bank_name(config, application.bank, lang),
         actor=(shown.actor_name or str(shown.actor_id)) if shown else None,
-        done=label(lang, f"done.{shown.action}") if shown else None,
+        done=label(lang, f"done.{shown.action}") if shown else None, own=own,
     )
 
 

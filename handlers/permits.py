@@ -8,6 +8,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from domain import validators
 from domain.lifecycle import CLOSED_STAGES, Action, Stage
 from domain.normalize import normalize
 from domain.signature import parse_verification_payload, signature_ok, verification_payload
@@ -15,7 +16,8 @@ from handlers.access import officer_command, refuse
 from handlers.callbacks import PermitButton
 from handlers.context import Ctx
 from handlers.keyboards import main_menu
-from handlers.officer import refresh_cards
+from handlers.lifecycle_events import apply_action
+from handlers.officer import Refused, authorize
 from messages import all_labels, label, render
 from messages.permit_card import card_content, render_card_pdf, render_card_png
 from storage import StageConflict
@@ -153,27 +155,29 @@ async def verify_deep_link(update: Update, context: Ctx) -> None:
 
 @officer_command
 async def revoke(update: Update, context: Ctx, message: Message, officer: User) -> None:
-    """/revoke <permit number> <reason>: an officer of the permit's province."""
+    """/revoke <permit number> <reason>: an officer of the permit's province; the reason is kept as typed."""
     lang = context.lang
-    args = normalize(" ".join(context.args or [])).split(" ", 1)
-    if len(args) != 2 or len(args[1]) < 3:
+    args = context.args or []
+    reason = validators.free_text(" ".join(args[1:]), max_length=300, min_length=3)
+    if not args or isinstance(reason, validators.Invalid):
         await message.reply_text(render(lang, "permit/revoke_usage"))
         return
-    number, reason = args[0], args[1][:300]
+    number = normalize(args[0])
     application = await context.store.get_application_by_permit(number)
     if application is None or application.province_code != officer.province_code:
         refuse("revoke", officer.telegram_id, number if application else None)  # same answer: no probing
         await message.reply_text(render(lang, "officer/not_found", number=number[:40]))
         return
+    checked = await authorize(context, officer.telegram_id, application.id, Action.REVOKE.value)
+    if isinstance(checked, Refused):
+        await message.reply_text(label(lang, checked.alert))
+        return
     try:
-        revoked = await context.store.transition(application.id, Action.REVOKE, officer.telegram_id, reason=reason)
+        revoked = await apply_action(context, application.id, Action.REVOKE, officer.telegram_id, reason=reason)
     except StageConflict as conflict:
         await message.reply_text(render(lang, "officer/stage_conflict", a=conflict.application,
                                         stage=label(lang, f"stage.{conflict.application.stage.value}")))
         return
-    logger.info("permit of application %s revoked by officer %s", application.id, officer.telegram_id)
-    await refresh_cards(context, revoked)
-    context.kick_courier()
     await message.reply_text(render(lang, "permit/revoked_ok", a=revoked))
 
 
@@ -201,7 +205,7 @@ async def look_after_permits(context: Ctx) -> None:
     """The daily job: close permits past their validity; remind holders before the end."""
     for application_id in await context.store.expired_permits():
         try:
-            await context.store.transition(application_id, Action.EXPIRE, actor_id=None)
+            await apply_action(context, application_id, Action.EXPIRE, actor_id=None)  # the cards follow
         except StageConflict:  # moved on in the meantime
             continue
     reminders = await context.store.queue_expiry_reminders(RENEW_WINDOW)

@@ -30,3 +30,14 @@ FIELD_STATE: dict[str, Reg] = {
     "address": Reg.ADDRESS, "postal_code": Reg.POSTAL_CODE, "education": Reg.EDUCATION, "workers": Reg.WORKERS,
 }
 STATE_FIELD: dict[Reg, str] = {state: field for field, state in FIELD_STATE.items()} | {Reg.CATEGORY: "category_id"}
+
+
+class Owed(StrEnum):
+    """An officer's owed answer after pressing ❌ or 💰 (handlers/officer.py)."""
+
+    REASON = "officer.reason"
+    AMOUNT = "officer.amount"
+
+
+# The answer each action needs, so a restart resumes the right question from the prompt kept in the store.
+OWED_FOR_ACTION: dict[str, Owed] = {"reject": Owed.REASON, "bank_reject": Owed.REASON, "pay_loan": Owed.AMOUNT}

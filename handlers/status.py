@@ -11,7 +11,7 @@ from handlers.access import refuse
 from handlers.callbacks import Withdraw
 from handlers.context import Ctx
 from handlers.keyboards import main_menu
-from handlers.officer import refresh_cards
+from handlers.lifecycle_events import apply_action
 from handlers.officer_view import bank_name
 from messages import all_labels, label, render
 from storage import StageConflict
@@ -87,12 +87,11 @@ async def press_withdraw(update: Update, context: Ctx) -> None:
         await query.edit_message_text(render(lang, "status/withdraw_kept", a=application))
         return
     try:
-        withdrawn = await context.store.transition(application.id, Action.WITHDRAW, user.id)
+        withdrawn = await apply_action(context, application.id, Action.WITHDRAW, user.id)  # cards stop offering
     except StageConflict as conflict:
         await query.edit_message_text(render(lang, "status/withdraw_too_late", a=conflict.application,
                                              stage=label(lang, f"stage.{conflict.application.stage.value}")))
         return
-    await refresh_cards(context, withdrawn)  # the officers' copies stop offering actions
     await query.edit_message_text(render(lang, "applicant/withdrawn", a=withdrawn))
 
 

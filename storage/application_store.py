@@ -2,11 +2,11 @@
 
 import json
 import sqlite3
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from domain.lifecycle import Action, IllegalTransition, Stage, next_stage
+from domain.lifecycle import AWAITING_OFFICER, Action, IllegalTransition, Stage, next_stage
 from domain.permit import permit_number, validity_end
-from storage.base import StoreBase
+from storage.base import AWAITING_CONDITION, StoreBase
 from storage.errors import AlreadyRegistered, NotFound, StageConflict
 from storage.records import (
     Application,
@@ -19,7 +19,7 @@ from storage.records import (
 )
 
 QUEUE_BUCKET = 256  # places per stretch of the loan queue (see queue_position)
-# Tally columns counting the applications at each stage an officer acts on.
+# The tallies' columns counting the applications at a stage now (a column of the table per stage counted).
 _AT_STAGE = {Stage.PERMIT_ISSUED: "at_issued", Stage.SUPERVISED: "at_supervised", Stage.ELIGIBLE: "at_eligible",
              Stage.QUEUED: "in_queue", Stage.INTRODUCED_TO_BANK: "at_introduced"}
 
@@ -244,7 +244,8 @@ class ApplicationStore(StoreBase):
             await self._audit(application_id, actor_id, action.value, current.stage, target, detail or None)
             if actor_id != current.user_id:  # the applicant is told, unless they did it themselves
                 await self._enqueue("applicant.stage_changed", current.user_id, application_id,
-                                    {"from": current.stage.value, "to": target.value, "action": action.value})
+                                    {"from": current.stage.value, "to": target.value, "action": action.value}
+                                    | ({"reason": reason} if reason is not None else {}))  # this decision's
         updated = await self.get_application(application_id)
         assert updated is not None
         return updated
@@ -261,10 +262,28 @@ class ApplicationStore(StoreBase):
     async def last_action(self, application_id: int) -> LastAction | None:
         rows = await self.db.execute_fetchall(
             "SELECT l.action, l.actor_id, u.display_name FROM audit_log l"
-            " LEFT JOIN users u ON u.telegram_id = l.actor_id WHERE l.application_id = ? ORDER BY l.id DESC LIMIT 1",
+            " LEFT JOIN users u ON u.telegram_id = l.actor_id"
+            " WHERE l.application_id = ? AND l.to_stage IS NOT NULL"  # a step, not a refusal
+            " ORDER BY l.id DESC LIMIT 1",
             (application_id,),
         )
         return LastAction(rows[0][0], rows[0][1], rows[0][2]) if rows else None
+
+    async def is_own_application(self, user_id: int, application_id: int) -> bool:
+        """Whether `user_id` is this application's applicant: the same Telegram account, or the national ID
+        or mobile of one of their own applications. Such an officer must not act on it (conflict of interest)."""
+        rows = await self.db.execute_fetchall(
+            "SELECT EXISTS (SELECT 1 FROM applications a WHERE a.id = ? AND (a.user_id = ? OR EXISTS ("
+            " SELECT 1 FROM applications o WHERE o.user_id = ? AND (o.national_id = a.national_id"
+            " OR o.mobile = a.mobile))))",
+            (application_id, user_id, user_id),
+        )
+        return bool(rows[0][0])
+
+    async def record_refusal(self, application_id: int, actor_id: int, attempted: str) -> None:
+        """Audit an action refused because the application is the actor's own (no stage change)."""
+        async with self._transaction():
+            await self._audit(application_id, actor_id, "refuse_own", detail={"attempted": attempted})
 
     async def get_application_by_permit(self, number: str) -> Application | None:
         rows = await self.db.execute_fetchall(_APPLICATION_SELECT + " WHERE a.permit_number = ?", (number,))
@@ -275,9 +294,8 @@ class ApplicationStore(StoreBase):
         """A province's applications at these stages, oldest first, one page; and how many there are
         (counted from the tallies, so a long list costs no more than a short one)."""
         marks = ", ".join("?" for _ in stages)
-        awaiting = set(stages) == set(_AT_STAGE)  # the officers' /pending: served by its partial index
-        condition = f"a.stage IN ({', '.join(repr(s.value) for s in _AT_STAGE)})" if awaiting \
-            else f"a.stage IN ({marks})"
+        awaiting = set(stages) == set(AWAITING_OFFICER)  # the officers' /pending: served by its partial index
+        condition = f"a.{AWAITING_CONDITION}" if awaiting else f"a.stage IN ({marks})"
         rows = await self.db.execute_fetchall(
             _APPLICATION_SELECT + f" WHERE a.province_code = ? AND {condition} ORDER BY a.id LIMIT ? OFFSET ?",
             (province_code, *(() if awaiting else stages), limit, offset),
@@ -310,13 +328,14 @@ class ApplicationStore(StoreBase):
     async def save_officer_card(self, application_id: int, officer_id: int, message_id: int) -> None:
         await self._write(
             "INSERT INTO officer_cards (application_id, officer_id, message_id) VALUES (?, ?, ?)"
-            " ON CONFLICT (application_id, officer_id) DO UPDATE SET message_id = excluded.message_id",
+            " ON CONFLICT DO NOTHING",
             (application_id, officer_id, message_id),
         )
 
     async def list_officer_cards(self, application_id: int) -> list[OfficerCard]:
         rows = await self.db.execute_fetchall(
-            "SELECT officer_id, message_id FROM officer_cards WHERE application_id = ?", (application_id,)
+            "SELECT officer_id, message_id FROM officer_cards WHERE application_id = ? ORDER BY officer_id, message_id",
+            (application_id,)
         )
         return [OfficerCard(row[0], row[1]) for row in rows]
 
@@ -330,14 +349,24 @@ class ApplicationStore(StoreBase):
         )
 
     async def get_officer_prompt(self, officer_id: int) -> OfficerPrompt | None:
-        rows = await self.db.execute_fetchall(
-            "SELECT officer_id, application_id, action, message_id FROM officer_prompts WHERE officer_id = ?",
-            (officer_id,),
-        )
-        return OfficerPrompt(*rows[0]) if rows else None
+        rows = await self.db.execute_fetchall(_PROMPT_SELECT + " WHERE officer_id = ?", (officer_id,))
+        return _prompt(rows[0]) if rows else None
+
+    async def list_officer_prompts(self, max_age: timedelta) -> list[OfficerPrompt]:
+        """Answers owed for less than `max_age`: the officers' conversations to resume after a restart."""
+        rows = await self.db.execute_fetchall(_PROMPT_SELECT + " WHERE created_at >= ?", (self._after(-max_age),))
+        return [_prompt(row) for row in rows]
 
     async def clear_officer_prompt(self, officer_id: int) -> None:
         await self._write("DELETE FROM officer_prompts WHERE officer_id = ?", (officer_id,))
+
+_PROMPT_SELECT = "SELECT officer_id, application_id, action, message_id, created_at FROM officer_prompts"
+
+
+def _prompt(row: sqlite3.Row) -> OfficerPrompt:
+    return OfficerPrompt(officer_id=row[0], application_id=row[1], action=row[2], message_id=row[3],
+                         created_at=datetime.fromisoformat(row[4]))
+
 
 def _application(row: sqlite3.Row) -> Application:
     values = list(row)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 from persiantools.jdatetime import JalaliDate
 
-from domain.lifecycle import Stage
+from domain.lifecycle import AWAITING_OFFICER, Stage
 from storage.migrate import migrate
 
 logger = logging.getLogger(__name__)
@@ -27,6 +27,22 @@ Clock = Callable[[], datetime]
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
+
+# Applications awaiting an officer, as an SQL condition built from the lifecycle's one list (no copy in SQL).
+AWAITING_CONDITION = "stage IN (" + ", ".join(f"'{stage.value}'" for stage in AWAITING_OFFICER) + ")"
+_AWAITING_INDEX = "applications_awaiting_officer"
+
+
+async def index_awaiting(db: aiosqlite.Connection) -> None:
+    """The officers' /pending index, (re)made whenever the lifecycle's list of awaiting stages changes."""
+    wanted = f"CREATE INDEX {_AWAITING_INDEX} ON applications (province_code, id) WHERE {AWAITING_CONDITION}"
+    rows = await db.execute_fetchall("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
+                                     (_AWAITING_INDEX,))
+    if rows and rows[0][0] == wanted:
+        return
+    if rows:
+        await db.execute(f"DROP INDEX {_AWAITING_INDEX}")
+    await db.execute(wanted)
 
 
 class StoreBase:
@@ -63,6 +79,7 @@ class StoreBase:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         writer = await self._open("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
         await migrate(writer)
+        await index_awaiting(writer)
         # query_only: a write that wrongly skips the writer fails loudly instead of racing it.
         self._readers = [await self._open("PRAGMA query_only = ON;") for _ in range(self.READERS)]
         self._writer = writer
@@ -109,6 +126,10 @@ class StoreBase:
     def _jalali_month(self, stored: str) -> str:
         day = JalaliDate.to_jalali(datetime.fromisoformat(stored).astimezone(self._tz).date())
         return f"{day.year:04d}-{day.month:02d}"
+
+    def now(self) -> datetime:
+        """The store's clock (tests move it)."""
+        return self._clock()
 
     def today(self) -> JalaliDate:
         """Today's Jalali date in the programme's time zone."""

@@ -155,6 +155,7 @@ class OfficerPrompt:
     application_id: int
     action: str
     message_id: int | None  # the question asked, to take its cancel button away once answered
+    created_at: datetime  # an owed answer expires (see handlers/officer.py ANSWER_TIMEOUT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,8 +236,7 @@ class ImportedApplication:
 
 @dataclass(frozen=True, slots=True)
 class UserSession:
-    """What the bot needs to know about a user once per process: their record, name and any owed answer."""
+    """What the bot needs to know about a user once per process: their record and name."""
 
     user: User
     display_name: str | None
-    owes_answer: bool  # an officer who pressed a button that needs a reason or an amount

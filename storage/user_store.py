@@ -36,14 +36,13 @@ class UserStore(StoreBase):
 
     async def load_session(self, telegram_id: int) -> UserSession | None:
         rows = await self.db.execute_fetchall(
-            "SELECT u.telegram_id, u.language, u.role, u.province_code, u.active, u.display_name,"
-            " EXISTS (SELECT 1 FROM officer_prompts p WHERE p.officer_id = u.telegram_id)"
+            "SELECT u.telegram_id, u.language, u.role, u.province_code, u.active, u.display_name"
             " FROM users u WHERE u.telegram_id = ?",
             (telegram_id,),
         )
         if not rows:
             return None
-        return UserSession(user=_user(rows[0]), display_name=rows[0][5], owes_answer=bool(rows[0][6]))
+        return UserSession(user=_user(rows[0]), display_name=rows[0][5])
 
     async def remember_name(self, telegram_id: int, display_name: str) -> None:
         """Keep the user's Telegram first name, shown beside an officer's actions."""

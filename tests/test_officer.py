@@ -228,15 +228,34 @@ async def test_pending_lists_the_provinces_applications_oldest_first(bot: Harnes
     assert "۲" in text.splitlines()[0] or "2" in text.splitlines()[0]
     assert text.index("مریم احمدی") < text.index("زهرا کریمی")
     assert "0084575948" not in text
-    await officer.send("/pending supervised")
-    assert "چیزی در انتظار نیست" in officer.last_text
-    await officer.send("/pending نظارت")  # the stage's name works as well as its code
-    assert "چیزی در انتظار نیست" in officer.last_text
     await officer.send("/pending nonsense")
     assert "نمی‌شناسم" in officer.last_text and "نظارت" in officer.last_text
     await officer.send("/pending")
-    await officer.click("صدور مجوز")  # the filter buttons under the list
-    assert "(صدور مجوز)" in officer.last_text and "مریم احمدی" in officer.last_text
+    await officer.click("در انتظار نظارت")  # the filter buttons under the list
+    assert "(در انتظار نظارت)" in officer.last_text and "مریم احمدی" in officer.last_text
+
+
+async def test_pending_filters_name_the_action_awaited(bot: Harness) -> None:
+    officer = await appoint(bot)
+    _, first = await apply(bot, 1001, national_id="0499370899")
+    await apply(bot, 1002, national_id="0790419904", full_name="زهرا کریمی")
+    await officer.press(f"v1:act:{first.id}:supervise", card_of(officer, first))
+    for typed in ("نظارت", "در انتظار نظارت", "supervision", "Awaiting supervision", "supervise"):
+        await officer.send(f"/pending {typed}")  # the name of the action awaited, in either language
+        text = officer.last_text
+        assert "زهرا کریمی" in text and "مریم احمدی" not in text, typed
+        assert "در انتظار نظارت" in text.splitlines()[0], typed
+    await officer.send("/pending اهلیت")  # supervised: awaiting the eligibility decision
+    assert "مریم احمدی" in officer.last_text and "زهرا کریمی" not in officer.last_text
+    assert "✓ در انتظار احراز اهلیت" in officer.inline_buttons()  # the chosen filter is marked
+    await officer.click("در انتظار نظارت")
+    assert "زهرا کریمی" in officer.last_text and "مریم احمدی" not in officer.last_text
+    assert {"✓ در انتظار نظارت", "در انتظار احراز اهلیت", "در انتظار نتیجه بانک"} <= set(officer.inline_buttons())
+    await officer.send("/lang en")
+    await officer.send("/pending eligibility")
+    assert "Maryam" not in officer.last_text and "مریم احمدی" in officer.last_text
+    assert "Awaiting eligibility check" in officer.last_text
+    assert "Awaiting supervision" in officer.inline_buttons()
 
 
 async def test_app_shows_details_history_and_a_live_card(bot: Harness) -> None:
