@@ -16,6 +16,7 @@ from persiantools.jdatetime import JalaliDate
 
 from domain.lifecycle import Stage
 from storage.migrate import migrate
+from storage.records import OutboxKind
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ class StoreBase:
              json.dumps(detail, ensure_ascii=False) if detail else None),
         )
 
-    async def _enqueue(self, kind: str, chat_id: int | None, application_id: int | None,
+    async def _enqueue(self, kind: OutboxKind, chat_id: int | None, application_id: int | None,
                        payload: dict[str, Any] | None = None) -> None:
         """One message for one recipient (`chat_id`), or for every admin when `chat_id` is None."""
         now = self._now()

@@ -9,7 +9,7 @@ from domain.lifecycle import CLOSED_STAGES, Action
 from domain.permit import validity_end
 from storage.application_store import ApplicationStore
 from storage.errors import NotFound, StageConflict
-from storage.records import Application
+from storage.records import Application, OutboxKind
 
 _OPEN = "stage NOT IN (" + ", ".join(f"'{stage.value}'" for stage in sorted(CLOSED_STAGES)) + ")"
 
@@ -50,7 +50,7 @@ class PermitStore(ApplicationStore):
                 (today.isoformat(), until.isoformat()),
             )
             for application_id, user_id, valid_until in rows:
-                await self._enqueue("applicant.expiry_reminder", user_id, application_id, {"valid_until": valid_until})
+                await self._enqueue(OutboxKind.EXPIRY_REMINDER, user_id, application_id, {"valid_until": valid_until})
                 await db.execute("UPDATE applications SET reminded_for = ? WHERE id = ?", (valid_until, application_id))
         return len(rows)
 
