@@ -17,6 +17,7 @@ from telegram.ext import (
     BasePersistence,
     BaseRateLimiter,
     ContextTypes,
+    ConversationHandler,
     Defaults,
 )
 from telegram.request import BaseRequest
@@ -113,8 +114,9 @@ def build_application(
 
     async def purge_expired_drafts(context: Ctx) -> None:
         purged = await store.purge_drafts(draft_ttl)
-        for user_id in purged:  # and the in-memory copies (handlers/drafts.py)
-            context.application.user_data[user_id].pop("draft", None)
+        for user_id in purged:  # and what memory holds for them: the draft's copy, their language, their step
+            context.application.drop_user_data(user_id)
+        forget_conversations(context.application, set(purged))
         if purged:
             logger.info("purged %d drafts untouched for %s", len(purged), draft_ttl)
 
@@ -131,6 +133,22 @@ def build_application(
     app.job_queue.run_repeating(deliver_outbox, interval=timedelta(seconds=5), first=timedelta(seconds=1),
                                 name="deliver_outbox")
     return app
+
+
+def forget_conversations(app: BotApp, user_ids: set[int]) -> None:
+    """End these users' conversations in memory, as their drafts are gone (an ended one holds no entry).
+
+    PTB has no public call for this; its conversation dict is keyed by (chat id, user id) here (per_chat and
+    per_user), and with persistence it is a tracking dict, so the removal reaches DraftPersistence too.
+    """
+    if not user_ids:
+        return
+    for handlers in app.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, ConversationHandler):
+                conversations = handler._conversations  # noqa: SLF001  (see the docstring)
+                for key in [key for key in conversations if key[-1] in user_ids]:
+                    conversations.pop(key, None)
 
 
 def menu_commands() -> tuple[str, ...]:
