@@ -125,6 +125,15 @@ def build_application(
                                 name="purge_expired_drafts")
     app.job_queue.run_repeating(permits.look_after_permits, interval=timedelta(hours=6),
                                 first=timedelta(minutes=2), name="look_after_permits")
+    async def erase_personal_data(context: Ctx) -> None:
+        erased = await store.erase_personal_data(config.retention_years)
+        if erased:
+            logger.info("erased the personal data of %d applications closed over %d years ago", erased,
+                        config.retention_years)
+
+    app.job_queue.run_repeating(erase_personal_data, interval=timedelta(days=1), first=timedelta(minutes=3),
+                                name="erase_personal_data")
+
     async def forget_idle_flooders(context: Ctx) -> None:
         context.bot_data["flood"].forget_idle()
 

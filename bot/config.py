@@ -59,6 +59,7 @@ class Config:
     flood_limit: int = 20  # updates a user may send per flood_window seconds before a quiet period
     flood_window: int = 10
     flood_cooldown: int = 30
+    retention_years: int = 5  # personal fields of applications closed longer ago are erased (daily job)
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
         return f"Config(api_url={self.api_url!r}, database_path={str(self.database_path)!r}, …)"
@@ -99,6 +100,7 @@ class Config:
             flood_limit=_int(env, "FLOOD_LIMIT", 20, 1, 10_000),
             flood_window=_int(env, "FLOOD_WINDOW_SECONDS", 10, 1, 3600),
             flood_cooldown=_int(env, "FLOOD_COOLDOWN_SECONDS", 30, 1, 86_400),
+            retention_years=_int(env, "RETENTION_YEARS", 5, 1, 100),
         )
 
 
