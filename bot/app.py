@@ -25,6 +25,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.config import Config
 from bot.errors import on_error
+from bot.permit_secret import load_permit_secret
 from bot.persistence import DraftPersistence
 from domain.flood import FloodGate
 from handlers import admin, channels, common, gate, officer, permits, registration, status
@@ -65,7 +66,7 @@ def build_application(
     async def post_init(app: BotApp) -> None:
         await store.connect()
         await store.load_catalog(read_catalog(DATA_DIR))
-        app.bot_data["permit_secret"] = config.permit_secret or await store.permit_secret()
+        app.bot_data["permit_secret"] = config.permit_secret or await load_permit_secret(config.database_path, store)
         await channels.schedule_all(app)  # daily posts: jobs live in memory, channels in the database
         await publish_commands(app)
 

@@ -54,7 +54,7 @@ class Config:
     rules: Rules = Rules()
     banks: tuple[Bank, ...] = ()
     stats_time: time = time(20, 0)  # local time of the daily channel posts
-    permit_secret: str | None = None  # signs the permit QR codes; None: generated once, kept in the database
+    permit_secret: str | None = None  # signs the permit QR codes; None: generated once, in a file beside the database
     parse_mode: str | None = "HTML"  # None: plain text, for a Bot API that does not honour parse_mode
     flood_limit: int = 20  # updates a user may send per flood_window seconds before a quiet period
     flood_window: int = 10
@@ -67,11 +67,7 @@ class Config:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")) -> "Config":
         """Read settings; the real environment wins over `.env`. Raises `ConfigError`."""
-        if environ is None:
-            file_values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
-            environ = {**file_values, **os.environ}
-        env = {key: value.strip() for key, value in environ.items()}
-
+        env = _environment(environ, env_file)
         token = env.get("BOT_TOKEN", "")
         if not token:
             raise ConfigError(
@@ -102,6 +98,19 @@ class Config:
             flood_cooldown=_int(env, "FLOOD_COOLDOWN_SECONDS", 30, 1, 86_400),
             retention_years=_int(env, "RETENTION_YEARS", 5, 1, 100),
         )
+
+
+def database_path_from_env(environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")) -> Path:
+    """DATABASE_PATH alone, for commands that need no token (`main.py backup`)."""
+    return Path(_environment(environ, env_file).get("DATABASE_PATH") or DEFAULT_DATABASE)
+
+
+def _environment(environ: Mapping[str, str] | None, env_file: Path) -> dict[str, str]:
+    """The given settings, or `.env` overlaid by the real environment; values trimmed."""
+    if environ is None:
+        file_values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+        environ = {**file_values, **os.environ}
+    return {key: value.strip() for key, value in environ.items()}
 
 
 def _secret(value: str | None) -> str | None:

@@ -52,6 +52,7 @@ class StoreBase:
             "PRAGMA foreign_keys = ON;"
             "PRAGMA busy_timeout = 5000;"
             "PRAGMA synchronous = NORMAL;"
+            "PRAGMA secure_delete = ON;"  # erased personal data and keys leave no bytes behind in free pages
         )
         # Summaries group permits by Jalali month of issue, in the programme's time zone (migrations use it too).
         await db.create_function("jalali_month", 1, self._jalali_month, deterministic=True)
