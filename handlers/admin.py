@@ -308,6 +308,9 @@ async def replace_catalog(update: Update, context: Ctx) -> None:
         await message.reply_text(render(lang, "admin/catalog_not_csv"))
         return
     data = await (await document.get_file()).download_as_bytearray()
+    if len(data) > MAX_CSV_BYTES:  # the size Telegram announced is not to be trusted
+        await message.reply_text(render(lang, "admin/catalog_not_csv"))
+        return
     try:
         sectors, categories = parse_categories(bytes(data).decode("utf-8"))
     except UnicodeDecodeError:
