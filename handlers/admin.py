@@ -123,8 +123,9 @@ async def officers_page(context: Ctx, page: int) -> tuple[str, InlineKeyboardMar
 
 
 def _fields(context: Ctx) -> list[str]:
-    """Arguments separated by ';' so that names may contain spaces: /addcategory handicrafts; نام; Name"""
-    return [normalize(part) for part in " ".join(context.args or []).split(";")]
+    """Arguments separated by ';' (or the Persian '؛') so that names may contain spaces:
+    /addcategory handicrafts؛ نام؛ Name"""
+    return [normalize(part) for part in re.split("[;\u061b]", " ".join(context.args or []))]
 
 
 @admin_command
@@ -245,7 +246,8 @@ async def star_category(update: Update, context: Ctx, message: Message, user: Us
     fields = _fields(context)
     if (len(fields) != 2 or not fields[0].isascii() or not fields[0].isdigit()
             or fields[1] not in (*APPROVAL_BODIES, "off")):
-        await message.reply_text(render(lang, "admin/starcategory_usage", bodies=", ".join(APPROVAL_BODIES)))
+        await message.reply_text(render(lang, "admin/starcategory_usage",
+                                        bodies=[(body, label(lang, f"approval.{body}")) for body in APPROVAL_BODIES]))
         return
     try:
         category = await context.store.set_category_star(int(fields[0]), None if fields[1] == "off" else fields[1],

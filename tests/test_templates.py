@@ -18,6 +18,8 @@ from messages.markup import html_problem
 from messages.render import TEMPLATE_ROOT, render, template_names
 from storage import Store
 from storage.records import Application, AuditEntry, Category, Channel, QueuePosition, Sector, User
+from tests.conftest import ADMIN_ID
+from tests.fakes import Harness
 from tests.seeding import permit
 
 SAMPLE = Application(
@@ -49,6 +51,7 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
         "admin/health": {"channels": [CHANNEL], "drafts": 2, "officers": 3, "schema": 6,
                          "outbox": {"pending": 1, "sent": 2, "failed": 1}, "failures": [(1, "card", 3, "boom")]},
         "admin/officers": {"groups": [("لرستان", OFFICERS), ("تهران", OFFICERS)], "page": 1, "pages": 2},
+        "admin/starcategory_usage": {"bodies": [("health", "وزارت بهداشت"), ("other", "دستگاه مربوط")]},
         "applicant/bank_rejected": {"a": SAMPLE},
         "applicant/rejected": {"a": SAMPLE},
         "applicant/revoked": {"a": SAMPLE},
@@ -161,3 +164,19 @@ def test_channels_come_one_a_line(lang: str) -> None:
     items = [{"channel": CHANNEL, "place": "لرستان"}, {"channel": replace(CHANNEL, failing=False), "place": "کشور"}]
     lines = render(lang, "channels/list", items=items, page=1, pages=1).split("\n")
     assert len(lines) == 3 and lines[1].startswith("لرستان: آمار لرستان") and lines[2].startswith("کشور: آمار")
+
+
+async def test_wording_an_applicant_reads(bot: Harness) -> None:
+    """Item 27's phrases, through the real Application."""
+    admin = bot.user(ADMIN_ID)
+    await admin.send("/starcategory 1; nonsense")
+    assert "وزارت بهداشت" in admin.last_text and "health," not in admin.last_text
+    await admin.send("/addcategory handicrafts؛ حصیربافی؛ Wicker weaving")  # the Persian semicolon
+    assert "✅ رشته" in admin.last_text and "حصیربافی" in admin.last_text
+    applicant = bot.user(1001)
+    await applicant.send("/withdraw")
+    assert "بازی" not in applicant.last_text
+    await applicant.send("/apply")
+    assert "↩ بازگشت" in render("fa", "registration/intro") and "◀ بازگشت" not in render("fa", "registration/intro")
+    assert "سابقه اقدام" not in render("fa", "officer/details", **contexts(None)["officer/details"])
+    assert "اداره کل تعاون" in render("fa", "status/next.rejected")
