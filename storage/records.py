@@ -43,6 +43,7 @@ class User:
     role: str
     province_code: str | None
     active: bool
+    display_name: str | None = None  # their Telegram first name, as last seen (filled by list_officers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,7 +127,7 @@ async def test_a_sticker_in_a_text_step_reprompts(user: FakeUser) -> None:
 
 async def test_back_returns_to_the_previous_step_and_keeps_the_value(user: FakeUser, bot: Harness) -> None:
     await fill_form(user, stop_before="birth_date")
-    await user.click("◀ بازگشت")
+    await user.click("↩ بازگشت")
     assert "کد ملی" in user.last_text and "۰۴۹۹۳۷۰۸۹۹" in user.last_text
     await user.click("✔ بدون تغییر: ۰۴۹۹۳۷۰۸۹۹")
     assert "تاریخ تولد" in user.last_text
@@ -137,7 +137,7 @@ async def test_back_returns_to_the_previous_step_and_keeps_the_value(user: FakeU
 
 async def test_back_from_the_mobile_keyboard(user: FakeUser) -> None:
     await fill_form(user, stop_before="mobile")
-    await user.send("◀ بازگشت")  # a reply-keyboard button on this step
+    await user.send("↩ بازگشت")  # a reply-keyboard button on this step
     assert "تاریخ تولد" in user.last_text
     assert "📝 درخواست مجوز" in user.reply_keyboard()
 

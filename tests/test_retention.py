@@ -90,6 +90,7 @@ async def test_audit_rows_cannot_be_replaced(clocked: tuple[Harness, FakeClock])
         await bot.store.writer.execute("INSERT OR REPLACE INTO audit_log (id, at, action) VALUES (?, '2000', 'forged')",
                                    (audit_id,))
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        await bot.store.writer.execute("REPLACE INTO audit_log (id, at, action) VALUES (?, '2000', 'forged')", (audit_id,))
+        await bot.store.writer.execute("REPLACE INTO audit_log (id, at, action) VALUES (?, '2000', 'forged')",
+                                       (audit_id,))
     assert [tuple(row) for row in await bot.store.db.execute_fetchall("SELECT id, action FROM audit_log")] == [
         (audit_id, action)]
