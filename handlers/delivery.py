@@ -16,7 +16,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from domain.lifecycle import Stage
 from handlers.officer_view import bank_name, card_keyboard, card_text
-from messages import render
+from messages import label, render
 from storage import Store
 from storage.records import Application, OutboxMessage
 
@@ -88,6 +88,10 @@ class Courier:
         elif message.kind == "applicant.expiry_reminder" and application and message.chat_id is not None:
             lang = await self._language(message.chat_id)
             await self.bot.send_message(message.chat_id, render(lang, "applicant/expiry_reminder", a=application))
+        elif message.kind == "claimant.released" and message.chat_id is not None:  # nothing about the application
+            lang = await self._language(message.chat_id)
+            await self.bot.send_message(message.chat_id, render(lang, "applicant/claim_released",
+                                                                apply=label(lang, "main.apply")))
         elif message.kind == "admin.no_officer" and application:
             for admin_id in sorted(self.config.admin_ids):
                 lang = await self._language(admin_id)

@@ -16,9 +16,9 @@ if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
 
 # The actions an officer takes from a card, in button order; the state machine decides which are legal.
 CARD_ACTIONS = (Action.SUPERVISE, Action.APPROVE, Action.REJECT, Action.QUEUE, Action.INTRODUCE, Action.PAY_LOAN,
-                Action.BANK_REJECT)
+                Action.BANK_REJECT, Action.VOID)
 # Actions that need one more answer from the officer before they happen.
-NEEDS_REASON = (Action.REJECT, Action.BANK_REJECT)
+NEEDS_REASON = (Action.REJECT, Action.BANK_REJECT, Action.VOID)
 
 
 def bank_name(config: "Config", code: str | None, lang: str) -> str | None:
@@ -40,7 +40,7 @@ def card_text(lang: str, application: Application, config: "Config", last: LastA
 
 
 def card_keyboard(lang: str, application: Application) -> InlineKeyboardMarkup | None:
-    legal = [action for action in CARD_ACTIONS if action in legal_actions(application.stage)]
+    legal = [action for action in CARD_ACTIONS if action in legal_actions(application.stage, application.disputed)]
     if not legal:
         return None
     buttons = [InlineKeyboardButton(label(lang, f"act.{action.value}"),

@@ -36,10 +36,11 @@ from handlers.form_view import (
     with_controls,
 )
 from handlers.keyboards import main_menu
+from handlers.officer import refresh_cards
 from handlers.permits import send_permit_card
 from handlers.states import FIELD_STATE, STATE_FIELD, Reg
 from messages import all_labels, label, render
-from storage import AlreadyRegistered
+from storage import AlreadyRegistered, HeldByAnotherAccount
 from storage.records import PermitRequest
 
 logger = logging.getLogger(__name__)
@@ -345,6 +346,11 @@ async def accept(update: Update, context: Ctx, field: str, raw: str, answers: An
     if isinstance(value, validators.Invalid):
         note = error_text(context, field, value.code, raw, answers)
         return await ask(update, context, FIELD_STATE[field], answers, note)
+    user = update.effective_user
+    assert user is not None
+    if field == "national_id" and await claim_held_national_id(context, user.id, value):
+        note = render(context.lang, "registration/national_id_disputed")
+        return await ask(update, context, Reg.NATIONAL_ID, answers, note)
     answers[field] = value
     note = None
     if field == "postal_code" and validators.postal_code_looks_unusual(value):
@@ -353,6 +359,28 @@ async def accept(update: Update, context: Ctx, field: str, raw: str, answers: An
         await update.effective_message.reply_text(  # type: ignore[union-attr]
             render(context.lang, "registration/saved"), reply_markup=main_menu(context.lang))
     return await advance(update, context, field, answers, note)
+
+
+async def claim_held_national_id(context: Ctx, user_id: int, national_id: str) -> bool:
+    """True when another account's open application holds this national ID: the claim is recorded for the
+    officers (their cards now say so), and the claimant is told nothing about that application."""
+    disputed = await context.store.claim_national_id(national_id, user_id)
+    for application_id in disputed:
+        application = await context.store.get_application(application_id)
+        if application is not None:
+            await refresh_cards(context, application)
+    if disputed:
+        logger.info("national ID claim by user %s against applications %s", user_id, disputed)
+    return bool(disputed)
+
+
+async def refuse_typed_mobile(update: Update, context: Ctx) -> Reg:
+    """Only a shared contact is a verified phone (Telegram checks it); a typed number could be anyone's."""
+    user = update.effective_user
+    assert user is not None
+    answers = await load_answers(context, user.id)
+    note = render(context.lang, "registration/mobile_use_button", button=label(context.lang, "form.share_contact"))
+    return await ask(update, context, Reg.MOBILE, answers, note)
 
 
 async def receive_contact(update: Update, context: Ctx) -> Reg:
@@ -483,7 +511,12 @@ async def confirm(update: Update, context: Ctx, button: FormButton, answers: Ans
         application = await context.store.issue_permit(
             permit_request(user.id, answers), rules.permit_number_format, rules.permit_validity_years
         )
-    except AlreadyRegistered as error:
+    except HeldByAnotherAccount:  # taken by another account since the national ID step
+        await claim_held_national_id(context, user.id, answers["national_id"])
+        answers["_editing"] = True
+        answers.pop("national_id", None)
+        return await ask(update, context, Reg.NATIONAL_ID, answers, render(lang, "registration/national_id_disputed"))
+    except AlreadyRegistered as error:  # the same account's own application: it may see its own permit
         await delete_draft(context, user.id)
         await context.bot.send_message(user.id, render(lang, "permit/already_registered", a=error.existing),
                                        reply_markup=main_menu(lang))
@@ -537,8 +570,9 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
     }
     for state in (Reg.EXPERIENCE, Reg.OWN_SHARE):
         text_states[state].append(on("indep", switch_to_independent))
-    text_states[Reg.MOBILE] += [MessageHandler(private & filters.CONTACT, receive_contact),
-                                MessageHandler(private & keep_filter, keep_typed_answer)]
+    text_states[Reg.MOBILE] = [MessageHandler(private & filters.CONTACT, receive_contact),
+                                MessageHandler(private & keep_filter, keep_typed_answer),
+                                MessageHandler(answer, refuse_typed_mobile)]
     category_browsing = [on("sec", pick_sector), on("cpg", show_category_page), on("sectors", show_sectors),
                          on("cat", pick_category), MessageHandler(answer, search_categories)]
     states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {

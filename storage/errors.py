@@ -16,6 +16,10 @@ class AlreadyRegistered(StoreError):
         self.existing = existing
 
 
+class HeldByAnotherAccount(StoreError):
+    """Another account's open application holds the national ID; it carries nothing about that application."""
+
+
 class NotFound(StoreError):
     """No application, category or sector with that id or code."""
 

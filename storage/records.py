@@ -113,6 +113,7 @@ class Application:
     loan_amount_rials: int | None
     reason: str | None
     updated_at: datetime
+    disputed: bool = False  # another account has claimed this national ID (officers may void it)
 
 
 @dataclass(frozen=True, slots=True)

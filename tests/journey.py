@@ -41,7 +41,7 @@ async def fill_form(user: FakeUser, answers: Answers = Answers(), stop_before: s
         ("full_name", lambda: user.send(answers.full_name)),
         ("national_id", lambda: user.send(answers.national_id)),
         ("birth_date", lambda: user.send(answers.birth_date)),
-        ("mobile", lambda: user.send(answers.mobile)),
+        ("mobile", lambda: user.send_contact(answers.mobile)),  # only a shared contact is accepted
         ("province", lambda: user.send(answers.province)),
         ("city", lambda: user.send(answers.city)),
         ("address", lambda: user.send(answers.address)),

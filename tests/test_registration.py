@@ -294,13 +294,14 @@ async def test_double_confirm_gives_one_permit(user: FakeUser, bot: Harness) -> 
     assert "منقضی" in bot.rec.last("answerCallbackQuery").params["text"]
 
 
-async def test_same_national_id_and_category_shows_the_existing_permit(bot: Harness) -> None:
+async def test_another_accounts_national_id_at_confirm_reveals_nothing_of_its_permit(bot: Harness) -> None:
     first, second = bot.user(1), bot.user(2)
+    await fill_form(second)  # the same national ID, typed before the first account confirmed
     await complete_journey(first)
-    await complete_journey(second)
-    assert "پیش‌تر صادر شده" in second.last_text
+    await second.click("✅ تأیید و دریافت مجوز")
     [application] = await bot.store.list_user_applications(1)
-    assert application.permit_number in second.last_text
+    assert application.permit_number not in second.last_text and "صادره" not in second.last_text
+    assert "حساب دیگری" in second.last_text
     assert await bot.store.list_user_applications(2) == []
 
 
