@@ -16,7 +16,7 @@ from domain.lifecycle import (
 )
 from domain.permit import permit_number, validity_end
 from storage.base import StoreBase
-from storage.errors import AlreadyRegistered, HeldByAnotherAccount, NotFound, StageConflict
+from storage.errors import AlreadyRegistered, CategoryNotOffered, HeldByAnotherAccount, NotFound, StageConflict
 from storage.records import (
     Application,
     AuditEntry,
@@ -82,12 +82,18 @@ class ApplicationStore(StoreBase):
     async def issue_permit(self, form: PermitRequest, number_format: str, validity_years: int) -> Application:
         """Create the application and its permit in one transaction; notify the province's officers.
 
-        Raises `HeldByAnotherAccount` when another account's open application holds the national ID (nothing
-        about it is told), `AlreadyRegistered` when the same account has an open one in the category.
+        Raises `CategoryNotOffered` when the category or its sector is hidden; `HeldByAnotherAccount` when
+        another account's open application holds the national ID (it carries nothing about that application);
+        `AlreadyRegistered` when the same account has an open one in the category.
         """
         now = self._now()
         today = self.today()
         async with self._transaction() as db:
+            offered = await db.execute_fetchall(
+                "SELECT 1 FROM categories c JOIN sectors s ON s.id = c.sector_id WHERE c.id = ? AND c.active"
+                " AND s.active", (form.category_id,))
+            if not offered:  # hidden (or its sector hidden) since it was picked
+                raise CategoryNotOffered(f"category {form.category_id}")
             if await self._held_by_others(form.national_id, form.user_id):
                 raise HeldByAnotherAccount()
             existing = await self._find_open(form.national_id, form.category_id)

@@ -20,6 +20,10 @@ class HeldByAnotherAccount(StoreError):
     """Another account's open application holds the national ID; it carries nothing about that application."""
 
 
+class CategoryNotOffered(StoreError):
+    """The category, or its sector, was hidden by an admin: no permit is issued in it."""
+
+
 class NotFound(StoreError):
     """No application, category or sector with that id or code."""
 
