@@ -28,6 +28,7 @@ from handlers.access import officer_command, officer_of, refuse
 from handlers.callbacks import ActOn, ListPage, OpenApplication, PickBank
 from handlers.context import OWES_ANSWER, Ctx
 from handlers.officer_view import (
+    LOAN_FLOOR_TOMAN,
     NEEDS_REASON,
     bank_keyboard,
     cancel_keyboard,
@@ -138,9 +139,9 @@ async def receive_officer_answer(update: Update, context: Ctx) -> None:
     action = Action(prompt.action)
     if action == Action.PAY_LOAN:
         ceiling = loan_ceiling_toman(context.config, application)
-        amount = validators.whole_number(message.text.replace(",", "").replace("٬", ""), 1, ceiling)
+        amount = validators.money_toman(message.text, LOAN_FLOOR_TOMAN, ceiling)
         if isinstance(amount, validators.Invalid):
-            await message.reply_text(render(lang, "officer/bad_amount", ceiling=ceiling),
+            await message.reply_text(render(lang, "officer/bad_amount", floor=LOAN_FLOOR_TOMAN, ceiling=ceiling),
                                      reply_markup=cancel_keyboard(lang, application.id))
             raise ApplicationHandlerStop
         await answered(context, user.id, prompt.message_id)

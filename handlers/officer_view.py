@@ -19,6 +19,8 @@ CARD_ACTIONS = (Action.SUPERVISE, Action.APPROVE, Action.REJECT, Action.QUEUE, A
                 Action.BANK_REJECT, Action.VOID)
 # Actions that need one more answer from the officer before they happen.
 NEEDS_REASON = (Action.REJECT, Action.BANK_REJECT, Action.VOID)
+# No loan of the programme is smaller: below this an officer has surely dropped digits.
+LOAN_FLOOR_TOMAN = 1_000_000
 
 
 def bank_name(config: "Config", code: str | None, lang: str) -> str | None:

@@ -25,7 +25,7 @@ from domain.search import best_matches
 from handlers.callbacks import FormButton
 from handlers.context import BACKGROUND, Ctx
 from handlers.drafts import current_state, delete_draft, forget_draft, load_answers, save_draft
-from handlers.form_answers import error_text, minimum_age, parse_answer
+from handlers.form_answers import error_text, experience_too_long, minimum_age, parse_answer
 from handlers.form_view import (
     button,
     category_button,
@@ -405,6 +405,11 @@ async def accept(update: Update, context: Ctx, field: str, raw: str, answers: An
     note = None
     if field == "postal_code" and validators.postal_code_looks_unusual(value):
         note = render(context.lang, "validation/postal_code.unusual")
+    if field == "birth_date" and experience_too_long(context, answers):  # asked before the age was known
+        answers.pop("experience_years")
+        answers["_editing"] = True  # then every question still unanswered, in order, and the review
+        note = error_text(context, "experience_years", "support.experience_age", "", answers)
+        return await ask(update, context, Reg.EXPERIENCE, answers, note)
     if field == "mobile":  # the contact keyboard goes; the main menu comes back
         await update.effective_message.reply_text(  # type: ignore[union-attr]
             render(context.lang, "registration/saved"), reply_markup=main_menu(context.lang))

@@ -24,7 +24,7 @@ class Answers:
 
 
 ENGLISH = Answers(
-    sector="Handicrafts", category="Kilim weaving", track="🧑‍🔧 Independent", full_name="Maryam Ahmadi",
+    sector="Handicrafts", category="Kilim weaving", track="🧑‍🔧 Independent", full_name="مریم احمدی",
     national_id="0790419904", birth_date="1365/01/15", mobile="+98 912 000 1122", province="Tehran",
     city="Tehran", address="12 Fifth Alley, Imam Street", postal_code="1939546973", education="Bachelor's degree",
     workers="2", confirm="✅ Confirm and get my permit",

@@ -62,7 +62,7 @@ async def test_the_dispute_message_in_english(bot: Harness) -> None:
     claimant = bot.user(CLAIMANT, "Zahra")
     await claimant.send("/lang en")
     await fill_form(claimant, Answers(sector="Handicrafts", category="Kilim weaving", track="🧑‍🔧 Independent",
-                                      full_name="Zahra Ahmadi"), stop_before="birth_date")
+                                      full_name="زهرا احمدی"), stop_before="birth_date")
     assert "already used by another account" in claimant.last_text
     assert "Directorate of Cooperatives, Labour and Social Welfare" in claimant.last_text
     assert reveals_nothing(claimant.last_text, held)

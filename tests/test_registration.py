@@ -42,7 +42,7 @@ async def test_complete_journey_in_english(user: FakeUser, bot: Harness) -> None
     assert "Your home-business permit has been issued" in user.last_text
     [application] = await bot.store.list_user_applications(user.id)
     assert application.province_code == "IR-23" and application.mobile == "09120001122"
-    assert application.education == "bachelor" and application.full_name == "Maryam Ahmadi"
+    assert application.education == "bachelor" and application.full_name == "مریم احمدی"
 
 
 async def test_confirm_queues_a_card_for_each_officer_of_the_province(user: FakeUser, bot: Harness) -> None:
