@@ -61,7 +61,7 @@ class FormButton:
 
 # Officer actions on an application card; the action names are domain.lifecycle.Action values, plus
 # "cancel" (drop a pending reason/amount question). The server re-checks everything on every press.
-OFFICER_ACTIONS = ("supervise", "approve", "reject", "queue", "introduce", "pay_loan", "bank_reject", "cancel")
+OFFICER_ACTIONS = ("supervise", "approve", "reject", "queue", "introduce", "pay_loan", "bank_reject", "void", "cancel")
 
 
 @dataclass(frozen=True, slots=True)

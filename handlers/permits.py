@@ -60,7 +60,7 @@ async def show_permits(update: Update, context: Ctx) -> None:
     message = update.effective_message
     assert user is not None and message is not None
     applications = [a for a in await context.store.list_user_applications(user.id)
-                    if a.stage != Stage.WITHDRAWN]  # a withdrawn application has no permit to show
+                    if a.stage not in (Stage.WITHDRAWN, Stage.VOIDED)]  # no permit to show
     if not applications:
         await message.reply_text(render(context.lang, "permit/none"), reply_markup=main_menu(context.lang))
         return
@@ -105,7 +105,7 @@ def mask_name(name: str) -> str:
 
 
 def permit_status(context: Ctx, application: Application) -> str:
-    if application.stage == Stage.REVOKED:
+    if application.stage in (Stage.REVOKED, Stage.VOIDED):  # voided: never rightfully issued
         return "revoked"
     if application.stage == Stage.WITHDRAWN:
         return "withdrawn"

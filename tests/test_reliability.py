@@ -43,7 +43,7 @@ async def test_after_a_crash_the_form_resumes_and_every_pending_message_goes_onc
     revived = await Harness(config).start()
     try:
         again = revived.user(1002)
-        await again.send("09121234567")  # the mobile step, where the form was
+        await again.send_contact("09121234567")  # the mobile step, where the form was
         draft = await revived.store.get_draft(1002)
         assert draft is not None and draft.data["mobile"] == "09121234567" and draft.data["full_name"] == "مریم احمدی"
         await revived.deliver()
