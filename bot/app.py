@@ -42,6 +42,10 @@ logger = logging.getLogger(__name__)
 # The form's buttons are tracked per user, not per message, on purpose (stale presses are checked against
 # the draft's current prompt instead); PTB warns about that choice at every start.
 warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+# With concurrent updates, stop() first marks the application stopped and then hands the updates already
+# received to tasks, which it does wait for (update_queue.join()); PTB warns about those tasks regardless.
+warnings.filterwarnings("ignore", message="Tasks created via `Application.create_task` while the application is not "
+                        "running", category=PTBUserWarning)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 BotApp = Application[Any, Ctx, Any, Any, Any, Any]

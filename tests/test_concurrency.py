@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
+from bot.config import Config
 from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import NO_PERSON, PerPersonUpdateProcessor, lane_of
 from handlers.context import sending_in_bulk
@@ -167,3 +168,22 @@ async def test_bulk_work_gets_at_most_half_the_budget_so_answers_do_not_wait_beh
     await asyncio.gather(*cards, return_exceptions=True)
     await limiter.shutdown()
     assert cards_before_the_last_answer <= 15  # without the bulk share all 40 cards would go first
+
+
+async def test_stopping_mid_crowd_handles_every_update_already_received(config: Config) -> None:
+    bot = await Harness(config).start()
+    people = [bot.user(5000 + i) for i in range(10)]
+    updates = []
+    for person in people:
+        person.process = lambda update, queued=updates: _put(queued, update)  # type: ignore[assignment,misc]
+        for _ in range(3):
+            await person.send("/help")
+    for update in updates:
+        await bot.app.update_queue.put(update)
+    await bot.stop()  # as SIGTERM does: the updates already received are handled first
+    answered = [sum(1 for _ in bot.rec.sent("sendMessage", person.id)) for person in people]
+    assert answered == [3] * 10
+
+
+async def _put(queued: list[Update], update: Update) -> None:
+    queued.append(update)
