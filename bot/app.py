@@ -33,6 +33,7 @@ from handlers import admin, channels, common, gate, officer, permits, registrati
 from handlers.context import Ctx, deliver_outbox
 from handlers.delivery import Courier
 from messages import LANGUAGES, label
+from messages.card_cache import CardCache
 from messages.render import configure as configure_rendering
 from storage import Store
 from storage.catalog import read_catalog
@@ -109,6 +110,7 @@ def build_application(
     # /verify by typed number: enough to check a few cards, too few to walk through every holder.
     app.bot_data["verify_quota"] = HourlyQuota(limit=20)
     app.bot_data["group_notes"] = HourlyQuota(limit=1)  # "private chats only", once an hour per group
+    app.bot_data["card_cache"] = CardCache()  # drawn permit cards, until what they show changes
 
     app.add_handler(gate.handler(), group=-10)  # edits, channel posts, groups and floods stop here
     app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers

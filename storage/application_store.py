@@ -8,6 +8,7 @@ from domain.lifecycle import (
     AWAITING_OFFICER,
     CLOSED_STAGES,
     NEEDS_DISPUTE,
+    OPEN_STAGES,
     UNCOUNTED_STAGES,
     Action,
     IllegalTransition,
@@ -17,7 +18,14 @@ from domain.lifecycle import (
 )
 from domain.permit import permit_number, validity_end
 from storage.base import AWAITING_CONDITION, StoreBase
-from storage.errors import AlreadyRegistered, CategoryNotOffered, HeldByAnotherAccount, NotFound, StageConflict
+from storage.errors import (
+    AlreadyRegistered,
+    CategoryNotOffered,
+    HeldByAnotherAccount,
+    NotFound,
+    StageConflict,
+    TooManyOpenApplications,
+)
 from storage.records import (
     Application,
     AuditEntry,
@@ -36,6 +44,7 @@ _AT_STAGE = {Stage.PERMIT_ISSUED: "at_issued", Stage.SUPERVISED: "at_supervised"
 
 _UNCOUNTED = sql_list(UNCOUNTED_STAGES)  # left out of every published figure
 _CLOSED = sql_list(CLOSED_STAGES)
+_OPEN = sql_list(OPEN_STAGES)
 
 REBUILD_SUMMARIES = f"""
 DELETE FROM tallies;
@@ -81,12 +90,14 @@ JOIN sectors s ON s.id = c.sector_id
 """
 
 class ApplicationStore(StoreBase):
-    async def issue_permit(self, form: PermitRequest, number_format: str, validity_years: int) -> Application:
+    async def issue_permit(self, form: PermitRequest, number_format: str, validity_years: int,
+                           max_open: int | None = None) -> Application:
         """Create the application and its permit in one transaction; notify the province's officers.
 
         Raises `CategoryNotOffered` when the category or its sector is hidden; `HeldByAnotherAccount` when
         another account's open application holds the national ID (it carries nothing about that application);
-        `AlreadyRegistered` when the same account has an open one in the category.
+        `AlreadyRegistered` when the same account has an open one in the category; `TooManyOpenApplications`
+        when the account or the national ID already has `max_open` applications in progress.
         """
         now = self._now()
         today = self.today()
@@ -101,6 +112,8 @@ class ApplicationStore(StoreBase):
             existing = await self._find_open(form.national_id, form.category_id)
             if existing is not None:
                 raise AlreadyRegistered(existing)
+            if max_open is not None and await self.count_open_applications(form.user_id, form.national_id) >= max_open:
+                raise TooManyOpenApplications(max_open)
             seq = await self._next_counter(f"permit:{form.province_code}:{today.year}")
             number = permit_number(number_format, form.province_code, today.year, seq)
             valid_until = validity_end(today, validity_years).to_gregorian().isoformat()
@@ -137,6 +150,14 @@ class ApplicationStore(StoreBase):
     async def list_user_applications(self, user_id: int) -> list[Application]:
         rows = await self.db.execute_fetchall(_APPLICATION_SELECT + " WHERE a.user_id = ? ORDER BY a.id", (user_id,))
         return [_application(row) for row in rows]
+
+    async def count_open_applications(self, user_id: int, national_id: str | None = None) -> int:
+        """Applications in progress (not yet decided, paid or closed) of this account or this national ID."""
+        rows = await self.db.execute_fetchall(
+            f"SELECT count(*) AS n FROM applications WHERE stage IN {_OPEN} AND (user_id = ? OR national_id = ?)",
+            (user_id, national_id),
+        )
+        return int(rows[0]["n"])
 
     async def _find_open(self, national_id: str, category_id: int) -> Application | None:
         rows = await self.db.execute_fetchall(

@@ -71,6 +71,7 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
         "permit/verify": {"a": SAMPLE, "full": True, "holder": "م. ا.", "number": SAMPLE.permit_number,
                           "status": "valid"},
         "registration/national_id_disputed": {},
+        "registration/too_many_open": {"limit": 3},
         "registration/ask_category": {"page": 1, "pages": 2, "sector": "صنایع دستی"},
         "registration/ask_track": {"min_age": 25, "min_experience": 3, "min_share": 20},
         "registration/review": {"address": "خیابان امام", "birth_date": "۱۳۷۰/۰۶/۲۵", "category": "گلیم‌بافی",
