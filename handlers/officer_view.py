@@ -60,6 +60,14 @@ def cancel_keyboard(lang: str, application_id: int) -> InlineKeyboardMarkup:
                                                        callback_data=ActOn(application_id, "cancel").pack())]])
 
 
+def amount_keyboard(lang: str, application_id: int) -> InlineKeyboardMarkup:
+    """Under a loan amount read back: record it, or type it again."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(label(lang, "act.amount_ok"), callback_data=ActOn(application_id, "amount_ok").pack()),
+        InlineKeyboardButton(label(lang, "act.amount_edit"), callback_data=ActOn(application_id, "amount_edit").pack()),
+    ], [InlineKeyboardButton(label(lang, "act.cancel"), callback_data=ActOn(application_id, "cancel").pack())]])
+
+
 def bank_keyboard(lang: str, application_id: int, config: "Config") -> InlineKeyboardMarkup:
     rows = [[InlineKeyboardButton(getattr(bank, f"name_{lang}"),
                                   callback_data=PickBank(application_id, bank.code).pack())] for bank in config.banks]

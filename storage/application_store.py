@@ -408,12 +408,15 @@ class ApplicationStore(StoreBase):
         return [OfficerCard(row[0], row[1]) for row in rows]
 
     async def set_officer_prompt(self, officer_id: int, application_id: int, action: str,
-                                 message_id: int | None = None) -> None:
+                                 message_id: int | None = None, amount_toman: int | None = None) -> None:
+        """The officer's one open question (replacing any other), asked now; with `amount_toman`, the amount
+        typed and awaiting confirmation."""
         await self._write(
-            "INSERT INTO officer_prompts (officer_id, application_id, action, message_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (officer_id) DO UPDATE SET application_id = excluded.application_id,"
-            " action = excluded.action, message_id = excluded.message_id, created_at = excluded.created_at",
-            (officer_id, application_id, action, message_id, self._now()),
+            "INSERT INTO officer_prompts (officer_id, application_id, action, message_id, created_at, amount_toman)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (officer_id) DO UPDATE SET"
+            " application_id = excluded.application_id, action = excluded.action, message_id = excluded.message_id,"
+            " created_at = excluded.created_at, amount_toman = excluded.amount_toman",
+            (officer_id, application_id, action, message_id, self._now(), amount_toman),
         )
 
     async def get_officer_prompt(self, officer_id: int) -> OfficerPrompt | None:
@@ -428,12 +431,14 @@ class ApplicationStore(StoreBase):
     async def clear_officer_prompt(self, officer_id: int) -> None:
         await self._write("DELETE FROM officer_prompts WHERE officer_id = ?", (officer_id,))
 
-_PROMPT_SELECT = "SELECT officer_id, application_id, action, message_id, created_at FROM officer_prompts"
+_PROMPT_SELECT = ("SELECT officer_id, application_id, action, message_id, created_at, amount_toman"
+                  " FROM officer_prompts")
 
 
 def _prompt(row: sqlite3.Row) -> OfficerPrompt:
-    return OfficerPrompt(officer_id=row[0], application_id=row[1], action=row[2], message_id=row[3],
-                         created_at=datetime.fromisoformat(row[4]))
+    return OfficerPrompt(officer_id=row["officer_id"], application_id=row["application_id"], action=row["action"],
+                         message_id=row["message_id"], created_at=datetime.fromisoformat(row["created_at"]),
+                         amount_toman=row["amount_toman"])
 
 
 def _application(row: sqlite3.Row) -> Application:

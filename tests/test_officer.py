@@ -103,6 +103,8 @@ async def test_the_whole_lifecycle_from_the_officers_card(bot: Harness) -> None:
     await officer.send("۲۵۰٬۰۰۰٬۰۰۰")  # over the independent ceiling of 200 M toman
     assert "پذیرفته نیست" in officer.last_text
     await officer.send("150,000,000")
+    assert "۱۵۰٬۰۰۰٬۰۰۰ تومان</b>، درست است؟" in officer.last_text  # read back before it is recorded
+    await officer.click("✅ درست است، ثبت شود")
     await bot.deliver()
     assert "۱۵۰٬۰۰۰٬۰۰۰ تومان" in applicant.last_text
 

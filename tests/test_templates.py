@@ -66,6 +66,7 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
                             "total": 2},
         "officer/queue": {"items": [SAMPLE] * 2, "offset": 0, "province": "لرستان", "total": 2},
         "officer/welcome": {"province": "لرستان"},
+        "officer/confirm_amount": {"number": SAMPLE.permit_number, "rials": 1_500_000_000},
         "permit/already_registered": {"a": SAMPLE},
         "permit/issued": {"a": SAMPLE, "track": "مستقل"},
         "permit/verify": {"a": SAMPLE, "full": True, "holder": "م. ا.", "number": SAMPLE.permit_number,
