@@ -58,6 +58,9 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
         "applicant/voided": {"a": SAMPLE},
         "channels/list": {"items": [{"channel": CHANNEL, "place": "لرستان"}] * 2, "page": 1, "pages": 2},
         "common/welcome": {"first_name": "مریم"},
+        "common/my_id": {"user_id": 123456789},
+        "common/help_admin": {},
+        "common/help_officer": {"pending": 12, "province": "لرستان"},
         "officer/card": {"a": SAMPLE, "actor": "علی", "bank": "ملی", "done": "رد", "new": True, "own": True,
                          "stage": "نوبت", "track": "مستقل"},
         "officer/details": {"a": SAMPLE, "audit": [{"at": e.at, "label": e.action, "actor": "علی", "note": "یادداشت"}
