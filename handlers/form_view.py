@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 from domain.form import EDUCATION_LEVELS, TRACKS, applies
 from handlers.callbacks import FormButton
 from handlers.context import Ctx
+from handlers.keyboards import form_keyboard
 from handlers.states import FIELD_STATE, STATE_FIELD, Reg
 from messages import label, render
 from messages.formatting import localize_digits
@@ -67,7 +68,7 @@ def _text_prompt(context: Ctx, state: Reg, answers: Answers) -> tuple[str, Any]:
     # The support plan's own rules (experience, share, its higher minimum age) may not be met: a way out.
     if state in (Reg.EXPERIENCE, Reg.OWN_SHARE) or (state == Reg.BIRTH_DATE and answers.get("track") == "support"):
         rows.append([button(label(lang, "form.switch_to_independent"), FormButton("indep"))])
-    return text, with_controls(lang, rows)
+    return text, InlineKeyboardMarkup(rows) if rows else form_keyboard(lang)
 
 
 async def _category_page(context: Ctx, answers: Answers) -> tuple[str, InlineKeyboardMarkup]:
@@ -173,6 +174,8 @@ def _pager(lang: str, action: str, prefix: str, page: int, pages: int) -> list[I
 
 
 def with_controls(lang: str, rows: list[list[InlineKeyboardButton]], back: bool = True) -> InlineKeyboardMarkup:
+    """A button question's keyboard: its choices, then back and cancel in the message itself (the same controls
+    as the form keyboard below, where the thumb is when choosing)."""
     controls = [button(label(lang, "form.cancel"), FormButton("cancel"))]
     if back:
         controls.insert(0, button(label(lang, "form.back"), FormButton("back")))
