@@ -31,7 +31,6 @@ from handlers.form_view import (
     category_button,
     display_value,
     prompt,
-    province_page,
     review_card,
     with_controls,
 )
@@ -546,8 +545,8 @@ async def search_provinces(update: Update, context: Ctx) -> Reg:
         return await ask(update, context, Reg.PROVINCE, answers,
                          render(lang, "registration/province_not_found", query=query))
     rows = [[button(getattr(p, f"name_{lang}"), FormButton("prv", p.code))] for p in provinces if p.code in found]
-    text, _ = await province_page(context, answers)
-    return await send_prompt(update, context, Reg.PROVINCE, answers, text, with_controls(lang, rows))
+    return await send_prompt(update, context, Reg.PROVINCE, answers, render(lang, "registration/province_matches"),
+                             with_controls(lang, rows))
 
 
 def _exact(text: str, provinces: list[Any], code: str | int) -> bool:

@@ -334,6 +334,15 @@ class ApplicationStore(StoreBase):
         return [AuditEntry(datetime.fromisoformat(row[0]), row[1], row[2], row[3], row[4], row[5],
                            json.loads(row[6]) if row[6] else {}) for row in rows]
 
+    async def closed_from(self, application_id: int) -> Stage | None:
+        """The stage a closed application was closed from (withdrawn at, revoked at…), if it was closed."""
+        rows = await self.db.execute_fetchall(
+            f"SELECT from_stage FROM audit_log WHERE application_id = ? AND to_stage IN {_CLOSED}"
+            " ORDER BY id DESC LIMIT 1",
+            (application_id,),
+        )
+        return Stage(rows[0]["from_stage"]) if rows and rows[0]["from_stage"] else None
+
     async def last_action(self, application_id: int) -> LastAction | None:
         rows = await self.db.execute_fetchall(
             "SELECT l.action, l.actor_id, u.display_name FROM audit_log l"

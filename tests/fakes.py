@@ -8,6 +8,7 @@ from bot.app import build_application, start_offline, stop_offline
 from bot.config import Config
 from bot.offline_api import RecordingRequest
 from bot.offline_client import OfflineUser
+from messages.formatting import format_code
 from storage import Store
 from storage.base import utc_now
 
@@ -59,3 +60,13 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+def shown(number: str, lang: str = "fa") -> str:
+    """A permit number as a text in `lang` shows it (Persian digits, hyphens held left to right)."""
+    return format_code(number, lang)
+
+
+def mentions(text: str, number: str) -> bool:
+    """Whether the text shows this permit number, in either language's digits."""
+    return number in text or shown(number) in text

@@ -15,7 +15,7 @@ from messages.card_cache import CardCache
 from messages.permit_card import CardContent
 from storage.records import Application
 from tests.conftest import ADMIN_ID
-from tests.fakes import FakeUser, Harness
+from tests.fakes import FakeUser, Harness, mentions, shown
 from tests.journey import Answers, complete_journey, fill_form
 from tests.seeding import permit
 
@@ -184,8 +184,8 @@ async def test_a_holder_renews_a_permit_that_is_about_to_expire(bot: Harness) ->
     application = await permit(bot.store.path, ten_days_left, "IR-15", "قالیبافی", "independent", 1, user_id=HOLDER)
     holder = bot.user(HOLDER)
     await holder.send("/renew")
-    assert application.permit_number in " ".join(holder.inline_buttons())
-    await holder.click(f"🔄 تمدید {application.permit_number}")
+    assert mentions(" ".join(holder.inline_buttons()), application.permit_number)
+    await holder.click(f"🔄 تمدید {shown(application.permit_number)}")
     assert "تمدید شد" in holder.last_text
     renewed = await bot.store.get_application(application.id)
     assert renewed is not None and renewed.permit_number == application.permit_number
@@ -207,10 +207,11 @@ async def test_reminders_go_once_and_expired_permits_close(bot: Harness) -> None
     await bot.deliver()
 
     reminders = [c.text for c in bot.rec.sent("sendMessage", HOLDER) if "/renew" in c.text]
-    assert len(reminders) == 1 and soon.permit_number in reminders[0]
+    assert len(reminders) == 1 and mentions(reminders[0], soon.permit_number)
     closed = await bot.store.get_application(gone.id)
     assert closed is not None and closed.stage == Stage.EXPIRED
-    assert any("به پایان رسید" in c.text and gone.permit_number in c.text for c in bot.rec.sent("sendMessage", HOLDER))
+    assert any("به پایان رسید" in c.text and mentions(c.text, gone.permit_number)
+               for c in bot.rec.sent("sendMessage", HOLDER))
 
 
 async def test_permit_cards_are_drawn_beside_the_update_and_drawn_once(bot: Harness) -> None:

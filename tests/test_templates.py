@@ -76,7 +76,7 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
                           "status": "valid"},
         "registration/national_id_disputed": {},
         "registration/too_many_open": {"limit": 3},
-        "registration/ask_category": {"page": 1, "pages": 2, "sector": "صنایع دستی"},
+        "registration/ask_category": {"page": 1, "pages": 2, "sector": "صنایع دستی", "starred": True},
         "registration/ask_track": {"min_age": 25, "min_experience": 3, "min_share": 20},
         "registration/review": {"address": "خیابان امام", "birth_date": "۱۳۷۰/۰۶/۲۵", "category": "گلیم‌بافی",
                                 "city": "خرم‌آباد", "education": "دیپلم", "experience_years": 6,
@@ -158,7 +158,8 @@ def test_officers_come_one_province_a_line(lang: str, expected: list[str]) -> No
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("fa", ["⛔ مجوز <code>15-1405-00001-0</code> باطل شد.", "دلیل: مدارک ناقص است"]),
+    ("fa", ["⛔ مجوز <code>۱۵\u200e-\u200e۱۴۰۵\u200e-\u200e۰۰۰۰۱\u200e-\u200e۰</code> باطل شد.",
+            "دلیل: مدارک ناقص است"]),
     ("en", ["⛔ Permit <code>15-1405-00001-0</code> has been revoked.", "Reason: مدارک ناقص است"]),
 ])
 def test_the_revocation_notice_gives_the_reason_on_its_own_line(lang: str, expected: list[str]) -> None:
