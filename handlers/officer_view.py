@@ -41,7 +41,7 @@ def card_text(lang: str, application: Application, config: "Config", last: LastA
     return render(
         lang, "officer/card", a=application, new=new, track=label(lang, f"track.{application.track}"),
         stage=label(lang, f"stage.{application.stage.value}"), bank=bank_name(config, application.bank, lang),
-        actor=(shown.actor_name or str(shown.actor_id)) if shown else None,
+        actor=(shown.actor_name or shown.actor_id) if shown else None,  # none for the bot's own steps (import, expiry)
         done=label(lang, f"done.{shown.action}") if shown else None, own=own,
     )
 

@@ -104,6 +104,13 @@ def sample_application(stage: Stage) -> Application:
         updated_at=datetime.now(UTC))
 
 
+@pytest.mark.parametrize(("lang", "expected"), [("fa", "آخرین اقدام: ورود از سوابق استان\n"),
+                                              ("en", "Last action: imported from the provincial records\n")])
+def test_a_step_the_bot_took_itself_names_no_actor(bot: Harness, lang: str, expected: str) -> None:
+    card = card_text(lang, sample_application(Stage.QUEUED), bot.config, LastAction("import", None, None))
+    assert expected in card + "\n" and "None" not in card
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("action", APPLICATION_AUDIT_ACTIONS)
 def test_every_audit_action_renders_on_cards_and_in_the_history(bot: Harness, lang: str, action: str) -> None:
