@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from persiantools.jdatetime import JalaliDate
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
@@ -31,7 +31,6 @@ from handlers.form_view import (
     category_button,
     display_value,
     prompt,
-    review_card,
     with_controls,
 )
 from handlers.keyboards import form_keyboard, main_menu
@@ -54,22 +53,31 @@ StepResult = Reg | int
 
 
 async def ask(update: Update, context: Ctx, state: Reg, answers: Answers, note: str | None = None,
-              chosen: str | None = None) -> Reg:
+              chosen: str | None = None, restore: str = "registration/saved") -> Reg:
     """Show the prompt for `state` (after `note`, e.g. an error), remember it, and save the draft.
 
     After a button press (`chosen`: what was picked) the pressed message itself becomes a record of the choice
     followed by the next question: one Bot API call, where a new message would also need the old one's
-    buttons taken away. A question with a reply keyboard (the contact button) must be a new message."""
+    buttons taken away. A question with a reply keyboard (contact, provinces) must be a new message, and so
+    must the first question after one, which brings back the form's keyboard (with `restore` as its text)."""
+    lang = context.lang
     text, markup = await prompt(context, state, answers)
     if note:
         text = f"{note}\n\n{text}"
+    own_keyboard = isinstance(markup, ReplyKeyboardMarkup)
+    if answers.get("_keyboard") == "special" and not own_keyboard:
+        chat = update.effective_chat
+        assert chat is not None
+        await context.bot.send_message(chat.id, render(lang, restore), reply_markup=form_keyboard(lang))
+        answers["_keyboard"] = "form"
+    elif chosen is not None and (not own_keyboard or markup == form_keyboard(lang)):
+        record = render(lang, "registration/chosen", value=chosen)  # escaped: it may be typed text
+        return await edit_prompt(update, context, state, answers, f"{record}\n\n{text}", markup)
     if chosen is not None:
-        record = render(context.lang, "registration/chosen", value=chosen)  # escaped: it may be typed text
-        if markup is None or isinstance(markup, InlineKeyboardMarkup) or markup == form_keyboard(context.lang):
-            return await edit_prompt(update, context, state, answers, f"{record}\n\n{text}", markup)
         query = update.callback_query
         assert query is not None
-        in_background(context, update, query.edit_message_text(record), "record_choice")
+        in_background(context, update, query.edit_message_text(render(lang, "registration/chosen", value=chosen)),
+                      "record_choice")
     return await send_prompt(update, context, state, answers, text, markup)
 
 
@@ -102,6 +110,8 @@ async def remember_prompt(context: Ctx, user_id: int, state: Reg, answers: Answe
                           markup: Any) -> Reg:
     answers["_prompt"] = message_id
     answers["_buttons"] = isinstance(markup, InlineKeyboardMarkup)  # buttons to take away once answered by text
+    if isinstance(markup, ReplyKeyboardMarkup):  # what is under the chat now: the form's keyboard, or another
+        answers["_keyboard"] = "form" if markup == form_keyboard(context.lang) else "special"
     await save_draft(context, user_id, state, answers)
     return state
 
@@ -205,28 +215,31 @@ async def go_back(update: Update, context: Ctx) -> Reg:
     user = update.effective_user
     assert user is not None
     if update.callback_query:  # already answered by form_callback
-        await update.callback_query.edit_message_reply_markup(None)
+        in_background(context, update, update.callback_query.edit_message_reply_markup(None), "retire")
     answers = await load_answers(context, user.id)
     state = await current_state(context, user.id)
     answers.pop("_page", None)
-    if state == Reg.MOBILE:  # the contact keyboard goes; the form's own comes back
-        await context.bot.send_message(user.id, render(context.lang, "registration/back"),
-                                       reply_markup=form_keyboard(context.lang))
+    target, note = await _step_back(context, state, answers)
+    # Leaving the contact or province keyboard, the form's comes back with «↩ previous step».
+    return await ask(update, context, target, answers, note, restore="registration/back")
+
+
+async def _step_back(context: Ctx, state: Reg, answers: Answers) -> tuple[Reg, str | None]:
+    """Where «back» leads from `state`, and a note to show there."""
     if answers.get("_editing") and state != Reg.REVIEW:
         answers.pop("_editing")
-        return await ask(update, context, Reg.REVIEW, answers)
+        return Reg.REVIEW, None
     if state == Reg.CATEGORY:
-        return await ask(update, context, Reg.SECTOR, answers)
+        return Reg.SECTOR, None
     if state == Reg.REVIEW:
-        last = [field for field in FIELD_STATE if applies(field, answers)][-1]
-        return await ask(update, context, FIELD_STATE[last], answers)
+        return FIELD_STATE[[field for field in FIELD_STATE if applies(field, answers)][-1]], None
     previous = previous_field(STATE_FIELD[state], answers)
     if previous is None:
-        return await ask(update, context, Reg.SECTOR, answers, render(context.lang, "registration/nothing_before"))
+        return Reg.SECTOR, render(context.lang, "registration/nothing_before")
     if previous == "category_id":
         answers["_sector"] = answers.get("_sector") or await _sector_of(context, answers)
-        return await ask(update, context, Reg.CATEGORY, answers)
-    return await ask(update, context, FIELD_STATE[previous], answers)
+        return Reg.CATEGORY, None
+    return FIELD_STATE[previous], None
 
 
 async def _sector_of(context: Ctx, answers: Answers) -> int | None:
@@ -328,6 +341,7 @@ def beside_the_form(show: Callable[[Update, Ctx], Awaitable[None]]) -> Callable[
         assert user is not None
         await show(update, context)
         answers = await load_answers(context, user.id)
+        answers["_keyboard"] = "special"  # what was shown brought the main menu: the form's keyboard comes back
         state = await current_state(context, user.id)
         if state == Reg.CATEGORY and "_sector" not in answers:
             state = Reg.SECTOR
@@ -449,9 +463,6 @@ async def accept(update: Update, context: Ctx, field: str, raw: str, answers: An
         answers["_editing"] = True  # then every question still unanswered, in order, and the review
         note = error_text(context, "experience_years", "support.experience_age", "", answers)
         return await ask(update, context, Reg.EXPERIENCE, answers, note)
-    if field == "mobile":  # the contact keyboard goes; the form's own comes back
-        await update.effective_message.reply_text(  # type: ignore[union-attr]
-            render(context.lang, "registration/saved"), reply_markup=form_keyboard(context.lang))
     return await advance(update, context, field, answers, note)
 
 
@@ -494,8 +505,6 @@ async def keep_typed_answer(update: Update, context: Ctx) -> Reg:
     answers = await load_answers(context, user.id)
     if answers.get("mobile") is None:
         return await reprompt(update, context)
-    await update.effective_message.reply_text(  # type: ignore[union-attr]
-        render(context.lang, "registration/saved"), reply_markup=form_keyboard(context.lang))
     return await advance(update, context, "mobile", answers)
 
 
@@ -510,12 +519,6 @@ async def keep_answer(update: Update, context: Ctx, button: FormButton, answers:
 
 
 # -- province and education -------------------------------------------------------------------
-
-
-@form_callback
-async def show_province_page(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
-    answers["_page"] = int(button.value)
-    return await redraw(update, context, Reg.PROVINCE, answers)
 
 
 @form_callback
@@ -599,9 +602,8 @@ async def confirm(update: Update, context: Ctx, button: FormButton, answers: Ans
             note += "\n" + render(lang, "registration/too_young_for_support", button=way_out,
                                    min_age=context.config.rules.min_age_independent)
         return await ask(update, context, Reg.BIRTH_DATE, answers, note)
-    # The review loses its buttons beside the permit, not before it (a second press is refused as stale).
-    in_background(context, update, query.edit_message_text(
-        await review_card(context, answers) + "\n\n" + render(lang, "registration/confirmed")), "confirmed")
+    # The review keeps its buttons: the permit below it says it was confirmed, a second press is refused as
+    # stale, and taking them away would cost a message of Telegram's budget at the busiest moment.
     rules = context.config.rules
     try:
         application = await context.store.issue_permit(
@@ -683,8 +685,7 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         Reg.SECTOR: category_browsing,
         Reg.CATEGORY: category_browsing,
         Reg.TRACK: [on("trk", pick_track), MessageHandler(answer, ask_to_use_buttons)],
-        Reg.PROVINCE: [on("prv", pick_province), on("ppg", show_province_page),
-                       MessageHandler(answer, search_provinces)],
+        Reg.PROVINCE: [on("prv", pick_province), MessageHandler(answer, search_provinces)],
         Reg.EDUCATION: [on("edu", pick_education), MessageHandler(answer, ask_to_use_buttons)],
         Reg.REVIEW: [on("ok", confirm), on("edit", edit_field), MessageHandler(answer, ask_to_use_buttons)],
         **text_states,
