@@ -1,6 +1,7 @@
 """The real Application on a fresh database and the offline Bot API, with simulated people to talk to it."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +48,17 @@ class Harness:
 
     def user(self, user_id: int = 1001, first_name: str = "مریم", language_code: str | None = None) -> FakeUser:
         return FakeUser(self.app, self.rec, user_id, first_name, language_code)
+
+
+@asynccontextmanager
+async def running(config: Config, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[Harness]:
+    """A bot that runs for the block and is stopped after it (a restart is two blocks); no handler may raise."""
+    harness = await Harness(config, clock=clock).start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+    assert not harness.errors, f"a handler raised: {harness.errors!r}"
 
 
 class FakeClock:

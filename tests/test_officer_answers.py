@@ -4,7 +4,7 @@ expires, gives way to any command and to the officer's own form, and is asked on
 from bot.config import Config
 from domain.lifecycle import Stage
 from storage.records import Application
-from tests.fakes import FakeClock, FakeUser, Harness
+from tests.fakes import FakeClock, FakeUser, Harness, running
 from tests.journey import Answers, fill_form
 from tests.test_officer import OTHER_OFFICER, apply, appoint, card_of
 
@@ -82,21 +82,13 @@ async def test_the_timeout_job_drops_the_question_and_says_so(bot: Harness) -> N
 
 
 async def test_an_owed_answer_survives_a_restart(config: Config) -> None:
-    first = await Harness(config).start()
-    try:
+    async with running(config) as first:
         application, officer = await supervised(first)
         await officer.click("❌ رد اهلیت")
-    finally:
-        await first.stop()
-    assert not first.errors
-    second = await Harness(config).start()
-    try:
+    async with running(config) as second:
         officer = second.user(officer.id, "کارشناس")
         await officer.send("گواهی مهارت ارائه نشده است")
         assert await stage_and_reason(second, application) == (Stage.REJECTED, "گواهی مهارت ارائه نشده است")
-    finally:
-        await second.stop()
-    assert not second.errors
 
 
 async def test_an_owed_answer_older_than_the_timeout_is_not_resumed(config: Config) -> None:
@@ -190,24 +182,16 @@ async def test_a_loan_amount_is_read_back_and_recorded_only_when_confirmed(bot: 
 
 
 async def test_a_confirmation_survives_a_restart(config: Config) -> None:
-    first = await Harness(config).start()
-    try:
+    async with running(config) as first:
         application, officer = await at_the_bank(first)
         await officer.click("💰 ثبت پرداخت وام")
         await officer.send("150000000")
         confirmation = officer.latest_inline_message()
-    finally:
-        await first.stop()
-    assert not first.errors
-    second = await Harness(config).start()
-    try:
+    async with running(config) as second:
         officer = second.user(officer.id, "کارشناس")
         await officer.press(f"v1:act:{application.id}:amount_ok", confirmation)
         paid = await second.store.get_application(application.id)
         assert paid is not None and paid.stage == Stage.LOAN_PAID and paid.loan_amount_rials == 1_500_000_000
-    finally:
-        await second.stop()
-    assert not second.errors
 
 
 async def test_a_confirmation_after_another_officer_acted_records_nothing(bot: Harness) -> None:
