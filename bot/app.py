@@ -30,9 +30,11 @@ from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import PerPersonUpdateProcessor
 from domain.flood import FloodGate, HourlyQuota
 from handlers import admin, channels, common, gate, officer, permits, registration, status
+from handlers.command_menus import EVERYONE_COMMANDS, publish_staff_menus
 from handlers.context import Ctx, deliver_outbox
 from handlers.delivery import Courier
 from messages import LANGUAGES, label
+from messages.card_cache import CardCache
 from messages.render import configure as configure_rendering
 from storage import Store
 from storage.catalog import read_catalog
@@ -113,6 +115,7 @@ def build_application(
     # /verify by typed number: enough to check a few cards, too few to walk through every holder.
     app.bot_data["verify_quota"] = HourlyQuota(limit=20)
     app.bot_data["group_notes"] = HourlyQuota(limit=1)  # "private chats only", once an hour per group
+    app.bot_data["card_cache"] = CardCache()  # drawn permit cards, until what they show changes
 
     app.add_handler(gate.handler(), group=-10)  # edits, channel posts, groups and floods stop here
     app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
@@ -145,6 +148,12 @@ def build_application(
     app.job_queue.run_repeating(erase_personal_data, interval=timedelta(days=1), first=timedelta(minutes=3),
                                 name="erase_personal_data")
 
+    async def publish_staff(context: Ctx) -> None:
+        await publish_staff_menus(context.bot, store, config.admin_ids, config.default_language)
+
+    # After start-up, beside the first updates: one call per officer and admin.
+    app.job_queue.run_once(publish_staff, when=timedelta(seconds=0), name="publish_staff_menus")
+
     async def forget_idle_flooders(context: Ctx) -> None:
         context.bot_data["flood"].forget_idle()
 
@@ -171,16 +180,13 @@ def forget_conversations(app: BotApp, user_ids: set[int]) -> None:
                     conversations.pop(key, None)
 
 
-def menu_commands() -> tuple[str, ...]:
-    return common.MENU_COMMANDS
-
-
 async def publish_commands(app: BotApp) -> None:
-    """The client's command menu in fa and en; Bale lacks setMyCommands, so failure is only logged."""
+    """Everyone's command menu in fa and en (officers and admins get their own: handlers/command_menus.py);
+    Bale lacks setMyCommands, so failure is only logged."""
     config: Config = app.bot_data["config"]
     try:
         for lang in LANGUAGES:
-            commands = [BotCommand(name, label(lang, f"commands.{name}")) for name in menu_commands()]
+            commands = [BotCommand(name, label(lang, f"commands.{name}")) for name in EVERYONE_COMMANDS]
             await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
             if lang == config.default_language:  # users whose client language is neither
                 await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault())

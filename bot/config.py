@@ -36,6 +36,7 @@ class Rules:
     permit_number_format: str = "{province}-{year}-{seq:05d}-{check}"
     permit_validity_years: int = 5  # unverified: guild permits run 5 years under another law
     draft_ttl_days: int = 7
+    max_open_applications: int = 3  # a person's applications in progress at once (each costs officers' time)
     # Loan ceilings change every Iranian year (1404: 200 M toman independent; support plans 4 bn toman).
     loan_ceiling_independent_toman: int = 200_000_000
     loan_ceiling_support_toman: int = 4_000_000_000
@@ -190,6 +191,7 @@ def _rules(env: Mapping[str, str]) -> Rules:
         permit_number_format=permit_format,
         permit_validity_years=_int(env, "PERMIT_VALIDITY_YEARS", defaults.permit_validity_years, 1, 99),
         draft_ttl_days=_int(env, "DRAFT_TTL_DAYS", defaults.draft_ttl_days, 1, 365),
+        max_open_applications=_int(env, "MAX_OPEN_APPLICATIONS", defaults.max_open_applications, 1, 100),
         loan_ceiling_independent_toman=_int(env, "LOAN_CEILING_INDEPENDENT_TOMAN",
                                             defaults.loan_ceiling_independent_toman, 1, 10**12),
         loan_ceiling_support_toman=_int(env, "LOAN_CEILING_SUPPORT_TOMAN", defaults.loan_ceiling_support_toman,

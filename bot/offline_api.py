@@ -41,6 +41,9 @@ class ApiCall:
     @property
     def chat_id(self) -> int | str | None:
         chat_id = self.params.get("chat_id")
+        scope = self.params.get("scope")
+        if chat_id is None and isinstance(scope, dict):  # a command menu of one chat (BotCommandScopeChat)
+            chat_id = scope.get("chat_id")
         return int(chat_id) if isinstance(chat_id, str) and chat_id.lstrip("-").isdigit() else chat_id
 
     def button_texts(self) -> list[str]:

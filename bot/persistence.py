@@ -13,8 +13,7 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
-from handlers.officer import ANSWER_CONVERSATION, ANSWER_TIMEOUT
-from handlers.states import OWED_FOR_ACTION
+from handlers.officer import ANSWER_CONVERSATION, ANSWER_TIMEOUT, owed_state
 from storage import Store
 
 
@@ -33,7 +32,7 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         # Private chats: chat id = user id.
         if name == ANSWER_CONVERSATION:  # questions older than the timeout are not owed any more
             prompts = await self.store.list_officer_prompts(ANSWER_TIMEOUT)
-            return {(p.officer_id, p.officer_id): OWED_FOR_ACTION[p.action] for p in prompts}
+            return {(p.officer_id, p.officer_id): owed_state(p) for p in prompts}
         drafts = await self.store.list_drafts(self.draft_ttl)
         return {(draft.user_id, draft.user_id): draft.state for draft in drafts}
 

@@ -105,14 +105,19 @@ def sql_list(stages: frozenset[Stage]) -> str:
     return "(" + ", ".join(f"'{stage.value}'" for stage in sorted(stages)) + ")"
 
 
-def progress_marks(stage: Stage) -> list[tuple[Stage, str]]:
-    """Each progress step marked 'done', 'current' (what happens next), 'failed' or 'todo'."""
+def progress_marks(stage: Stage, closed_from: Stage | None = None) -> list[tuple[Stage, str]]:
+    """Each progress step marked 'done', 'current' (what happens next), 'failed', 'todo' (still ahead), or
+    'not_reached' (never to happen: the application was refused, withdrawn, revoked, expired or voided).
+    `closed_from`: for a closed application, the stage it was closed from (where its line stopped)."""
     if stage in FAILED_AT:
         failed = PROGRESS.index(FAILED_AT[stage])
-        return [(step, "done" if i < failed else "failed" if i == failed else "todo")
+        return [(step, "done" if i < failed else "failed" if i == failed else "not_reached")
                 for i, step in enumerate(PROGRESS)]
     if stage not in PROGRESS:  # withdrawn, revoked, expired, voided: the line stops where it was
-        return [(step, "todo") for step in PROGRESS]
+        if closed_from in FAILED_AT:
+            return progress_marks(closed_from)
+        stopped = PROGRESS.index(closed_from) if closed_from in PROGRESS else 0  # the permit, at least, was issued
+        return [(step, "done" if i <= stopped else "not_reached") for i, step in enumerate(PROGRESS)]
     reached = PROGRESS.index(stage)
     return [(step, "done" if i <= reached else "current" if i == reached + 1 else "todo")
             for i, step in enumerate(PROGRESS)]

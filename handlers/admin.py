@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from domain.normalize import normalize, search_key
 from handlers.access import admin_command, refuse
 from handlers.callbacks import Page
+from handlers.command_menus import set_person_menu
 from handlers.context import Ctx
 from handlers.pages import page_keyboard, render_page
 from messages import label, render
@@ -63,6 +64,7 @@ async def add_officer(update: Update, context: Ctx, message: Message, user: User
         return
     officer = await context.store.set_officer(officer_id, province.code, user.id, context.config.default_language)
     logger.info("admin %s made %s an officer of %s", user.id, officer_id, province.code)
+    await set_person_menu(context.bot, officer_id, officer.language, officer=True, admin=context.is_admin(officer_id))
     reached = await _welcome_officer(context, officer.telegram_id, officer.language, province)
     text = render(lang, "admin/officer_added", user_id=officer_id, reached=reached,
                   province=getattr(province, f"name_{lang}"))
@@ -95,6 +97,8 @@ async def remove_officer(update: Update, context: Ctx, message: Message, user: U
         return
     province = await context.store.get_province(former.province_code or "")
     logger.info("admin %s removed officer %s", user.id, former.telegram_id)
+    await set_person_menu(context.bot, former.telegram_id, former.language, officer=False,
+                          admin=context.is_admin(former.telegram_id))
     await message.reply_text(render(lang, "admin/officer_removed", user_id=former.telegram_id,
                                     province=getattr(province, f"name_{lang}", former.province_code)))
 

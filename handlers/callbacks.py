@@ -61,7 +61,10 @@ class FormButton:
 
 # Officer actions on an application card; the action names are domain.lifecycle.Action values, plus
 # "cancel" (drop a pending reason/amount question). The server re-checks everything on every press.
-OFFICER_ACTIONS = ("supervise", "approve", "reject", "queue", "introduce", "pay_loan", "bank_reject", "void", "cancel")
+OFFICER_ACTIONS = ("supervise", "approve", "reject", "queue", "introduce", "pay_loan", "bank_reject", "void", "cancel",
+                   "amount_ok", "amount_edit")
+# Buttons of an owed answer's question (✖, and ✅ / ✏️ under a typed loan amount), not actions on the application.
+ANSWER_BUTTONS = ("cancel", "amount_ok", "amount_edit")
 
 
 @dataclass(frozen=True, slots=True)

@@ -248,6 +248,10 @@ async def show_stats(update: Update, context: Ctx) -> None:
             refuse("stats", user.id)
             await message.reply_text(render(lang, "channels/stats_not_allowed"))
             return
+        if wanted and await _scope(context, wanted) != officer.province_code:  # all, or another province
+            refuse("stats (other scope)", user.id)
+            await message.reply_text(render(lang, "channels/stats_admins_only"))
+            return
         scope = officer.province_code
     chart, text = await stats_post(context.store, scope, lang)
     await send_post(context.bot, chat.id, chart, text)

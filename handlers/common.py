@@ -13,15 +13,15 @@ from telegram.ext import (
     filters,
 )
 
+from domain.lifecycle import AWAITING_OFFICER
+from handlers.access import officer_of
 from handlers.callbacks import SetLanguage
+from handlers.command_menus import refresh_person_menu
 from handlers.context import Ctx
 from handlers.keyboards import language_picker, main_menu
 from messages import LANGUAGES, all_labels, label, render
 
 logger = logging.getLogger(__name__)
-
-# Commands shown in the client's command menu (setMyCommands), in this order.
-MENU_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "withdraw", "cancel", "help", "lang")
 
 
 async def remember_user(update: Update, context: Ctx) -> None:
@@ -41,15 +41,45 @@ async def welcome(update: Update, context: Ctx) -> None:
     assert user is not None and message is not None
     record = await context.store.ensure_user(user.id, context.lang)
     context.remember_language(record.language)
-    await message.reply_text(
-        render(context.lang, "common/welcome", first_name=user.first_name), reply_markup=main_menu(context.lang)
-    )
+    text = render(context.lang, "common/welcome", first_name=user.first_name)
+    await message.reply_text(with_role_sections(text, await role_sections(context, user.id)),
+                             reply_markup=main_menu(context.lang))
 
 
 async def show_help(update: Update, context: Ctx) -> None:
     message = update.effective_message
-    assert message is not None
-    await message.reply_text(render(context.lang, "common/help"), reply_markup=main_menu(context.lang))
+    user = update.effective_user
+    assert message is not None and user is not None
+    text = with_role_sections(render(context.lang, "common/help"), await role_sections(context, user.id))
+    await message.reply_text(text, reply_markup=main_menu(context.lang))
+
+
+async def role_sections(context: Ctx, user_id: int) -> list[str]:
+    """What an officer (their commands and how many applications await them) or an admin has beyond
+    everyone's commands; nothing for everyone else. Read from the store now: a role may have just changed."""
+    lang = context.lang
+    sections = []
+    officer = await officer_of(context, user_id)
+    if officer is not None and officer.province_code is not None:
+        _, pending = await context.store.list_by_stage(officer.province_code, AWAITING_OFFICER, 1)
+        province = await context.store.get_province(officer.province_code)
+        sections.append(render(lang, "common/help_officer", pending=pending,
+                               province=getattr(province, f"name_{lang}", officer.province_code)))
+    if context.is_admin(user_id):
+        sections.append(render(lang, "common/help_admin"))
+    return sections
+
+
+def with_role_sections(text: str, sections: list[str]) -> str:
+    return "\n\n".join([text, *sections])
+
+
+async def show_my_id(update: Update, context: Ctx) -> None:
+    """/myid: anyone's numeric id, to give to an admin who appoints officers by it."""
+    message = update.effective_message
+    user = update.effective_user
+    assert message is not None and user is not None
+    await message.reply_text(render(context.lang, "common/my_id", user_id=user.id))
 
 
 async def answer_unknown_command(update: Update, context: Ctx) -> None:
@@ -98,6 +128,9 @@ async def switch_language(update: Update, context: Ctx, language: str) -> None:
     assert user is not None and chat is not None
     await context.store.set_language(user.id, language)
     context.remember_language(language)
+    if context.is_admin(user.id) or await officer_of(context, user.id) is not None:  # their own menu, relabelled
+        await refresh_person_menu(context.bot, context.store, user.id, context.is_admin(user.id),
+                                  context.config.default_language)
     logger.debug("language set to %s", language)
     await context.bot.send_message(
         chat.id, render(language, "common/language_set"), reply_markup=main_menu(language)
@@ -123,6 +156,7 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
     return [
         CommandHandler("start", welcome, filters=private),
         CommandHandler("help", show_help, filters=private),
+        CommandHandler("myid", show_my_id, filters=private),
         CommandHandler("lang", ask_language, filters=private),
         CommandHandler("cancel", answer_nothing_to_cancel, filters=private),
         MessageHandler(private & filters.Text(all_labels("menu.help")), show_help),

@@ -14,7 +14,7 @@ from handlers.context import Ctx
 from handlers.keyboards import form_keyboard
 from handlers.states import FIELD_STATE, STATE_FIELD, Reg
 from messages import label, render
-from messages.formatting import localize_digits
+from messages.formatting import format_postal_code, localize_digits
 from storage.records import Category
 
 PAGE_SIZE = 8
@@ -89,7 +89,7 @@ async def _category_page(context: Ctx, answers: Answers) -> tuple[str, InlineKey
     rows.append([button(label(lang, "form.sectors"), FormButton("sectors"))])
     sector = sectors.get(sector_id)
     text = render(lang, "registration/ask_category", sector=getattr(sector, f"name_{lang}", ""), page=page,
-                  pages=pages)
+                  pages=pages, starred=any(c.needs_extra_approval for c in categories))
     return text, with_controls(lang, rows, back=False)
 
 
@@ -142,6 +142,8 @@ def display_value(lang: str, field: str, value: Any) -> str:
     if field == "birth_date":
         day = JalaliDate.to_jalali(date.fromisoformat(value))
         text = f"{day.year:04d}/{day.month:02d}/{day.day:02d}"
+    elif field == "postal_code":
+        return format_postal_code(value, lang)
     else:
         text = str(value)
     return localize_digits(text, lang)

@@ -30,11 +30,12 @@ from domain import validators
 from domain.lifecycle import AWAITING_OFFICER, Action, Stage, legal_actions
 from domain.normalize import normalize, search_key
 from handlers.access import officer_command, officer_of, refuse
-from handlers.callbacks import OFFICER_ACTIONS, ActOn, ListPage, OpenApplication, PickBank
+from handlers.callbacks import ANSWER_BUTTONS, OFFICER_ACTIONS, ActOn, ListPage, OpenApplication, PickBank
 from handlers.context import Ctx
 from handlers.lifecycle_events import apply_action, refresh_cards
 from handlers.officer_view import (
     LOAN_FLOOR_TOMAN,
+    amount_keyboard,
     bank_keyboard,
     cancel_keyboard,
     details_text,
@@ -44,7 +45,7 @@ from handlers.officer_view import (
 from handlers.states import OWED_FOR_ACTION, Owed
 from messages import LANGUAGES, all_labels, label, render
 from storage import StageConflict
-from storage.records import Application, User
+from storage.records import Application, OfficerPrompt, User
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ async def act_on_application(update: Update, context: Ctx) -> None:
         return
     application, _ = checked
     lang = context.lang
-    if pressed.action == "cancel":  # no question is open (the conversation answers its own cancel)
+    if pressed.action in ANSWER_BUTTONS:  # no question is open (the conversation answers its own buttons)
         await query.answer(label(lang, "alert.expired"), show_alert=True)
         await query.edit_message_reply_markup(None)
         return
@@ -209,7 +210,7 @@ async def receive_reason(update: Update, context: Ctx) -> Owed | int:
     owed = await owed_application(update, context)
     if owed is None:
         raise ApplicationHandlerStop(ConversationHandler.END)
-    application, action = owed
+    application, action, _ = owed
     message = update.effective_message
     assert message is not None and message.text is not None
     reason = validators.free_text(message.text, max_length=300, min_length=3)
@@ -223,10 +224,11 @@ async def receive_reason(update: Update, context: Ctx) -> Owed | int:
 
 
 async def receive_amount(update: Update, context: Ctx) -> Owed | int:
+    """A typed amount (also one typed instead of pressing ✅ / ✏️): read, then asked back to be confirmed."""
     owed = await owed_application(update, context)
     if owed is None:
         raise ApplicationHandlerStop(ConversationHandler.END)
-    application, action = owed
+    application, action, _ = owed
     message = update.effective_message
     assert message is not None and message.text is not None
     ceiling = loan_ceiling_toman(context.config, application)
@@ -236,12 +238,64 @@ async def receive_amount(update: Update, context: Ctx) -> Owed | int:
                                         ceiling=ceiling),
                                  reply_markup=cancel_keyboard(context.lang, application.id))
         raise ApplicationHandlerStop(Owed.AMOUNT)
+    # A dropped or doubled zero is a tenfold error in a loan: the officer reads the amount back first.
     await retire_question(context, message.chat_id)
-    await transition(update, context, application, action, loan_amount_rials=amount * 10)
+    asked = await message.reply_text(
+        render(context.lang, "officer/confirm_amount", number=application.permit_number, rials=amount * 10),
+        reply_markup=amount_keyboard(context.lang, application.id))
+    await context.store.set_officer_prompt(message.chat_id, application.id, action.value, asked.message_id,
+                                           amount_toman=amount)
+    raise ApplicationHandlerStop(Owed.CONFIRM_AMOUNT)
+
+
+async def confirm_amount(update: Update, context: Ctx) -> int:
+    """✅ under the amount read back: recorded, if the loan may still be recorded (checked again now)."""
+    owed = await pressed_answer(update, context)
+    application, action, prompt = owed
+    assert prompt.amount_toman is not None
+    await retire_question(context, prompt.officer_id)
+    await transition(update, context, application, action, loan_amount_rials=prompt.amount_toman * 10)
     raise ApplicationHandlerStop(ConversationHandler.END)
 
 
-async def owed_application(update: Update, context: Ctx) -> tuple[Application, Action] | None:
+async def edit_amount(update: Update, context: Ctx) -> Owed:
+    """✏️ under the amount read back: the amount question again."""
+    application, action, prompt = await pressed_answer(update, context)
+    await retire_question(context, prompt.officer_id)
+    lang = context.lang
+    asked = await context.bot.send_message(
+        prompt.officer_id, render(lang, "officer/ask_amount", number=application.permit_number,
+                                  ceiling=loan_ceiling_toman(context.config, application)),
+        reply_markup=cancel_keyboard(lang, application.id))
+    await context.store.set_officer_prompt(prompt.officer_id, application.id, action.value, asked.message_id)
+    raise ApplicationHandlerStop(Owed.AMOUNT)
+
+
+async def pressed_answer(update: Update, context: Ctx) -> tuple[Application, Action, OfficerPrompt]:
+    """What a ✅ / ✏️ press answers, if its question is the open one and its action may still happen; else the
+    press is answered here and the conversation ends."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    prompt = await context.store.get_officer_prompt(user.id)
+    if prompt is None or prompt.amount_toman is None or \
+            prompt.application_id != ActOn.parse(query.data).application_id:  # an older question's button
+        await query.answer(label(context.lang, "alert.expired"), show_alert=True)
+        await query.edit_message_reply_markup(None)
+        raise ApplicationHandlerStop(ConversationHandler.END if prompt is None else None)
+    await query.answer()
+    owed = await owed_application(update, context)
+    if owed is None:
+        raise ApplicationHandlerStop(ConversationHandler.END)
+    return owed
+
+
+def owed_state(prompt: OfficerPrompt) -> Owed:
+    """The conversation state a kept question resumes at (after a restart)."""
+    return Owed.CONFIRM_AMOUNT if prompt.amount_toman is not None else OWED_FOR_ACTION[prompt.action]
+
+
+async def owed_application(update: Update, context: Ctx) -> tuple[Application, Action, OfficerPrompt] | None:
     """The application and action the answer is owed for, if it is still owed and may still happen."""
     user = update.effective_user
     message = update.effective_message
@@ -261,7 +315,7 @@ async def owed_application(update: Update, context: Ctx) -> tuple[Application, A
     if not await still_legal(update, context, application, action):
         await retire_question(context, user.id)
         return None
-    return application, action
+    return application, action, prompt
 
 
 async def cancel_answer(update: Update, context: Ctx) -> int | None:
@@ -325,6 +379,9 @@ def owed_answer() -> ConversationHandler[Ctx]:
         states={
             Owed.REASON: [MessageHandler(typed, receive_reason)],
             Owed.AMOUNT: [MessageHandler(typed, receive_amount)],
+            Owed.CONFIRM_AMOUNT: [CallbackQueryHandler(confirm_amount, pattern=ActOn.pattern("amount_ok")),
+                                  CallbackQueryHandler(edit_amount, pattern=ActOn.pattern("amount_edit")),
+                                  MessageHandler(typed, receive_amount)],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, answer_timed_out)],
         },
         fallbacks=[

@@ -41,7 +41,7 @@ def card_text(lang: str, application: Application, config: "Config", last: LastA
     return render(
         lang, "officer/card", a=application, new=new, track=label(lang, f"track.{application.track}"),
         stage=label(lang, f"stage.{application.stage.value}"), bank=bank_name(config, application.bank, lang),
-        actor=(shown.actor_name or str(shown.actor_id)) if shown else None,
+        actor=(shown.actor_name or shown.actor_id) if shown else None,  # none for the bot's own steps (import, expiry)
         done=label(lang, f"done.{shown.action}") if shown else None, own=own,
     )
 
@@ -58,6 +58,14 @@ def card_keyboard(lang: str, application: Application) -> InlineKeyboardMarkup |
 def cancel_keyboard(lang: str, application_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label(lang, "act.cancel"),
                                                        callback_data=ActOn(application_id, "cancel").pack())]])
+
+
+def amount_keyboard(lang: str, application_id: int) -> InlineKeyboardMarkup:
+    """Under a loan amount read back: record it, or type it again."""
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton(label(lang, "act.amount_ok"), callback_data=ActOn(application_id, "amount_ok").pack()),
+        InlineKeyboardButton(label(lang, "act.amount_edit"), callback_data=ActOn(application_id, "amount_edit").pack()),
+    ], [InlineKeyboardButton(label(lang, "act.cancel"), callback_data=ActOn(application_id, "cancel").pack())]])
 
 
 def bank_keyboard(lang: str, application_id: int, config: "Config") -> InlineKeyboardMarkup:

@@ -1,7 +1,7 @@
 """Permits after issue: the card (PNG and PDF), public verification, revocation, renewal, expiry."""
 
-import asyncio
 import logging
+from collections.abc import Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -15,12 +15,13 @@ from domain.normalize import normalize
 from domain.signature import parse_verification_payload, signature_ok, verification_payload
 from handlers.access import officer_command, refuse
 from handlers.callbacks import PermitButton
-from handlers.context import Ctx
+from handlers.context import BACKGROUND, Ctx
 from handlers.keyboards import main_menu
 from handlers.lifecycle_events import apply_action
 from handlers.officer import Refused, authorize
 from messages import all_labels, label, render
-from messages.permit_card import card_content, render_card_pdf, render_card_png
+from messages.card_cache import CardCache, CardFormat
+from messages.permit_card import card_content
 from storage import StageConflict
 from storage.records import Application, User
 
@@ -37,10 +38,15 @@ def verify_link(context: Ctx, application: Application) -> str:
 # -- the card -------------------------------------------------------------------------------------
 
 
+async def _drawn(context: Ctx, application: Application, kind: CardFormat) -> bytes:
+    content = card_content(application, context.lang, verify_link(context, application))
+    cache: CardCache = context.bot_data["card_cache"]
+    return await cache.card(application.id, content, kind)
+
+
 async def send_permit_card(context: Ctx, chat_id: int, application: Application) -> None:
     """The card as a photo, with a button for the printable PDF."""
-    content = card_content(application, context.lang, verify_link(context, application))
-    png = await asyncio.to_thread(render_card_png, content)  # CPU-bound: off the event loop
+    png = await _drawn(context, application, "png")
     button = InlineKeyboardButton(label(context.lang, "card.pdf"),
                                   callback_data=PermitButton("pdf", application.id).pack())
     await context.bot.send_photo(chat_id, InputFile(png, filename=f"permit-{application.permit_number}.png"),
@@ -49,8 +55,7 @@ async def send_permit_card(context: Ctx, chat_id: int, application: Application)
 
 
 async def send_permit_pdf(context: Ctx, chat_id: int, application: Application) -> None:
-    content = card_content(application, context.lang, verify_link(context, application))
-    pdf = await asyncio.to_thread(render_card_pdf, content)
+    pdf = await _drawn(context, application, "pdf")
     await context.bot.send_document(chat_id, InputFile(pdf, filename=f"permit-{application.permit_number}.pdf"))
 
 
@@ -64,12 +69,18 @@ async def show_permits(update: Update, context: Ctx) -> None:
     if not applications:
         await message.reply_text(render(context.lang, "permit/none"), reply_markup=main_menu(context.lang))
         return
-    as_pdf = normalize(" ".join(context.args or [])).lower() == "pdf"
-    for application in applications:
-        if as_pdf:
-            await send_permit_pdf(context, user.id, application)
-        else:
-            await send_permit_card(context, user.id, application)
+    send = send_permit_pdf if normalize(" ".join(context.args or [])).lower() == "pdf" else send_permit_card
+    in_background(context, update, "permit_cards", *(send(context, user.id, a) for a in applications))
+
+
+def in_background(context: Ctx, update: Update, name: str, *sends: Coroutine[Any, Any, None]) -> None:
+    """Drawing a card takes tens of milliseconds (a PDF more): beside the update, one card after another, so
+    that nobody's next update waits for it (this person's next one included)."""
+    async def one_after_another() -> None:
+        for send in sends:
+            await send
+
+    context.application.create_task(one_after_another(), update=update, name=f"{BACKGROUND}{name}")
 
 
 async def press_permit_button(update: Update, context: Ctx) -> None:
@@ -84,7 +95,7 @@ async def press_permit_button(update: Update, context: Ctx) -> None:
         return
     await query.answer()
     if pressed.action == "pdf":
-        await send_permit_pdf(context, user.id, application)
+        in_background(context, update, "permit_pdf", send_permit_pdf(context, user.id, application))
         return
     if not renewable(context, application):
         await context.bot.send_message(user.id, render(context.lang, "permit/cannot_renew"))
@@ -93,7 +104,7 @@ async def press_permit_button(update: Update, context: Ctx) -> None:
     logger.info("permit of application %s renewed", application.id)
     await query.edit_message_reply_markup(None)
     await context.bot.send_message(user.id, render(context.lang, "permit/renewed", a=renewed))
-    await send_permit_card(context, user.id, renewed)
+    in_background(context, update, "permit_card", send_permit_card(context, user.id, renewed))
 
 
 # -- verification ---------------------------------------------------------------------------------

@@ -39,7 +39,7 @@ from handlers.permits import send_permit_card, show_permits
 from handlers.states import FIELD_STATE, STATE_FIELD, Reg
 from handlers.status import show_status
 from messages import all_labels, label, render
-from storage import AlreadyRegistered, CategoryNotOffered, HeldByAnotherAccount
+from storage import AlreadyRegistered, CategoryNotOffered, HeldByAnotherAccount, TooManyOpenApplications
 from storage.records import PermitRequest
 
 logger = logging.getLogger(__name__)
@@ -141,7 +141,7 @@ async def redraw(update: Update, context: Ctx, state: Reg, answers: Answers) -> 
 # -- entering and leaving -----------------------------------------------------------------------
 
 
-async def start_application(update: Update, context: Ctx) -> Reg:
+async def start_application(update: Update, context: Ctx) -> StepResult:
     """/apply or the menu button: a fresh form; with one unfinished, first ask whether to go on or start over."""
     user = update.effective_user
     assert user is not None
@@ -154,6 +154,11 @@ async def start_application(update: Update, context: Ctx) -> Reg:
         state = await current_state(context, user.id)
         return await send_prompt(update, context, state, answers, render(lang, "registration/resume_or_restart"),
                                  InlineKeyboardMarkup(rows))
+    limit = context.config.rules.max_open_applications
+    if await context.store.count_open_applications(user.id) >= limit:  # say so before the form, not after it
+        await context.bot.send_message(user.id, render(context.lang, "registration/too_many_open", limit=limit),
+                                       reply_markup=main_menu(context.lang))
+        return ConversationHandler.END
     return await start_fresh(update, context)
 
 
@@ -543,7 +548,7 @@ async def search_provinces(update: Update, context: Ctx) -> Reg:
         return await ask(update, context, Reg.PROVINCE, answers,
                          render(lang, "registration/province_not_found", query=query))
     rows = [[button(getattr(p, f"name_{lang}"), FormButton("prv", p.code))] for p in provinces if p.code in found]
-    return await send_prompt(update, context, Reg.PROVINCE, answers, render(lang, "registration/ask_province"),
+    return await send_prompt(update, context, Reg.PROVINCE, answers, render(lang, "registration/province_matches"),
                              with_controls(lang, rows))
 
 
@@ -602,8 +607,12 @@ async def confirm(update: Update, context: Ctx, button: FormButton, answers: Ans
     rules = context.config.rules
     try:
         application = await context.store.issue_permit(
-            permit_request(user.id, answers), rules.permit_number_format, rules.permit_validity_years
+            permit_request(user.id, answers), rules.permit_number_format, rules.permit_validity_years,
+            max_open=rules.max_open_applications,
         )
+    except TooManyOpenApplications as error:  # another one opened since /apply: the answers wait at the review
+        return await ask(update, context, Reg.REVIEW, answers, render(lang, "registration/too_many_open",
+                                                                      limit=error.limit))
     except CategoryNotOffered:  # hidden by an admin since it was picked: pick another
         answers["_editing"] = True
         answers.pop("category_id", None)

@@ -37,6 +37,7 @@ class Owed(StrEnum):
 
     REASON = "officer.reason"
     AMOUNT = "officer.amount"
+    CONFIRM_AMOUNT = "officer.confirm_amount"  # «۱۵۰٬۰۰۰٬۰۰۰ تومان، درست است؟» ✅ / ✏️
 
 
 # The answer each action needs, so a restart resumes the right question from the prompt kept in the store.

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from domain.lifecycle import OPEN_STAGES, Action, Stage, progress_marks
+from domain.lifecycle import CLOSED_STAGES, OPEN_STAGES, Action, Stage, progress_marks
 from handlers.access import refuse
 from handlers.callbacks import Page, Withdraw
 from handlers.context import Ctx
@@ -20,7 +20,7 @@ from messages import all_labels, label, render
 from storage import StageConflict
 from storage.records import Application, QueuePosition
 
-MARKS = {"done": "✓", "current": "●", "failed": "✗", "todo": "○"}
+MARKS = {"done": "✓", "current": "●", "failed": "✗", "todo": "○", "not_reached": "⊘"}
 
 
 async def show_status(update: Update, context: Ctx) -> None:
@@ -41,7 +41,8 @@ async def status_page(context: Ctx, user_id: int, page: int) -> tuple[str, Inlin
     items = []
     for application in applications:
         position = await context.store.queue_position(application.id) if application.stage == Stage.QUEUED else None
-        items.append(status_item(lang, application, position) | {
+        closed_from = await context.store.closed_from(application.id) if application.stage in CLOSED_STAGES else None
+        items.append(status_item(lang, application, position, closed_from) | {
             "bank": bank_name(context.config, application.bank, lang)})
     text, page, pages = render_page(
         items, lambda chunk, page, pages: render(lang, "status/list", items=chunk, page=page, pages=pages), page)
@@ -59,8 +60,11 @@ async def turn_status_page(update: Update, context: Ctx) -> None:
         await query.edit_message_text(text, reply_markup=markup)
 
 
-def status_item(lang: str, application: Application, position: QueuePosition | None) -> dict[str, Any]:
-    marks = [(MARKS[mark], label(lang, f"stage.{step.value}")) for step, mark in progress_marks(application.stage)]
+def status_item(lang: str, application: Application, position: QueuePosition | None,
+                closed_from: Stage | None = None) -> dict[str, Any]:
+    marks = [(MARKS[mark], label(lang, "progress.not_reached" if mark == "not_reached" else "progress.step",
+                                 name=label(lang, f"stage.{step.value}")))
+             for step, mark in progress_marks(application.stage, closed_from)]
     if application.stage in (Stage.REJECTED, Stage.BANK_REJECTED):
         failed = [index for index, (mark, _) in enumerate(marks) if mark == MARKS["failed"]][0]
         marks[failed] = (MARKS["failed"], label(lang, f"stage.{application.stage.value}"))

@@ -8,11 +8,26 @@ from persiantools.jdatetime import MONTH_NAMES_EN, MONTH_NAMES_FA, JalaliDate
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 PERSIAN_THOUSANDS = "\u066c"  # ٬ ARABIC THOUSANDS SEPARATOR
+LRM = "\u200e"  # LEFT-TO-RIGHT MARK
 
 
 def localize_digits(value: object, lang: str) -> str:
     text = str(value)
     return persian_digits.en_to_fa(text) if lang == "fa" else text
+
+
+def format_code(value: object, lang: str) -> str:
+    """A number in parts (a permit number, a postal code) in the reader's digits, read left to right in both
+    languages. Persian digits are Arabic numbers to the bidi algorithm: in a right-to-left line, groups joined
+    by a hyphen would be laid out last group first, unless each hyphen is held between LRM marks."""
+    text = localize_digits(value, lang)
+    return text.replace("-", f"{LRM}-{LRM}") if lang == "fa" else text
+
+
+def format_postal_code(value: object, lang: str) -> str:
+    """6813714653 -> ۶۸۱۳۷-۱۴۶۵۳ (fa) or 68137-14653 (en): the way it is written on an envelope."""
+    code = str(value)
+    return format_code(f"{code[:5]}-{code[5:]}" if len(code) == 10 and code.isdigit() else code, lang)
 
 
 def format_number(value: int | float | str, lang: str) -> str:

@@ -33,6 +33,16 @@ def _digits(context: Context, value: object) -> str:
 
 
 @pass_context
+def _permit(context: Context, value: object) -> str:
+    return formatting.format_code(value, context["lang"])
+
+
+@pass_context
+def _postal(context: Context, value: object) -> str:
+    return formatting.format_postal_code(value, context["lang"])
+
+
+@pass_context
 def _toman(context: Context, rials: int) -> str:
     return formatting.format_toman(rials, context["lang"])
 
@@ -78,7 +88,7 @@ def _environment(autoescape: bool) -> Environment:
         finalize=_finalize,
     )
     env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate, jdatetime=_jdatetime,
-                       jmonth=_jmonth)
+                       jmonth=_jmonth, permit=_permit, postal=_postal)
     return env
 
 

@@ -8,6 +8,7 @@ from storage.errors import (
     NotFound,
     StageConflict,
     StoreError,
+    TooManyOpenApplications,
 )
 from storage.records import Application, Category, Province, Sector, User
 from storage.store import Store
@@ -15,5 +16,5 @@ from storage.store import Store
 __all__ = [
     "AlreadyRegistered", "Application", "Category", "CategoryNotOffered", "Duplicate", "HeldByAnotherAccount",
     "NotFound", "Province", "Sector", "StageConflict",
-    "Store", "StoreError", "User",
+    "Store", "StoreError", "TooManyOpenApplications", "User",
 ]

@@ -8,6 +8,7 @@ from domain.lifecycle import (
     AWAITING_OFFICER,
     CLOSED_STAGES,
     NEEDS_DISPUTE,
+    OPEN_STAGES,
     UNCOUNTED_STAGES,
     Action,
     IllegalTransition,
@@ -17,7 +18,14 @@ from domain.lifecycle import (
 )
 from domain.permit import permit_number, validity_end
 from storage.base import AWAITING_CONDITION, StoreBase
-from storage.errors import AlreadyRegistered, CategoryNotOffered, HeldByAnotherAccount, NotFound, StageConflict
+from storage.errors import (
+    AlreadyRegistered,
+    CategoryNotOffered,
+    HeldByAnotherAccount,
+    NotFound,
+    StageConflict,
+    TooManyOpenApplications,
+)
 from storage.records import (
     Application,
     AuditEntry,
@@ -36,6 +44,7 @@ _AT_STAGE = {Stage.PERMIT_ISSUED: "at_issued", Stage.SUPERVISED: "at_supervised"
 
 _UNCOUNTED = sql_list(UNCOUNTED_STAGES)  # left out of every published figure
 _CLOSED = sql_list(CLOSED_STAGES)
+_OPEN = sql_list(OPEN_STAGES)
 
 REBUILD_SUMMARIES = f"""
 DELETE FROM tallies;
@@ -81,12 +90,14 @@ JOIN sectors s ON s.id = c.sector_id
 """
 
 class ApplicationStore(StoreBase):
-    async def issue_permit(self, form: PermitRequest, number_format: str, validity_years: int) -> Application:
+    async def issue_permit(self, form: PermitRequest, number_format: str, validity_years: int,
+                           max_open: int | None = None) -> Application:
         """Create the application and its permit in one transaction; notify the province's officers.
 
         Raises `CategoryNotOffered` when the category or its sector is hidden; `HeldByAnotherAccount` when
         another account's open application holds the national ID (it carries nothing about that application);
-        `AlreadyRegistered` when the same account has an open one in the category.
+        `AlreadyRegistered` when the same account has an open one in the category; `TooManyOpenApplications`
+        when the account or the national ID already has `max_open` applications in progress.
         """
         now = self._now()
         today = self.today()
@@ -101,6 +112,8 @@ class ApplicationStore(StoreBase):
             existing = await self._find_open(form.national_id, form.category_id)
             if existing is not None:
                 raise AlreadyRegistered(existing)
+            if max_open is not None and await self.count_open_applications(form.user_id, form.national_id) >= max_open:
+                raise TooManyOpenApplications(max_open)
             seq = await self._next_counter(f"permit:{form.province_code}:{today.year}")
             number = permit_number(number_format, form.province_code, today.year, seq)
             valid_until = validity_end(today, validity_years).to_gregorian().isoformat()
@@ -137,6 +150,14 @@ class ApplicationStore(StoreBase):
     async def list_user_applications(self, user_id: int) -> list[Application]:
         rows = await self.db.execute_fetchall(_APPLICATION_SELECT + " WHERE a.user_id = ? ORDER BY a.id", (user_id,))
         return [_application(row) for row in rows]
+
+    async def count_open_applications(self, user_id: int, national_id: str | None = None) -> int:
+        """Applications in progress (not yet decided, paid or closed) of this account or this national ID."""
+        rows = await self.db.execute_fetchall(
+            f"SELECT count(*) AS n FROM applications WHERE stage IN {_OPEN} AND (user_id = ? OR national_id = ?)",
+            (user_id, national_id),
+        )
+        return int(rows[0]["n"])
 
     async def _find_open(self, national_id: str, category_id: int) -> Application | None:
         rows = await self.db.execute_fetchall(
@@ -313,6 +334,15 @@ class ApplicationStore(StoreBase):
         return [AuditEntry(datetime.fromisoformat(row[0]), row[1], row[2], row[3], row[4], row[5],
                            json.loads(row[6]) if row[6] else {}) for row in rows]
 
+    async def closed_from(self, application_id: int) -> Stage | None:
+        """The stage a closed application was closed from (withdrawn at, revoked at…), if it was closed."""
+        rows = await self.db.execute_fetchall(
+            f"SELECT from_stage FROM audit_log WHERE application_id = ? AND to_stage IN {_CLOSED}"
+            " ORDER BY id DESC LIMIT 1",
+            (application_id,),
+        )
+        return Stage(rows[0]["from_stage"]) if rows and rows[0]["from_stage"] else None
+
     async def last_action(self, application_id: int) -> LastAction | None:
         rows = await self.db.execute_fetchall(
             "SELECT l.action, l.actor_id, u.display_name FROM audit_log l"
@@ -387,12 +417,15 @@ class ApplicationStore(StoreBase):
         return [OfficerCard(row[0], row[1]) for row in rows]
 
     async def set_officer_prompt(self, officer_id: int, application_id: int, action: str,
-                                 message_id: int | None = None) -> None:
+                                 message_id: int | None = None, amount_toman: int | None = None) -> None:
+        """The officer's one open question (replacing any other), asked now; with `amount_toman`, the amount
+        typed and awaiting confirmation."""
         await self._write(
-            "INSERT INTO officer_prompts (officer_id, application_id, action, message_id, created_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (officer_id) DO UPDATE SET application_id = excluded.application_id,"
-            " action = excluded.action, message_id = excluded.message_id, created_at = excluded.created_at",
-            (officer_id, application_id, action, message_id, self._now()),
+            "INSERT INTO officer_prompts (officer_id, application_id, action, message_id, created_at, amount_toman)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (officer_id) DO UPDATE SET"
+            " application_id = excluded.application_id, action = excluded.action, message_id = excluded.message_id,"
+            " created_at = excluded.created_at, amount_toman = excluded.amount_toman",
+            (officer_id, application_id, action, message_id, self._now(), amount_toman),
         )
 
     async def get_officer_prompt(self, officer_id: int) -> OfficerPrompt | None:
@@ -407,12 +440,14 @@ class ApplicationStore(StoreBase):
     async def clear_officer_prompt(self, officer_id: int) -> None:
         await self._write("DELETE FROM officer_prompts WHERE officer_id = ?", (officer_id,))
 
-_PROMPT_SELECT = "SELECT officer_id, application_id, action, message_id, created_at FROM officer_prompts"
+_PROMPT_SELECT = ("SELECT officer_id, application_id, action, message_id, created_at, amount_toman"
+                  " FROM officer_prompts")
 
 
 def _prompt(row: sqlite3.Row) -> OfficerPrompt:
-    return OfficerPrompt(officer_id=row[0], application_id=row[1], action=row[2], message_id=row[3],
-                         created_at=datetime.fromisoformat(row[4]))
+    return OfficerPrompt(officer_id=row["officer_id"], application_id=row["application_id"], action=row["action"],
+                         message_id=row["message_id"], created_at=datetime.fromisoformat(row["created_at"]),
+                         amount_toman=row["amount_toman"])
 
 
 def _application(row: sqlite3.Row) -> Application:

@@ -24,6 +24,14 @@ class CategoryNotOffered(StoreError):
     """The category, or its sector, was hidden by an admin: no permit is issued in it."""
 
 
+class TooManyOpenApplications(StoreError):
+    """The person (this account, or this national ID) already has the most applications in progress allowed."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} open applications")
+        self.limit = limit
+
+
 class NotFound(StoreError):
     """No application, category or sector with that id or code."""
 

@@ -169,6 +169,7 @@ class OfficerPrompt:
     action: str
     message_id: int | None  # the question asked, to take its cancel button away once answered
     created_at: datetime  # an owed answer expires (see handlers/officer.py ANSWER_TIMEOUT)
+    amount_toman: int | None = None  # a typed loan amount awaiting the officer's confirmation
 
 
 @dataclass(frozen=True, slots=True)

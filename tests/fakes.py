@@ -1,6 +1,7 @@
 """The real Application on a fresh database and the offline Bot API, with simulated people to talk to it."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -8,6 +9,7 @@ from bot.app import build_application, start_offline, stop_offline
 from bot.config import Config
 from bot.offline_api import RecordingRequest
 from bot.offline_client import OfflineUser
+from messages.formatting import format_code
 from storage import Store
 from storage.base import utc_now
 
@@ -48,6 +50,17 @@ class Harness:
         return FakeUser(self.app, self.rec, user_id, first_name, language_code)
 
 
+@asynccontextmanager
+async def running(config: Config, clock: Callable[[], datetime] = utc_now) -> AsyncIterator[Harness]:
+    """A bot that runs for the block and is stopped after it (a restart is two blocks); no handler may raise."""
+    harness = await Harness(config, clock=clock).start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+    assert not harness.errors, f"a handler raised: {harness.errors!r}"
+
+
 class FakeClock:
     """A clock the test moves by hand (the store's idea of now)."""
 
@@ -59,3 +72,13 @@ class FakeClock:
 
     def advance(self, **delta: float) -> None:
         self.now += timedelta(**delta)
+
+
+def shown(number: str, lang: str = "fa") -> str:
+    """A permit number as a text in `lang` shows it (Persian digits, hyphens held left to right)."""
+    return format_code(number, lang)
+
+
+def mentions(text: str, number: str) -> bool:
+    """Whether the text shows this permit number, in either language's digits."""
+    return number in text or shown(number) in text

@@ -14,7 +14,7 @@ from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import NO_PERSON, PerPersonUpdateProcessor, lane_of
 from handlers.context import sending_in_bulk
 from storage import Store
-from tests.fakes import FakeUser, Harness
+from tests.fakes import FakeUser, Harness, mentions
 from tests.journey import Answers, complete_journey
 from tests.seeding import next_national_id
 
@@ -62,7 +62,7 @@ async def test_a_double_tap_on_confirm_and_fast_typing_are_handled_in_order(bot:
 
     applications = await bot.store.list_user_applications(user.id)
     assert len(applications) == 1
-    status = [call.text for call in user.calls if applications[0].permit_number in call.text]
+    status = [call.text for call in user.calls if mentions(call.text, applications[0].permit_number)]
     assert status, "the /status after Confirm shows the permit issued by the first press"
 
 

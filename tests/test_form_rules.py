@@ -101,6 +101,7 @@ async def test_the_loan_amount_reads_every_separator(bot: Harness, typed: str, r
     await officer.send(f"/app {application.permit_number}")
     await officer.click("💰 ثبت پرداخت وام")
     await officer.send(typed)
+    await officer.click("✅ درست است، ثبت شود")
     paid = await bot.store.get_application(application.id)
     assert paid is not None and paid.stage == Stage.LOAN_PAID and paid.loan_amount_rials == rials
 

@@ -7,7 +7,7 @@ import pytest
 from domain.lifecycle import Action, Stage
 from storage.records import Application
 from tests.conftest import ADMIN_ID
-from tests.fakes import FakeUser, Harness
+from tests.fakes import FakeUser, Harness, mentions, shown
 from tests.journey import Answers, complete_journey
 
 OFFICER, OTHER_OFFICER, FOREIGN_OFFICER, STRANGER = 501, 502, 601, 777
@@ -30,7 +30,8 @@ async def apply(bot: Harness, user_id: int = 1001, **answers: str) -> tuple[Fake
 def card_of(officer: FakeUser, application: Application) -> dict:
     """The officer's copy of the card, as their client shows it now."""
     cards = [m for (chat, _), m in officer.rec.messages.items()
-             if chat == officer.id and application.permit_number in m.get("text", "") and "📄" in m.get("text", "")]
+             if chat == officer.id and mentions(m.get("text", ""), application.permit_number)
+             and "📄" in m.get("text", "")]
     assert cards, "no card"
     return cards[-1]
 
@@ -103,6 +104,8 @@ async def test_the_whole_lifecycle_from_the_officers_card(bot: Harness) -> None:
     await officer.send("۲۵۰٬۰۰۰٬۰۰۰")  # over the independent ceiling of 200 M toman
     assert "پذیرفته نیست" in officer.last_text
     await officer.send("150,000,000")
+    assert "۱۵۰٬۰۰۰٬۰۰۰ تومان</b>، درست است؟" in officer.last_text  # read back before it is recorded
+    await officer.click("✅ درست است، ثبت شود")
     await bot.deliver()
     assert "۱۵۰٬۰۰۰٬۰۰۰ تومان" in applicant.last_text
 
@@ -349,12 +352,12 @@ async def test_an_applicant_withdraws_and_the_officers_card_stops_offering_actio
     applicant, application = await apply(bot)
     await officer.click("✅ ثبت نظارت")
     await applicant.send("/withdraw")
-    await applicant.click(f"↩ پس گرفتن {application.permit_number}")
+    await applicant.click(f"↩ پس گرفتن {shown(application.permit_number)}")
     assert "مطمئن" in applicant.last_text
     await applicant.click("نه، بماند")
     assert "سر جایش ماند" in applicant.last_text
     await applicant.send("/withdraw")
-    await applicant.click(f"↩ پس گرفتن {application.permit_number}")
+    await applicant.click(f"↩ پس گرفتن {shown(application.permit_number)}")
     await applicant.click("بله، پس می‌گیرم")
     assert "پس گرفته شد" in applicant.last_text
     current = await bot.store.get_application(application.id)

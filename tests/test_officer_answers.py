@@ -4,7 +4,7 @@ expires, gives way to any command and to the officer's own form, and is asked on
 from bot.config import Config
 from domain.lifecycle import Stage
 from storage.records import Application
-from tests.fakes import FakeClock, FakeUser, Harness
+from tests.fakes import FakeClock, FakeUser, Harness, running
 from tests.journey import Answers, fill_form
 from tests.test_officer import OTHER_OFFICER, apply, appoint, card_of
 
@@ -82,21 +82,13 @@ async def test_the_timeout_job_drops_the_question_and_says_so(bot: Harness) -> N
 
 
 async def test_an_owed_answer_survives_a_restart(config: Config) -> None:
-    first = await Harness(config).start()
-    try:
+    async with running(config) as first:
         application, officer = await supervised(first)
         await officer.click("❌ رد اهلیت")
-    finally:
-        await first.stop()
-    assert not first.errors
-    second = await Harness(config).start()
-    try:
+    async with running(config) as second:
         officer = second.user(officer.id, "کارشناس")
         await officer.send("گواهی مهارت ارائه نشده است")
         assert await stage_and_reason(second, application) == (Stage.REJECTED, "گواهی مهارت ارائه نشده است")
-    finally:
-        await second.stop()
-    assert not second.errors
 
 
 async def test_an_owed_answer_older_than_the_timeout_is_not_resumed(config: Config) -> None:
@@ -144,6 +136,7 @@ async def test_an_amount_is_asked_only_when_the_loan_may_be_recorded(bot: Harnes
     assert (await stage_and_reason(bot, application))[0] == Stage.INTRODUCED_TO_BANK
     await officer.click("💰 ثبت پرداخت وام")
     await officer.send("150000000")
+    await officer.click("✅ درست است، ثبت شود")
     assert (await stage_and_reason(bot, application))[0] == Stage.LOAN_PAID
 
 
@@ -157,3 +150,61 @@ async def test_an_officer_mid_form_answers_the_question_then_goes_on(bot: Harnes
     assert await stage_and_reason(bot, application) == (Stage.REJECTED, "مدارک ناقص است")
     draft = await bot.store.get_draft(officer.id)
     assert draft is not None and "full_name" not in draft.data
+
+
+async def at_the_bank(bot: Harness) -> tuple[Application, FakeUser]:
+    officer = await appoint(bot)
+    _, application = await apply(bot)
+    for step in ("✅ ثبت نظارت", "✅ تأیید اهلیت", "🔢 ورود به نوبت", "🏦 معرفی به بانک", "بانک ملی"):
+        await officer.click(step)
+    return application, officer
+
+
+async def test_a_loan_amount_is_read_back_and_recorded_only_when_confirmed(bot: Harness) -> None:
+    application, officer = await at_the_bank(bot)
+    await officer.click("💰 ثبت پرداخت وام")
+    await officer.send("۱۵۰۰۰۰۰۰")  # a zero too few
+    assert "۱۵٬۰۰۰٬۰۰۰ تومان</b>، درست است؟" in officer.last_text
+    assert officer.inline_buttons() == ["✅ درست است، ثبت شود", "✏️ اصلاح مبلغ", "✖ لغو"]
+    assert (await stage_and_reason(bot, application))[0] == Stage.INTRODUCED_TO_BANK  # nothing recorded yet
+    await officer.click("✏️ اصلاح مبلغ")
+    assert "به <b>تومان</b> بنویسید" in officer.last_text
+    await officer.send("۱۵۰٬۰۰۰٬۰۰۰")
+    await officer.send("۱۲۰٬۰۰۰٬۰۰۰")  # typed again instead of pressing: the new amount is read back
+    assert "۱۲۰٬۰۰۰٬۰۰۰ تومان</b>، درست است؟" in officer.last_text
+    confirmation = officer.latest_inline_message()
+    await officer.click("✅ درست است، ثبت شود")
+    paid = await bot.store.get_application(application.id)
+    assert paid is not None and paid.stage == Stage.LOAN_PAID and paid.loan_amount_rials == 1_200_000_000
+    assert await bot.store.get_officer_prompt(officer.id) is None
+    await officer.press(f"v1:act:{application.id}:amount_ok", confirmation)  # a second press of the old button
+    assert "منقضی" in bot.rec.last("answerCallbackQuery").params["text"]
+
+
+async def test_a_confirmation_survives_a_restart(config: Config) -> None:
+    async with running(config) as first:
+        application, officer = await at_the_bank(first)
+        await officer.click("💰 ثبت پرداخت وام")
+        await officer.send("150000000")
+        confirmation = officer.latest_inline_message()
+    async with running(config) as second:
+        officer = second.user(officer.id, "کارشناس")
+        await officer.press(f"v1:act:{application.id}:amount_ok", confirmation)
+        paid = await second.store.get_application(application.id)
+        assert paid is not None and paid.stage == Stage.LOAN_PAID and paid.loan_amount_rials == 1_500_000_000
+
+
+async def test_a_confirmation_after_another_officer_acted_records_nothing(bot: Harness) -> None:
+    application, officer = await at_the_bank(bot)
+    colleague = await appoint(bot, OTHER_OFFICER)
+    await officer.click("💰 ثبت پرداخت وام")
+    await officer.send("150000000")
+    confirmation = officer.latest_inline_message()
+    await colleague.send(f"/app {application.permit_number}")
+    await colleague.click("❌ رد از سوی بانک")
+    await colleague.send("سابقه بانکی ناکافی")
+    await officer.press(f"v1:act:{application.id}:amount_ok", confirmation)
+    assert "دیگر ممکن نیست" in officer.last_text
+    current = await bot.store.get_application(application.id)
+    assert current is not None and current.stage == Stage.BANK_REJECTED and current.loan_amount_rials is None
+    assert await bot.store.get_officer_prompt(officer.id) is None

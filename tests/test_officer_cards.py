@@ -12,14 +12,15 @@ from handlers.officer_view import card_text, details_text
 from messages import LANGUAGES, label, render
 from storage.records import Application, AuditEntry, ImportedApplication, LastAction, QueuePosition
 from tests.conftest import ADMIN_ID
-from tests.fakes import FakeUser, Harness
+from tests.fakes import FakeUser, Harness, mentions
 from tests.seeding import next_national_id, permit
 from tests.test_officer import OFFICER, apply, appoint, buttons
 
 
 def cards_of(officer: FakeUser, application: Application) -> list[dict]:
     return [m for (chat, _), m in officer.rec.messages.items()
-            if chat == officer.id and application.permit_number in m.get("text", "") and "📄" in m.get("text", "")]
+            if chat == officer.id and mentions(m.get("text", ""), application.permit_number)
+            and "📄" in m.get("text", "")]
 
 
 async def test_every_card_message_follows_including_the_notification_after_app(bot: Harness) -> None:
@@ -103,12 +104,19 @@ def sample_application(stage: Stage) -> Application:
         updated_at=datetime.now(UTC))
 
 
+@pytest.mark.parametrize(("lang", "expected"), [("fa", "آخرین اقدام: ورود از سوابق استان\n"),
+                                              ("en", "Last action: imported from the provincial records\n")])
+def test_a_step_the_bot_took_itself_names_no_actor(bot: Harness, lang: str, expected: str) -> None:
+    card = card_text(lang, sample_application(Stage.QUEUED), bot.config, LastAction("import", None, None))
+    assert expected in card + "\n" and "None" not in card
+
+
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("action", APPLICATION_AUDIT_ACTIONS)
 def test_every_audit_action_renders_on_cards_and_in_the_history(bot: Harness, lang: str, action: str) -> None:
     application = sample_application(Stage.SUPERVISED)
     card = card_text(lang, application, bot.config, LastAction(action, OFFICER, "سارا"))
-    assert "15-1405-00001-3" in card
+    assert mentions(card, "15-1405-00001-3")
     entry = AuditEntry(datetime.now(UTC), OFFICER, "سارا", action, None, None, {"reason": "دلیل ۱"})
     assert label(lang, f"done.{action}") in details_text(lang, application, [entry], bot.config)
 
@@ -145,7 +153,7 @@ async def test_an_officer_opens_every_kind_of_imported_application(bot: Harness,
         await officer.click(button)
     for application in tehran:  # every stage: details, history and card
         await officer.send(f"/app {application.permit_number}")
-        assert application.permit_number in officer.last_text
+        assert mentions(officer.last_text, application.permit_number)
     applicant = bot.user(800_000, language_code=lang)
     await applicant.send("/status")
     assert applicant.last_text

@@ -1,5 +1,6 @@
 """Permit cards (PNG, PDF, QR), public verification, revocation, renewal, expiry and reminders."""
 
+import asyncio
 import io
 from datetime import UTC, datetime, timedelta
 
@@ -7,12 +8,15 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from domain.lifecycle import Stage
+from bot.offline_client import settle
+from domain.lifecycle import Action, Stage
 from domain.signature import sign_permit
+from messages.card_cache import CardCache
+from messages.permit_card import CardContent
 from storage.records import Application
 from tests.conftest import ADMIN_ID
-from tests.fakes import FakeUser, Harness
-from tests.journey import complete_journey
+from tests.fakes import FakeUser, Harness, mentions, shown
+from tests.journey import Answers, complete_journey, fill_form
 from tests.seeding import permit
 
 HOLDER = 1001
@@ -180,8 +184,8 @@ async def test_a_holder_renews_a_permit_that_is_about_to_expire(bot: Harness) ->
     application = await permit(bot.store.path, ten_days_left, "IR-15", "قالیبافی", "independent", 1, user_id=HOLDER)
     holder = bot.user(HOLDER)
     await holder.send("/renew")
-    assert application.permit_number in " ".join(holder.inline_buttons())
-    await holder.click(f"🔄 تمدید {application.permit_number}")
+    assert mentions(" ".join(holder.inline_buttons()), application.permit_number)
+    await holder.click(f"🔄 تمدید {shown(application.permit_number)}")
     assert "تمدید شد" in holder.last_text
     renewed = await bot.store.get_application(application.id)
     assert renewed is not None and renewed.permit_number == application.permit_number
@@ -203,7 +207,73 @@ async def test_reminders_go_once_and_expired_permits_close(bot: Harness) -> None
     await bot.deliver()
 
     reminders = [c.text for c in bot.rec.sent("sendMessage", HOLDER) if "/renew" in c.text]
-    assert len(reminders) == 1 and soon.permit_number in reminders[0]
+    assert len(reminders) == 1 and mentions(reminders[0], soon.permit_number)
     closed = await bot.store.get_application(gone.id)
     assert closed is not None and closed.stage == Stage.EXPIRED
-    assert any("به پایان رسید" in c.text and gone.permit_number in c.text for c in bot.rec.sent("sendMessage", HOLDER))
+    assert any("به پایان رسید" in c.text and mentions(c.text, gone.permit_number)
+               for c in bot.rec.sent("sendMessage", HOLDER))
+
+
+async def test_permit_cards_are_drawn_beside_the_update_and_drawn_once(bot: Harness) -> None:
+    holder, application = await holder_with_permit(bot)
+    cache: CardCache = bot.app.bot_data["card_cache"]
+    photos = len(list(bot.rec.sent("sendPhoto", HOLDER)))
+    draws = cache.draws
+    holder.process = bot.app.process_update  # the update alone, without waiting for what it leaves running
+    await holder.send("/permit")
+    assert len(list(bot.rec.sent("sendPhoto", HOLDER))) == photos  # the update did not wait for a drawing
+    await settle(bot.app)
+    assert len(list(bot.rec.sent("sendPhoto", HOLDER))) == photos + 1
+    assert cache.draws == draws and cache.hits == 1  # the card drawn after Confirm, not drawn again
+
+    await holder.send("/permit pdf")
+    await settle(bot.app)
+    await holder.send("/permit pdf")
+    await settle(bot.app)
+    first, second = [call.files for call in bot.rec.sent("sendDocument", HOLDER)]
+    assert first == second and cache.draws == draws + 1  # one PDF drawing for two
+
+    await holder.send("/lang en")  # what the card shows changes with the language: drawn again
+    await holder.send("/permit")
+    await settle(bot.app)
+    assert cache.draws == draws + 2 and "permit card" in holder.last_photo.text
+    assert application.permit_number in str(decode_qr(next(iter(holder.last_photo.files.values()))))
+
+
+def test_the_card_cache_keeps_within_its_byte_budget() -> None:
+    async def scenario() -> None:
+        cache = CardCache(max_bytes=400_000)
+        for n in range(8):
+            content = CardContent(lang="fa", title="کارت مجوز", subtitle="", rows=(("نام", f"نمونه {n}"),),
+                                  number_label="شماره", number=f"15-1405-{n:05d}-1", qr_link=f"https://t.me/x?start={n}",
+                                  qr_caption="")
+            assert (await cache.card(n, content, "png")).startswith(b"\x89PNG")
+            assert cache.size <= 400_000
+        assert cache.draws == 8 and cache.size > 0
+        again = CardContent(lang="fa", title="کارت مجوز", subtitle="", rows=(("نام", "نمونه 7"),), number_label="شماره",
+                            number="15-1405-00007-1", qr_link="https://t.me/x?start=7", qr_caption="")
+        await cache.card(7, again, "png")  # the newest is still there
+        assert cache.hits == 1
+
+    asyncio.run(scenario())
+
+
+async def test_open_applications_are_capped_per_person(bot: Harness) -> None:
+    applicant = bot.user(HOLDER)
+    for category in ("قالیبافی", "تابلوفرش"):
+        await permit(bot.store.path, datetime.now(UTC), "IR-15", category, "independent", 1, user_id=HOLDER)
+    await fill_form(applicant)  # the third: still allowed, but a fourth opens meanwhile
+    await permit(bot.store.path, datetime.now(UTC), "IR-15", "زیلوبافی", "independent", 1, user_id=HOLDER)
+    await applicant.click(Answers().confirm)
+    assert "۳ درخواست در جریان" in applicant.last_text and Answers().confirm in applicant.inline_buttons()
+    assert len(await bot.store.list_user_applications(HOLDER)) == 3
+
+    await applicant.send("/cancel")
+    await applicant.send("/apply")  # told before the form, not after it
+    assert "۳ درخواست در جریان" in applicant.last_text and "/withdraw" in applicant.last_text
+    assert not applicant.inline_buttons() or Answers().sector not in applicant.inline_buttons()
+
+    [first, *_] = await bot.store.list_user_applications(HOLDER)
+    await bot.store.transition(first.id, Action.WITHDRAW, HOLDER)
+    await complete_journey(applicant)
+    assert len(await bot.store.list_user_applications(HOLDER)) == 4

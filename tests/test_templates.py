@@ -58,6 +58,9 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
         "applicant/voided": {"a": SAMPLE},
         "channels/list": {"items": [{"channel": CHANNEL, "place": "لرستان"}] * 2, "page": 1, "pages": 2},
         "common/welcome": {"first_name": "مریم"},
+        "common/my_id": {"user_id": 123456789},
+        "common/help_admin": {},
+        "common/help_officer": {"pending": 12, "province": "لرستان"},
         "officer/card": {"a": SAMPLE, "actor": "علی", "bank": "ملی", "done": "رد", "new": True, "own": True,
                          "stage": "نوبت", "track": "مستقل"},
         "officer/details": {"a": SAMPLE, "audit": [{"at": e.at, "label": e.action, "actor": "علی", "note": "یادداشت"}
@@ -66,12 +69,14 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
                             "total": 2},
         "officer/queue": {"items": [SAMPLE] * 2, "offset": 0, "province": "لرستان", "total": 2},
         "officer/welcome": {"province": "لرستان"},
+        "officer/confirm_amount": {"number": SAMPLE.permit_number, "rials": 1_500_000_000},
         "permit/already_registered": {"a": SAMPLE},
         "permit/issued": {"a": SAMPLE, "track": "مستقل"},
         "permit/verify": {"a": SAMPLE, "full": True, "holder": "م. ا.", "number": SAMPLE.permit_number,
                           "status": "valid"},
         "registration/national_id_disputed": {},
-        "registration/ask_category": {"page": 1, "pages": 2, "sector": "صنایع دستی"},
+        "registration/too_many_open": {"limit": 3},
+        "registration/ask_category": {"page": 1, "pages": 2, "sector": "صنایع دستی", "starred": True},
         "registration/ask_track": {"min_age": 25, "min_experience": 3, "min_share": 20},
         "registration/review": {"address": "خیابان امام", "birth_date": "۱۳۷۰/۰۶/۲۵", "category": "گلیم‌بافی",
                                 "city": "خرم‌آباد", "education": "دیپلم", "experience_years": 6,
@@ -153,7 +158,8 @@ def test_officers_come_one_province_a_line(lang: str, expected: list[str]) -> No
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("fa", ["⛔ مجوز <code>15-1405-00001-0</code> باطل شد.", "دلیل: مدارک ناقص است"]),
+    ("fa", ["⛔ مجوز <code>۱۵\u200e-\u200e۱۴۰۵\u200e-\u200e۰۰۰۰۱\u200e-\u200e۰</code> باطل شد.",
+            "دلیل: مدارک ناقص است"]),
     ("en", ["⛔ Permit <code>15-1405-00001-0</code> has been revoked.", "Reason: مدارک ناقص است"]),
 ])
 def test_the_revocation_notice_gives_the_reason_on_its_own_line(lang: str, expected: list[str]) -> None:
