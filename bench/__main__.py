@@ -77,6 +77,7 @@ def report(results: dict[str, Any]) -> str:
         f"{store['bytes_per_row']:.0f} bytes per row on disk")
     targets = {"/status queue position": 1000, "province statistics": 5000, "national statistics": 20000,
                "/pending first page": 2000, "/queue first page": 2000}
+    targets |= {name: 5000 for name in store["calls"] if name.startswith("/find")}
     for name, figures in store["calls"].items():
         target = f" (target p99 ≤ {targets[name] / 1000:g} ms)" if name in targets else ""
         row(f"store: {name}{target}", f"p50 {figures['p50'] / 1000:.3f} ms, p99 {figures['p99'] / 1000:.3f} ms")

@@ -27,13 +27,25 @@ from bot.persistence import DraftPersistence
 from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import PerPersonUpdateProcessor
 from domain.flood import FloodGate
-from handlers import admin, channels, common, gate, officer, permits, registration, status
+from handlers import (
+    admin,
+    channels,
+    common,
+    desk_find,
+    gate,
+    officer,
+    permits,
+    reasons,
+    registration,
+    status,
+)
 from handlers.context import Ctx, deliver_outbox
 from handlers.delivery import Courier
 from messages import LANGUAGES, label
 from messages.render import configure as configure_rendering
 from storage import Store
 from storage.catalog import read_catalog
+from storage.reason_store import read_refusal_reasons
 
 logger = logging.getLogger(__name__)
 
@@ -67,6 +79,7 @@ def build_application(
     async def post_init(app: BotApp) -> None:
         await store.connect()
         await store.load_catalog(read_catalog(DATA_DIR))
+        await store.seed_refusal_reasons(read_refusal_reasons(DATA_DIR))
         app.bot_data["permit_secret"] = config.permit_secret or await store.permit_secret()
         await channels.schedule_all(app)  # daily posts: jobs live in memory, channels in the database
         await publish_commands(app)
@@ -109,7 +122,8 @@ def build_application(
     app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
     app.add_handler(officer.owed_answer(), group=-1)  # an officer's owed reason or amount, before the form
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
-    for module in (permits, common, status, officer, admin, channels):  # permits' /start v-… before common's
+    # permits' /start v-… before common's
+    for module in (permits, common, status, officer, desk_find, admin, reasons, channels):
         app.add_handlers(module.handlers())
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
     app.add_error_handler(on_error)

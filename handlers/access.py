@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from telegram import Message, Update
@@ -24,6 +25,22 @@ async def officer_of(context: Ctx, user_id: int, province_code: str | None = Non
     return user
 
 
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """Someone at the officers' desk (/find, /export): an officer of one province, or an admin of all."""
+
+    user_id: int
+    province_code: str | None  # None: every province (an admin)
+
+
+async def desk_of(context: Ctx, user_id: int) -> Desk | None:
+    """The caller at the desk, read now: an admin (every province) or an officer (theirs); else None."""
+    if context.is_admin(user_id):
+        return Desk(user_id, None)
+    officer = await officer_of(context, user_id)
+    return None if officer is None else Desk(user_id, officer.province_code)
+
+
 def refuse(what: str, user_id: int, target: object = None) -> None:
     """Log a refusal: ids only, never names, phones or national IDs."""
     logger.warning("refused %s for user %s (target %s)", what, user_id, target)
@@ -31,6 +48,7 @@ def refuse(what: str, user_id: int, target: object = None) -> None:
 
 AdminHandler = Callable[[Update, Ctx, Message, TelegramUser], Awaitable[None]]
 OfficerHandler = Callable[[Update, Ctx, Message, User], Awaitable[None]]
+DeskHandler = Callable[[Update, Ctx, Message, Desk], Awaitable[None]]
 
 
 def admin_command(handler: AdminHandler) -> Callable[[Update, Ctx], Awaitable[None]]:
@@ -64,5 +82,22 @@ def officer_command(handler: OfficerHandler) -> Callable[[Update, Ctx], Awaitabl
             await message.reply_text(render(context.lang, "officer/only_officers"))
             return
         await handler(update, context, message, officer)
+
+    return checked
+
+
+def desk_command(handler: DeskHandler) -> Callable[[Update, Ctx], Awaitable[None]]:
+    """Officers and admins, read at every call; the handler gets the message and who is at the desk."""
+
+    @wraps(handler)
+    async def checked(update: Update, context: Ctx) -> None:
+        message, user = update.effective_message, update.effective_user
+        assert message is not None and user is not None
+        desk = await desk_of(context, user.id)
+        if desk is None:
+            refuse(handler.__name__, user.id)
+            await message.reply_text(render(context.lang, "officer/only_officers"))
+            return
+        await handler(update, context, message, desk)
 
     return checked

@@ -61,7 +61,8 @@ class FormButton:
 
 # Officer actions on an application card; the action names are domain.lifecycle.Action values, plus
 # "cancel" (drop a pending reason/amount question). The server re-checks everything on every press.
-OFFICER_ACTIONS = ("supervise", "approve", "reject", "queue", "introduce", "pay_loan", "bank_reject", "cancel")
+OFFICER_ACTIONS = ("supervise", "fail_supervision", "approve", "reject", "queue", "introduce", "pay_loan",
+                   "bank_reject", "cancel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,23 @@ class ActOn:
         """Presses of only these actions."""
         assert set(actions) <= set(OFFICER_ACTIONS), actions
         return rf"^v1:act:[0-9]{{1,12}}:({'|'.join(actions)})\Z"
+
+
+@dataclass(frozen=True, slots=True)
+class PickReason:
+    """A preset refusal reason offered with an owed reason's question (handlers/officer.py)."""
+
+    PATTERN = r"^v1:rsn:[0-9]{1,12}:[0-9]{1,9}\Z"
+    application_id: int
+    reason_id: int
+
+    def pack(self) -> str:
+        return _checked(f"v1:rsn:{self.application_id}:{self.reason_id}")
+
+    @classmethod
+    def parse(cls, data: str) -> "PickReason":
+        _, _, application_id, reason_id = data.split(":")
+        return cls(int(application_id), int(reason_id))
 
 
 @dataclass(frozen=True, slots=True)

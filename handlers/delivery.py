@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from domain.lifecycle import Stage
+from domain.lifecycle import Action, Stage
 from handlers.officer_view import bank_name, officer_card
 from messages import render
 from storage import Store
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# Updates that say more than the stage reached (a rejection after a failed supervision visit, not eligibility).
+UPDATE_FOR_ACTION = {Action.FAIL_SUPERVISION.value: "applicant/supervision_failed"}
 BATCH = 50
 
 
@@ -87,7 +89,8 @@ class Courier:
         elif message.kind == "applicant.stage_changed" and application and message.chat_id is not None:
             # The reason of the decision announced, not a later one's (a revocation before delivery).
             decided = replace(application, reason=message.payload.get("reason", application.reason))
-            await self._send_update(message.chat_id, decided, Stage(message.payload["to"]))
+            await self._send_update(message.chat_id, decided, Stage(message.payload["to"]),
+                                    message.payload.get("action"))
         elif message.kind == "applicant.expiry_reminder" and application and message.chat_id is not None:
             lang = await self._language(message.chat_id)
             await self.bot.send_message(message.chat_id, render(lang, "applicant/expiry_reminder", a=application))
@@ -112,12 +115,14 @@ class Courier:
         sent = await self.bot.send_message(officer_id, text, reply_markup=markup)
         await self.store.save_officer_card(application.id, officer_id, sent.message_id)
 
-    async def _send_update(self, user_id: int, application: Application, stage: Stage) -> None:
+    async def _send_update(self, user_id: int, application: Application, stage: Stage,
+                           action: str | None = None) -> None:
         lang = await self._language(user_id)
         position = await self.store.queue_position(application.id) if stage == Stage.QUEUED else None
         if stage == Stage.QUEUED and position is None:  # moved on since: the later update will tell
             return
-        text = render(lang, f"applicant/{stage.value}", a=application, position=position,
+        template = UPDATE_FOR_ACTION.get(action or "", f"applicant/{stage.value}")
+        text = render(lang, template, a=application, position=position,
                       bank=bank_name(self.config, application.bank, lang))
         await self.bot.send_message(user_id, text)
 

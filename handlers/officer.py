@@ -30,7 +30,7 @@ from domain import validators
 from domain.lifecycle import AWAITING_OFFICER, Action, Stage, legal_actions
 from domain.normalize import normalize, search_key
 from handlers.access import officer_command, officer_of, refuse
-from handlers.callbacks import OFFICER_ACTIONS, ActOn, ListPage, OpenApplication, PickBank
+from handlers.callbacks import OFFICER_ACTIONS, ActOn, ListPage, OpenApplication, PickBank, PickReason
 from handlers.context import Ctx
 from handlers.lifecycle_events import apply_action, refresh_cards
 from handlers.officer_view import (
@@ -39,6 +39,7 @@ from handlers.officer_view import (
     details_text,
     loan_ceiling_toman,
     officer_card,
+    reason_keyboard,
 )
 from handlers.states import OWED_FOR_ACTION, Owed
 from messages import LANGUAGES, all_labels, label, render
@@ -195,11 +196,13 @@ async def ask_for_answer(update: Update, context: Ctx) -> Owed | None:
     if action == Action.PAY_LOAN:
         text = render(lang, "officer/ask_amount", number=application.permit_number,
                       ceiling=loan_ceiling_toman(context.config, application))
+        markup = cancel_keyboard(lang, application.id)
     else:
-        text = render(lang, "officer/ask_reason", number=application.permit_number,
+        presets = await context.store.list_refusal_reasons(action.value)
+        text = render(lang, "officer/ask_reason", number=application.permit_number, presets=bool(presets),
                       what=label(lang, f"reason_for.{action.value}"))
-    asked = await query.message.reply_text(  # type: ignore[union-attr]
-        text, reply_markup=cancel_keyboard(lang, application.id))
+        markup = reason_keyboard(lang, application.id, presets)
+    asked = await query.message.reply_text(text, reply_markup=markup)  # type: ignore[union-attr]
     await context.store.set_officer_prompt(user.id, application.id, action.value, asked.message_id)
     raise ApplicationHandlerStop(OWED_FOR_ACTION[action.value])
 
@@ -218,6 +221,28 @@ async def receive_reason(update: Update, context: Ctx) -> Owed | int:
         raise ApplicationHandlerStop(Owed.REASON)
     await retire_question(context, message.chat_id)
     await transition(update, context, application, action, reason=reason)
+    raise ApplicationHandlerStop(ConversationHandler.END)
+
+
+async def receive_preset_reason(update: Update, context: Ctx) -> int:
+    """A preset reason's button on the question: the refusal happens with that reason, in the officer's words."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    pressed = PickReason.parse(query.data)
+    prompt = await context.store.get_officer_prompt(user.id)
+    reason = await context.store.get_refusal_reason(pressed.reason_id)
+    if prompt is None or prompt.application_id != pressed.application_id or reason is None \
+            or reason.action != prompt.action:  # an older question's button, or a reason since retired
+        await query.answer(label(context.lang, "alert.expired"), show_alert=True)
+        raise ApplicationHandlerStop(Owed.REASON if prompt is not None else ConversationHandler.END)
+    await query.answer()
+    owed = await owed_application(update, context)
+    if owed is None:
+        raise ApplicationHandlerStop(ConversationHandler.END)
+    application, action = owed
+    await retire_question(context, user.id)
+    await transition(update, context, application, action, reason=reason.text(context.lang))
     raise ApplicationHandlerStop(ConversationHandler.END)
 
 
@@ -321,7 +346,8 @@ def owed_answer() -> ConversationHandler[Ctx]:
         name=ANSWER_CONVERSATION, persistent=True, allow_reentry=True,
         entry_points=[CallbackQueryHandler(ask_for_answer, pattern=ActOn.pattern(*OWED_FOR_ACTION))],
         states={
-            Owed.REASON: [MessageHandler(typed, receive_reason)],
+            Owed.REASON: [MessageHandler(typed, receive_reason),
+                          CallbackQueryHandler(receive_preset_reason, pattern=PickReason.PATTERN)],
             Owed.AMOUNT: [MessageHandler(typed, receive_amount)],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, answer_timed_out)],
         },
@@ -455,16 +481,19 @@ async def open_application(update: Update, context: Ctx) -> None:
     assert query is not None and query.data is not None and user is not None
     application_id = OpenApplication.parse(query.data).application_id
     application = await context.store.get_application(application_id)
-    if application is None or await officer_of(context, user.id, application.province_code) is None:
+    officer = None if application is None else await officer_of(context, user.id, application.province_code)
+    if application is None or (officer is None and not context.is_admin(user.id)):
         refuse("open", user.id, application_id)
         await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
         return
     await query.answer()
-    await send_card_with_details(update, context, application)
+    await send_card_with_details(update, context, application, acting=officer is not None)
 
 
-async def send_card_with_details(update: Update, context: Ctx, application: Application) -> None:
-    """The details and history, then a card that is kept up to date from now on (beside every other copy)."""
+async def send_card_with_details(update: Update, context: Ctx, application: Application, *,
+                                 acting: bool = True) -> None:
+    """The details and history, then a card that is kept up to date from now on (beside every other copy).
+    An admin from /find reads it without acting (`acting=False`): officers act."""
     chat = update.effective_chat
     user = update.effective_user
     assert chat is not None and user is not None
@@ -474,8 +503,9 @@ async def send_card_with_details(update: Update, context: Ctx, application: Appl
     last = await context.store.last_action(application.id)
     own = await context.store.is_own_application(user.id, application.id)  # looking is allowed; acting is not
     text, markup = officer_card(lang, application, context.config, last, own=own)
-    card = await context.bot.send_message(chat.id, text, reply_markup=markup)
-    await context.store.save_officer_card(application.id, user.id, card.message_id)
+    card = await context.bot.send_message(chat.id, text, reply_markup=markup if acting else None)
+    if acting:
+        await context.store.save_officer_card(application.id, user.id, card.message_id)
 
 
 def handlers() -> list[BaseHandler[Update, Ctx, Any]]:

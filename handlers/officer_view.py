@@ -5,11 +5,11 @@ from typing import TYPE_CHECKING
 from persiantools.jdatetime import JalaliDate
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from domain.lifecycle import OFFICER_STEPS, Action, legal_actions
-from handlers.callbacks import ActOn, PickBank
+from domain.lifecycle import OFFICER_STEPS, REFUSALS, Action, legal_actions
+from handlers.callbacks import ActOn, PickBank, PickReason
 from messages import label, render
 from messages.formatting import localize_digits
-from storage.records import Application, AuditEntry, LastAction
+from storage.records import Application, AuditEntry, LastAction, RefusalReason
 
 if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
     from bot.config import Config
@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
 # The actions an officer takes from a card, in button order; the state machine decides which are legal.
 CARD_ACTIONS: tuple[Action, ...] = OFFICER_STEPS
 # Actions that need one more answer from the officer before they happen.
-NEEDS_REASON = (Action.REJECT, Action.BANK_REJECT)
+NEEDS_REASON = REFUSALS
 
 
 def bank_name(config: "Config", code: str | None, lang: str) -> str | None:
@@ -57,6 +57,14 @@ def card_keyboard(lang: str, application: Application) -> InlineKeyboardMarkup |
 def cancel_keyboard(lang: str, application_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label(lang, "act.cancel"),
                                                        callback_data=ActOn(application_id, "cancel").pack())]])
+
+
+def reason_keyboard(lang: str, application_id: int, reasons: list[RefusalReason]) -> InlineKeyboardMarkup:
+    """The preset reasons of a refusal, one a row, and ✖ (typing another reason needs no button)."""
+    rows = [[InlineKeyboardButton(reason.text(lang), callback_data=PickReason(application_id, reason.id).pack())]
+            for reason in reasons]
+    rows.append([InlineKeyboardButton(label(lang, "act.cancel"), callback_data=ActOn(application_id, "cancel").pack())])
+    return InlineKeyboardMarkup(rows)
 
 
 def bank_keyboard(lang: str, application_id: int, config: "Config") -> InlineKeyboardMarkup:

@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta
 
 from domain.lifecycle import AWAITING_OFFICER, Action, IllegalTransition, Stage, next_stage
 from domain.permit import permit_number, validity_end
-from storage.base import AWAITING_CONDITION, StoreBase
+from storage.base import AWAITING_CONDITION
 from storage.errors import AlreadyRegistered, NotFound, StageConflict
+from storage.name_index_store import NameIndexStore
 from storage.records import (
     Application,
     AuditEntry,
@@ -65,7 +66,7 @@ JOIN categories c ON c.id = a.category_id
 JOIN sectors s ON s.id = c.sector_id
 """
 
-class ApplicationStore(StoreBase):
+class ApplicationStore(NameIndexStore):
     async def issue_permit(self, form: PermitRequest, number_format: str, validity_years: int) -> Application:
         """Create the application and its permit in one transaction; notify the province's officers.
 
@@ -91,6 +92,7 @@ class ApplicationStore(StoreBase):
                  number, now, valid_until, now),
             )
             application_id = int(rows[0][0])
+            await self._index_names([(application_id, form.province_code, form.full_name)])
             await self._audit(application_id, form.user_id, "issue", None, Stage.PERMIT_ISSUED)
             await self._tally(application_id, +1)
             officers = await db.execute_fetchall(

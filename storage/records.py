@@ -240,3 +240,16 @@ class UserSession:
 
     user: User
     display_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalReason:
+    """A preset reason an officer can choose for a refusal (admin-editable, /reasons)."""
+
+    id: int
+    action: str  # a domain.lifecycle.REFUSALS action
+    text_fa: str
+    text_en: str
+
+    def text(self, lang: str) -> str:
+        return self.text_fa if lang == "fa" else self.text_en
