@@ -32,6 +32,7 @@ from handlers import (
     channels,
     common,
     desk_find,
+    digest,
     gate,
     officer,
     permits,
@@ -138,6 +139,7 @@ def build_application(
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     app.job_queue.run_repeating(purge_expired_drafts, interval=timedelta(hours=1), first=timedelta(minutes=1),
                                 name="purge_expired_drafts")
+    digest.schedule(app)  # each officer's morning digest
     app.job_queue.run_repeating(permits.look_after_permits, interval=timedelta(hours=6),
                                 first=timedelta(minutes=2), name="look_after_permits")
     async def forget_idle_flooders(context: Ctx) -> None:

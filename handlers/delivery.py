@@ -111,7 +111,8 @@ class Courier:
                         application.province_code)
             return
         own = await self.store.is_own_application(officer_id, application.id)  # seen, never acted on
-        text, markup = officer_card(officer.language, application, self.config, new=True, own=own)
+        text, markup = officer_card(officer.language, application, self.config, new=True, own=own,
+                                    now=self.store.now())
         sent = await self.bot.send_message(officer_id, text, reply_markup=markup)
         await self.store.save_officer_card(application.id, officer_id, sent.message_id)
 

@@ -37,6 +37,7 @@ from handlers.officer_view import (
     bank_keyboard,
     cancel_keyboard,
     details_text,
+    late_days,
     loan_ceiling_toman,
     officer_card,
     reason_keyboard,
@@ -49,6 +50,7 @@ from storage.records import Application, User
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
+OVERDUE = "overdue"  # the /pending filter of applications past their step's target
 ANSWER_CONVERSATION = "officer_answer"  # the persistent conversation of an owed reason or amount
 ANSWER_MINUTES = 10
 ANSWER_TIMEOUT = timedelta(minutes=ANSWER_MINUTES)  # an owed answer not given by then is dropped
@@ -90,7 +92,8 @@ async def answer_refusal(update: Update, context: Ctx, refused: Refused) -> None
     await query.answer(label(context.lang, refused.alert), show_alert=True)
     if refused.own is not None and query.message is not None:
         last = await context.store.last_action(refused.own.id)
-        text, markup = officer_card(context.lang, refused.own, context.config, last, own=True)
+        text, markup = officer_card(context.lang, refused.own, context.config, last, own=True,
+                                    now=context.store.now())
         with suppress(BadRequest):  # a forged press on a message that is not a card: nothing to redraw
             await query.edit_message_text(text, reply_markup=markup)
 
@@ -366,6 +369,10 @@ def owed_answer() -> ConversationHandler[Ctx]:
 async def show_pending(update: Update, context: Ctx, message: Message, officer: User) -> None:
     """/pending [what is awaited]: the province's applications awaiting an officer, oldest first."""
     typed = " ".join(context.args or [])
+    if search_key(typed) in {search_key(name) for name in all_labels("pending.overdue")}:
+        text, markup = await pending_page(context, officer, OVERDUE, 1)
+        await message.reply_text(text, reply_markup=markup)
+        return
     wanted = awaiting_named(typed)
     if typed.strip() and wanted is None:
         known = "، ".join(label(context.lang, f"awaited.{s.value}") for s in AWAITING_OFFICER)
@@ -388,14 +395,22 @@ def awaiting_named(text: str) -> Stage | None:
 
 
 async def pending_page(context: Ctx, officer: User, stage: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of /pending: every awaiting stage, one (`stage`), or the overdue ones oldest first (OVERDUE)."""
     assert officer.province_code is not None
-    stages = (Stage(stage),) if stage else AWAITING_OFFICER
     lang = context.lang
-    items, total = await context.store.list_by_stage(officer.province_code, stages, PAGE_SIZE,
-                                                     (page - 1) * PAGE_SIZE)
+    offset = (page - 1) * PAGE_SIZE
+    if stage == OVERDUE:
+        items, total = await context.store.list_overdue(officer.province_code, context.config.targets.by_stage(),
+                                                        PAGE_SIZE, offset)
+    else:
+        stages = (Stage(stage),) if stage else AWAITING_OFFICER
+        items, total = await context.store.list_by_stage(officer.province_code, stages, PAGE_SIZE, offset)
     awaiting = {s: label(lang, f"awaiting.{s.value}") for s in AWAITING_OFFICER}  # what each waits for
-    text = render(lang, "officer/pending", items=items, total=total, offset=(page - 1) * PAGE_SIZE,
-                  stage=awaiting[Stage(stage)] if stage else None, stages=awaiting)
+    now = context.store.now()
+    late = {a.id: late_days(a, context.config, now) for a in items}
+    named = label(lang, "pending.overdue") if stage == OVERDUE else awaiting[Stage(stage)] if stage else None
+    text = render(lang, "officer/pending", items=items, total=total, offset=offset, late=late, stage=named,
+                  stages=awaiting)
     return text, _list_keyboard(lang, items, "pending", stage, page, total)
 
 
@@ -429,7 +444,7 @@ async def turn_list_page(update: Update, context: Ctx) -> None:
     await query.answer()
     if pressed.kind == "queue":
         text, markup = await queue_page(context, officer, max(1, pressed.page))
-    elif pressed.stage and pressed.stage not in {stage.value for stage in AWAITING_OFFICER}:
+    elif pressed.stage and pressed.stage not in {stage.value for stage in AWAITING_OFFICER} | {OVERDUE}:
         return
     else:
         text, markup = await pending_page(context, officer, pressed.stage, max(1, pressed.page))
@@ -445,8 +460,11 @@ def _list_keyboard(lang: str, items: list[Application], kind: str, stage: str, p
         filters_row = [InlineKeyboardButton(label(lang, "form.chosen", value=name) if code == stage else name,
                                             callback_data=ListPage("pending", code, 1).pack())
                        for code, name in names.items()]
+        overdue = label(lang, "pending.overdue_button")
         rows += [filters_row[:3], filters_row[3:],
-                 [InlineKeyboardButton(label(lang, "act.all_stages"), callback_data=ListPage("pending", "", 1).pack())]]
+                 [InlineKeyboardButton(label(lang, "act.all_stages"), callback_data=ListPage("pending", "", 1).pack()),
+                  InlineKeyboardButton(label(lang, "form.chosen", value=overdue) if stage == OVERDUE else overdue,
+                                       callback_data=ListPage("pending", OVERDUE, 1).pack())]]
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if pages > 1:
         rows.append([
@@ -502,7 +520,7 @@ async def send_card_with_details(update: Update, context: Ctx, application: Appl
     await context.bot.send_message(chat.id, details_text(lang, application, audit, context.config))
     last = await context.store.last_action(application.id)
     own = await context.store.is_own_application(user.id, application.id)  # looking is allowed; acting is not
-    text, markup = officer_card(lang, application, context.config, last, own=own)
+    text, markup = officer_card(lang, application, context.config, last, own=own, now=context.store.now())
     card = await context.bot.send_message(chat.id, text, reply_markup=markup if acting else None)
     if acting:
         await context.store.save_officer_card(application.id, user.id, card.message_id)

@@ -1,11 +1,13 @@
 """What officers see: the application card, its action buttons, details and history."""
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from persiantools.jdatetime import JalaliDate
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.lifecycle import OFFICER_STEPS, REFUSALS, Action, legal_actions
+from domain.overdue import overdue_days
 from handlers.callbacks import ActOn, PickBank, PickReason
 from messages import label, render
 from messages.formatting import localize_digits
@@ -28,17 +30,24 @@ def bank_name(config: "Config", code: str | None, lang: str) -> str | None:
 
 
 def officer_card(lang: str, application: Application, config: "Config", last: LastAction | None = None, *,
-                 new: bool = False, own: bool = False) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The card and its buttons for one officer; an officer never acts on their own application (`own`)."""
-    text = card_text(lang, application, config, last, new=new, own=own)
+                 now: datetime, new: bool = False, own: bool = False) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The card and its buttons for one officer; an officer never acts on their own application (`own`).
+    `now` (the store's clock) decides whether it is overdue (⏰)."""
+    text = card_text(lang, application, config, last, new=new, own=own, now=now)
     return text, None if own else card_keyboard(lang, application)
 
 
+def late_days(application: Application, config: "Config", now: datetime) -> int | None:
+    """Days waiting, when the application is past the target of the step it waits for."""
+    return overdue_days(application.stage, application.stage_since, now, config.targets.by_stage())
+
+
 def card_text(lang: str, application: Application, config: "Config", last: LastAction | None = None,
-              new: bool = False, own: bool = False) -> str:
+              new: bool = False, own: bool = False, now: datetime | None = None) -> str:
     shown = last if last is not None and last.action != "issue" else None  # issuing is the card's own news
     return render(
         lang, "officer/card", a=application, new=new, track=label(lang, f"track.{application.track}"),
+        late=late_days(application, config, now) if now is not None else None,
         stage=label(lang, f"stage.{application.stage.value}"), bank=bank_name(config, application.bank, lang),
         actor=(shown.actor_name or str(shown.actor_id)) if shown else None,
         done=label(lang, f"done.{shown.action}") if shown else None, own=own,

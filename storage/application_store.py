@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from domain.lifecycle import AWAITING_OFFICER, Action, IllegalTransition, Stage, next_stage
@@ -54,12 +55,17 @@ _STAGE_TIME = {
     Stage.EXPIRED: "closed_at",
 }
 
-_APPLICATION_SELECT = """
+# When an application reached its current stage, as SQL, from the column each stage sets (no copy of the list).
+STAGE_SINCE = "CASE a.stage " + " ".join(
+    f"WHEN '{stage.value}' THEN a.{column}" for stage, column in
+    ({Stage.PERMIT_ISSUED: "issued_at"} | _STAGE_TIME).items()) + " END"
+
+_APPLICATION_SELECT = f"""
 SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.national_id, a.birth_date, a.mobile,
        a.province_code, p.name_fa, p.name_en, a.city, a.address, a.postal_code, a.education, a.workers,
        a.experience_years, a.own_share_percent, a.category_id, c.name_fa, c.name_en, s.name_fa, s.name_en,
        c.needs_extra_approval, c.approval_body, a.issued_at, a.valid_until, a.queued_at, a.queue_seq, a.bank,
-       a.loan_amount_rials, a.reason, a.updated_at
+       a.loan_amount_rials, a.reason, a.updated_at, {STAGE_SINCE} AS stage_since
 FROM applications a
 JOIN provinces p ON p.code = a.province_code
 JOIN categories c ON c.id = a.category_id
@@ -313,6 +319,24 @@ class ApplicationStore(NameIndexStore):
             )
         return [_application(row) for row in rows], int(total[0][0])
 
+    async def list_overdue(self, province_code: str, targets: Mapping[Stage, int], limit: int,
+                           offset: int = 0) -> tuple[list[Application], int]:
+        """A province's applications past the target of the step they wait for (`targets`: days by the stage
+        waited at), oldest first, one page; and how many there are."""
+        conditions, cutoffs = [], []
+        for stage, days in targets.items():
+            column = ({Stage.PERMIT_ISSUED: "issued_at"} | _STAGE_TIME)[stage]
+            conditions.append(f"(a.stage = '{stage.value}' AND a.{column} <= ?)")
+            cutoffs.append(self._after(-timedelta(days=days + 1)))  # a whole day past the target
+        late = " OR ".join(conditions)
+        rows = await self.db.execute_fetchall(
+            _APPLICATION_SELECT + f" WHERE a.province_code = ? AND ({late}) ORDER BY stage_since, a.id"
+            " LIMIT ? OFFSET ?", (province_code, *cutoffs, limit, offset))
+        total = await self.db.execute_fetchall(
+            f"SELECT count(*) AS n FROM applications a WHERE a.province_code = ? AND ({late})",
+            (province_code, *cutoffs))
+        return [_application(row) for row in rows], int(total[0]["n"])
+
     async def list_queue(self, province_code: str, limit: int, offset: int = 0) -> tuple[list[Application], int]:
         """The province's loan queue in order, one page (position = offset + index + 1); and its length."""
         rows = await self.db.execute_fetchall(
@@ -379,5 +403,6 @@ def _application(row: sqlite3.Row) -> Application:
     values[27] = date.fromisoformat(values[27])
     values[28] = datetime.fromisoformat(values[28]) if values[28] else None
     values[33] = datetime.fromisoformat(values[33])
+    values[34] = datetime.fromisoformat(values[34]) if values[34] else None
     return Application(*values)
 

@@ -113,6 +113,7 @@ class Application:
     loan_amount_rials: int | None
     reason: str | None
     updated_at: datetime
+    stage_since: datetime | None = None  # when it reached its current stage (None: a sample built by hand)
 
 
 @dataclass(frozen=True, slots=True)
