@@ -10,17 +10,22 @@ import logging
 import sys
 from pathlib import Path
 
-from telegram import Update
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import DATA_DIR, build_application
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, database_path_from_env
 from bot.logs import configure_logging
+from bot.permit_secret import secret_path
 from bot.webhook import webhook_arguments, webhook_secret
 from demo import terminal as demo
 from storage import Store
 from storage.operations import backup_database, check_database
 
 logger = logging.getLogger("main")
+
+FIRST_RETRY_SECONDS = 1.0
+LAST_RETRY_SECONDS = 300.0  # an outage of hours is retried every five minutes, one log line each
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -30,8 +35,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (the default)")
     commands.add_parser("check", help="validate settings, the catalog and the database; exit 1 on a problem")
-    backup = commands.add_parser("backup", help="copy the database consistently, even while the bot runs")
+    backup = commands.add_parser("backup", help="copy the database consistently, even while the bot runs "
+                                                "(needs only DATABASE_PATH; the permit key file is not copied)")
     backup.add_argument("target", type=Path, help="the file to write")
+    backup.add_argument("--force", action="store_true", help="replace the target if it exists")
     demo = commands.add_parser("demo", help="try the real bot in this terminal, without Telegram or a token")
     demo.add_argument("--database", type=Path, help="SQLite file to use (default: a new temporary one)")
     demo.add_argument("--sample-data", type=int, default=0, metavar="N", help="import N fake applications first")
@@ -46,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "demo":  # needs no settings: nothing leaves the process
         return asyncio.run(demo.run(arguments.database, arguments.sample_data, arguments.script, arguments.lang,
                                     arguments.output))
+    if arguments.command == "backup":  # needs no token: it only reads the database
+        return backup(database_path_from_env(), arguments.target, arguments.force)
     try:
         config = Config.from_env()
     except ConfigError as error:
@@ -53,18 +62,45 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if arguments.command == "check":
         return check(config)
-    if arguments.command == "backup":
-        return backup(config, arguments.target)
     configure_logging(config.log_level, config.token)
+    return run(config)
+
+
+def run(config: Config) -> int:
     app = build_application(config, Store(config.database_path, tz=config.timezone))
     logger.info("starting: database %s, API %s", config.database_path, config.api_url)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # run_polling goes on in this loop
+    try:
+        if not loop.run_until_complete(wait_for_bot_api(app.bot)):
+            return 1
+    except KeyboardInterrupt:
+        return 0
     # SIGINT and SIGTERM stop cleanly: updates already received are handled, persistence is flushed and the
-    # store closed in post_shutdown.
+    # store closed in post_shutdown. A network failure while polling is one log line (bot/errors.py) and
+    # retried by PTB with a growing delay.
     if config.webhook_url:
-        app.run_webhook(**webhook_arguments(config, webhook_secret(config)))
+        app.run_webhook(**webhook_arguments(config, webhook_secret(config)), bootstrap_retries=-1)
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     return 0
+
+
+async def wait_for_bot_api(bot: Bot) -> bool:
+    """Reach the Bot API (getMe), retrying with a doubling delay and one log line per failure; False for a
+    token the API refuses."""
+    delay = FIRST_RETRY_SECONDS
+    while True:
+        try:
+            await bot.initialize()
+            return True
+        except InvalidToken:
+            logger.error("the Bot API refused BOT_TOKEN; check it with @BotFather")
+            return False
+        except NetworkError as error:  # TimedOut included
+            logger.warning("Bot API unreachable (%s); retrying in %.0f s", type(error).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, LAST_RETRY_SECONDS)
 
 
 def check(config: Config) -> int:
@@ -72,16 +108,26 @@ def check(config: Config) -> int:
     findings = check_database(config.database_path, DATA_DIR)
     for finding in findings:
         print(("ok   " if finding.ok else "FAIL ") + finding.what)
+    key_file = secret_path(config.database_path)
+    if config.permit_secret is None and not key_file.exists():
+        # A warning, not a failure: a new installation makes it at first start. On a running one it means
+        # the QR codes printed so far will not verify unless the file is restored.
+        print(f"WARN permit key file {key_file} is missing: the bot makes a new one at start, and QR codes "
+              "signed with the old one stop verifying; restore it if you have it (or set PERMIT_SECRET)")
     return 0 if all(finding.ok for finding in findings) else 1
 
 
-def backup(config: Config, target: Path) -> int:
+def backup(database_path: Path, target: Path, force: bool) -> int:
     try:
-        copied = backup_database(config.database_path, target)
+        copied = backup_database(database_path, target, overwrite=force)
     except FileNotFoundError:
-        print(f"No database at {config.database_path} (DATABASE_PATH)", file=sys.stderr)
+        print(f"No database at {database_path} (DATABASE_PATH)", file=sys.stderr)
         return 1
-    print(f"backed up {copied} applications to {target}")
+    except FileExistsError:
+        print(f"{target} exists already; choose another name or add --force to replace it", file=sys.stderr)
+        return 1
+    print(f"backed up {copied} applications to {target} (the permit key file {secret_path(database_path).name} "
+          "is not in it: keep it apart)")
     return 0
 
 

@@ -18,6 +18,7 @@ from persiantools.jdatetime import JalaliDate
 
 from domain.lifecycle import AWAITING_OFFICER, Stage
 from storage.migrate import migrate
+from storage.records import OutboxKind
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +78,9 @@ class StoreBase:
         if self._writer is not None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        writer = await self._open("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")
+        # secure_delete: erased personal data and keys leave no bytes behind in free pages.
+        writer = await self._open("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+                                  " PRAGMA secure_delete = ON;")
         await migrate(writer)
         await index_awaiting(writer)
         # query_only: a write that wrongly skips the writer fails loudly instead of racing it.
@@ -207,7 +210,7 @@ class StoreBase:
              json.dumps(detail, ensure_ascii=False) if detail else None),
         )
 
-    async def _enqueue(self, kind: str, chat_id: int | None, application_id: int | None,
+    async def _enqueue(self, kind: OutboxKind, chat_id: int | None, application_id: int | None,
                        payload: dict[str, Any] | None = None) -> None:
         """One message for one recipient (`chat_id`), or for every admin when `chat_id` is None."""
         now = self._now()

@@ -1,6 +1,5 @@
 """Permits after issue: the signing secret, renewal, expiry and its reminders."""
 
-import secrets
 from datetime import date, timedelta
 
 from persiantools.jdatetime import JalaliDate
@@ -9,18 +8,20 @@ from domain.lifecycle import CLOSED_STAGES, Action
 from domain.permit import validity_end
 from storage.application_store import ApplicationStore
 from storage.errors import NotFound, StageConflict
-from storage.records import Application
+from storage.records import Application, OutboxKind
 
 _OPEN = "stage NOT IN (" + ", ".join(f"'{stage.value}'" for stage in sorted(CLOSED_STAGES)) + ")"
 
 
 class PermitStore(ApplicationStore):
-    async def permit_secret(self) -> str:
-        """The key that signs permit QR codes: made once, on first use, and kept."""
-        candidate = secrets.token_urlsafe(32)
-        await self._write("INSERT OR IGNORE INTO settings (key, value) VALUES ('permit_secret', ?)", (candidate,))
+    async def stored_permit_secret(self) -> str | None:
+        """The QR signing key an older version kept in the database, if it is still there (bot/permit_secret.py)."""
         rows = await self.db.execute_fetchall("SELECT value FROM settings WHERE key = 'permit_secret'")
-        return str(rows[0][0])
+        return str(rows[0][0]) if rows else None
+
+    async def forget_stored_permit_secret(self) -> None:
+        """Delete that key once it lives in its own file; secure_delete (see base.py) overwrites its bytes."""
+        await self._write("DELETE FROM settings WHERE key = 'permit_secret'")
 
     async def renew_permit(self, application_id: int, years: int, actor_id: int) -> Application:
         """Extend the validity by `years` from its current end (same number), audited."""
@@ -50,7 +51,7 @@ class PermitStore(ApplicationStore):
                 (today.isoformat(), until.isoformat()),
             )
             for application_id, user_id, valid_until in rows:
-                await self._enqueue("applicant.expiry_reminder", user_id, application_id, {"valid_until": valid_until})
+                await self._enqueue(OutboxKind.EXPIRY_REMINDER, user_id, application_id, {"valid_until": valid_until})
                 await db.execute("UPDATE applications SET reminded_for = ? WHERE id = ?", (valid_until, application_id))
         return len(rows)
 

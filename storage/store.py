@@ -11,10 +11,11 @@ from storage.import_store import ImportStore
 from storage.outbox_store import OutboxStore
 from storage.permit_store import PermitStore
 from storage.reason_store import ReasonStore
+from storage.retention_store import RetentionStore
 from storage.stats_store import StatsStore
 from storage.user_store import UserStore
 
 
 class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, OutboxStore, StatsStore,
-            ReasonStore):
+            ReasonStore, RetentionStore):
     """One aiosqlite connection per process, and every query the bot makes."""
