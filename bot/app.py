@@ -31,10 +31,12 @@ from bot.update_processor import PerPersonUpdateProcessor
 from domain.flood import FloodGate
 from handlers import (
     admin,
+    bulk,
     channels,
     common,
     desk_find,
     digest,
+    export,
     gate,
     officer,
     permits,
@@ -126,7 +128,7 @@ def build_application(
     app.add_handler(officer.owed_answer(), group=-1)  # an officer's owed reason or amount, before the form
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
     # permits' /start v-… before common's
-    for module in (permits, common, status, officer, desk_find, admin, reasons, channels):
+    for module in (permits, common, status, officer, bulk, desk_find, export, admin, reasons, channels):
         app.add_handlers(module.handlers())
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
     app.add_error_handler(on_error)

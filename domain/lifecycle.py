@@ -64,6 +64,9 @@ OFFICER_STEPS = (Action.SUPERVISE, Action.FAIL_SUPERVISION, Action.APPROVE, Acti
                  Action.INTRODUCE, Action.PAY_LOAN, Action.BANK_REJECT)
 # Steps that refuse: each needs a reason, chosen from the presets (/reasons) or typed.
 REFUSALS = (Action.FAIL_SUPERVISION, Action.REJECT, Action.BANK_REJECT)
+# Steps an officer may take for every waiting application at once (/pending's «همه را انجام بده»): only those
+# that need no judgement of the case, no reason and no amount. Queueing follows the order of eligibility.
+BULK_SAFE = (Action.QUEUE,)
 # Stages at which an application waits for an officer (the /pending list): those an officer step starts from.
 # The one list of them: handlers, queries and the store's index are all built from this.
 AWAITING_OFFICER = tuple(stage for stage in Stage
@@ -92,6 +95,11 @@ def next_stage(stage: Stage, action: Action) -> Stage:
 
 def legal_actions(stage: Stage) -> list[Action]:
     return [action for action, (sources, _) in TRANSITIONS.items() if stage in sources]
+
+
+def bulk_action(stage: Stage) -> Action | None:
+    """The bulk-safe step legal from `stage`, if there is one."""
+    return next((action for action in BULK_SAFE if stage in TRANSITIONS[action][0]), None)
 
 
 def progress_marks(stage: Stage) -> list[tuple[Stage, str]]:

@@ -104,6 +104,23 @@ class PickReason:
 
 
 @dataclass(frozen=True, slots=True)
+class BulkStep:
+    """«همه را انجام بده» in /pending: `ask` shows the count to confirm, `yes` does it, `no` keeps things."""
+
+    PATTERN = r"^v1:bulk:(ask|yes|no):[a-z_]{1,20}\Z"
+    step: str
+    action: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:bulk:{self.step}:{self.action}")
+
+    @classmethod
+    def parse(cls, data: str) -> "BulkStep":
+        _, _, step, action = data.split(":")
+        return cls(step, action)
+
+
+@dataclass(frozen=True, slots=True)
 class PickBank:
     PATTERN = r"^v1:bank:[0-9]{1,12}:[a-z][a-z0-9_]{1,23}\Z"
     application_id: int

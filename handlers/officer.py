@@ -27,10 +27,18 @@ from telegram.ext import (
 )
 
 from domain import validators
-from domain.lifecycle import AWAITING_OFFICER, Action, Stage, legal_actions
+from domain.lifecycle import AWAITING_OFFICER, Action, Stage, bulk_action, legal_actions
 from domain.normalize import normalize, search_key
 from handlers.access import officer_command, officer_of, refuse
-from handlers.callbacks import OFFICER_ACTIONS, ActOn, ListPage, OpenApplication, PickBank, PickReason
+from handlers.callbacks import (
+    OFFICER_ACTIONS,
+    ActOn,
+    BulkStep,
+    ListPage,
+    OpenApplication,
+    PickBank,
+    PickReason,
+)
 from handlers.context import Ctx
 from handlers.lifecycle_events import apply_action, refresh_cards
 from handlers.officer_view import (
@@ -465,6 +473,10 @@ def _list_keyboard(lang: str, items: list[Application], kind: str, stage: str, p
                  [InlineKeyboardButton(label(lang, "act.all_stages"), callback_data=ListPage("pending", "", 1).pack()),
                   InlineKeyboardButton(label(lang, "form.chosen", value=overdue) if stage == OVERDUE else overdue,
                                        callback_data=ListPage("pending", OVERDUE, 1).pack())]]
+        bulk = bulk_action(Stage(stage)) if stage and stage != OVERDUE and total else None
+        if bulk is not None:  # one action for every waiting application, confirmed with the count first
+            rows.append([InlineKeyboardButton(label(lang, "bulk.do_all"),
+                                              callback_data=BulkStep("ask", bulk.value).pack())])
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if pages > 1:
         rows.append([

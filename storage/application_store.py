@@ -320,6 +320,14 @@ class ApplicationStore(NameIndexStore):
             )
         return [_application(row) for row in rows], int(total[0][0])
 
+    async def list_waiting_in_order(self, province_code: str, stage: Stage) -> list[int]:
+        """The ids of a province's applications at `stage`, in the order they reached it (then by id)."""
+        column = ({Stage.PERMIT_ISSUED: "issued_at"} | _STAGE_TIME)[stage]
+        rows = await self.db.execute_fetchall(
+            f"SELECT id FROM applications WHERE province_code = ? AND stage = ? ORDER BY {column}, id",
+            (province_code, stage.value))
+        return [int(row["id"]) for row in rows]
+
     async def list_overdue(self, province_code: str, targets: Mapping[Stage, int], limit: int,
                            offset: int = 0) -> tuple[list[Application], int]:
         """A province's applications past the target of the step they wait for (`targets`: days by the stage

@@ -273,3 +273,32 @@ class RefusalReason:
 
     def text(self, lang: str) -> str:
         return self.text_fa if lang == "fa" else self.text_en
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    """One application as an export holds it (times as stored: UTC ISO text; money in rials)."""
+
+    permit_number: str
+    full_name: str
+    national_id: str
+    mobile: str
+    province_code: str
+    province_fa: str
+    city: str
+    category_fa: str
+    track: str
+    stage: str
+    workers: int
+    issued_at: str
+    supervised_at: str | None
+    eligible_at: str | None
+    rejected_at: str | None
+    queued_at: str | None
+    introduced_at: str | None
+    loan_paid_at: str | None
+    bank_rejected_at: str | None
+    closed_at: str | None
+    bank: str | None
+    loan_amount_rials: int | None
+    reason: str | None
