@@ -31,6 +31,7 @@ from bot.update_processor import PerPersonUpdateProcessor
 from domain.flood import FloodGate
 from handlers import (
     admin,
+    appoint,
     bulk,
     channels,
     common,
@@ -130,6 +131,7 @@ def build_application(
     # permits' /start v-… before common's
     for module in (permits, common, status, officer, bulk, desk_find, export, admin, reasons, channels):
         app.add_handlers(module.handlers())
+    app.add_handlers(appoint.handlers(config.admin_ids))  # after the form: its contact step comes first
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
     app.add_error_handler(on_error)
 

@@ -73,6 +73,7 @@ class Config:
     banks: tuple[Bank, ...] = ()
     stats_time: time = time(20, 0)  # local time of the daily channel posts
     targets: StageTargets = StageTargets()
+    supports_request_users: bool = True  # Telegram's «choose a user» keyboard button (Bale has none)
     digest_time: time = time(8, 0)  # local time of each officer's morning digest
     permit_secret: str | None = None  # signs the permit QR codes; None: generated once, in a file beside the database
     parse_mode: str | None = "HTML"  # None: plain text, for a Bot API that does not honour parse_mode
@@ -116,6 +117,7 @@ class Config:
             banks=_banks(Path(env.get("BANKS_FILE") or DEFAULT_BANKS_FILE)),
             stats_time=_clock_time(env.get("STATS_TIME") or "20:00"),
             targets=_targets(env),
+            supports_request_users=_choice(env, "REQUEST_USERS", "on", ("on", "off"), str.lower) == "on",
             digest_time=_clock_time(env.get("DIGEST_TIME") or "08:00", "DIGEST_TIME"),
             permit_secret=_secret(env.get("PERMIT_SECRET") or None),
             parse_mode=None if _choice(env, "PARSE_MODE", "HTML", ("HTML", "NONE"), str.upper) == "NONE" else "HTML",

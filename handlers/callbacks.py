@@ -121,6 +121,23 @@ class BulkStep:
 
 
 @dataclass(frozen=True, slots=True)
+class AppointTo:
+    """An admin's province button after choosing a person to appoint (handlers/appoint.py)."""
+
+    PATTERN = r"^v1:appoint:[0-9]{1,20}:IR-[0-9]{2}\Z"
+    user_id: int
+    province_code: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:appoint:{self.user_id}:{self.province_code}")
+
+    @classmethod
+    def parse(cls, data: str) -> "AppointTo":
+        _, _, user_id, province_code = data.split(":")
+        return cls(int(user_id), province_code)
+
+
+@dataclass(frozen=True, slots=True)
 class PickBank:
     PATTERN = r"^v1:bank:[0-9]{1,12}:[a-z][a-z0-9_]{1,23}\Z"
     application_id: int
