@@ -5,10 +5,20 @@ import sqlite3
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
-from domain.lifecycle import AWAITING_OFFICER, Action, IllegalTransition, Stage, next_stage
+from domain.lifecycle import (
+    AWAITING_OFFICER,
+    CLOSED_STAGES,
+    NEEDS_DISPUTE,
+    UNCOUNTED_STAGES,
+    Action,
+    IllegalTransition,
+    Stage,
+    next_stage,
+    sql_list,
+)
 from domain.permit import permit_number, validity_end
 from storage.base import AWAITING_CONDITION
-from storage.errors import AlreadyRegistered, NotFound, StageConflict
+from storage.errors import AlreadyRegistered, CategoryNotOffered, HeldByAnotherAccount, NotFound, StageConflict
 from storage.name_index_store import NameIndexStore
 from storage.records import (
     Application,
@@ -26,7 +36,10 @@ QUEUE_BUCKET = 256  # places per stretch of the loan queue (see queue_position)
 _AT_STAGE = {Stage.PERMIT_ISSUED: "at_issued", Stage.SUPERVISED: "at_supervised", Stage.ELIGIBLE: "at_eligible",
              Stage.QUEUED: "in_queue", Stage.INTRODUCED_TO_BANK: "at_introduced"}
 
-REBUILD_SUMMARIES = """
+_UNCOUNTED = sql_list(UNCOUNTED_STAGES)  # left out of every published figure
+_CLOSED = sql_list(CLOSED_STAGES)
+
+REBUILD_SUMMARIES = f"""
 DELETE FROM tallies;
 INSERT INTO tallies
     SELECT scope, category_id, track, count(*), sum(workers), count(supervised_at), count(eligible_at),
@@ -36,16 +49,16 @@ INSERT INTO tallies
            count(*) FILTER (WHERE stage = 'supervised'), count(*) FILTER (WHERE stage = 'eligible'),
            count(*) FILTER (WHERE stage = 'introduced_to_bank')
     FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications)
-    WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY scope, category_id, track;
+    WHERE stage NOT IN {_UNCOUNTED} GROUP BY scope, category_id, track;
 DELETE FROM monthly_permits;
 INSERT INTO monthly_permits
     SELECT scope, jalali_month(issued_at), count(*)
     FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications)
-    WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY scope, jalali_month(issued_at);
+    WHERE stage NOT IN {_UNCOUNTED} GROUP BY scope, jalali_month(issued_at);
 DELETE FROM queue_buckets;
 INSERT INTO queue_buckets
-    SELECT province_code, queue_seq / 256, count(*) FROM applications WHERE stage = 'queued'
-    GROUP BY province_code, queue_seq / 256;
+    SELECT province_code, queue_seq / {QUEUE_BUCKET}, count(*) FROM applications WHERE stage = 'queued'
+    GROUP BY province_code, queue_seq / {QUEUE_BUCKET};
 """
 
 # Which timestamp column each stage sets when reached.
@@ -53,7 +66,7 @@ _STAGE_TIME = {
     Stage.SUPERVISED: "supervised_at", Stage.ELIGIBLE: "eligible_at", Stage.REJECTED: "rejected_at",
     Stage.QUEUED: "queued_at", Stage.INTRODUCED_TO_BANK: "introduced_at", Stage.LOAN_PAID: "loan_paid_at",
     Stage.BANK_REJECTED: "bank_rejected_at", Stage.WITHDRAWN: "closed_at", Stage.REVOKED: "closed_at",
-    Stage.EXPIRED: "closed_at",
+    Stage.EXPIRED: "closed_at", Stage.VOIDED: "closed_at",
 }
 
 # When an application reached its current stage, as SQL, from the column each stage sets (no copy of the list).
@@ -66,7 +79,9 @@ SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.nation
        a.province_code, p.name_fa, p.name_en, a.city, a.address, a.postal_code, a.education, a.workers,
        a.experience_years, a.own_share_percent, a.category_id, c.name_fa, c.name_en, s.name_fa, s.name_en,
        c.needs_extra_approval, c.approval_body, a.issued_at, a.valid_until, a.queued_at, a.queue_seq, a.bank,
-       a.loan_amount_rials, a.reason, a.updated_at, {STAGE_SINCE} AS stage_since
+       a.loan_amount_rials, a.reason, a.updated_at,
+       EXISTS (SELECT 1 FROM national_id_claims n WHERE n.application_id = a.id),
+       {STAGE_SINCE} AS stage_since
 FROM applications a
 JOIN provinces p ON p.code = a.province_code
 JOIN categories c ON c.id = a.category_id
@@ -77,11 +92,20 @@ class ApplicationStore(NameIndexStore):
     async def issue_permit(self, form: PermitRequest, number_format: str, validity_years: int) -> Application:
         """Create the application and its permit in one transaction; notify the province's officers.
 
-        Raises `AlreadyRegistered` when the national ID already holds an open application in the category.
+        Raises `CategoryNotOffered` when the category or its sector is hidden; `HeldByAnotherAccount` when
+        another account's open application holds the national ID (it carries nothing about that application);
+        `AlreadyRegistered` when the same account has an open one in the category.
         """
         now = self._now()
         today = self.today()
         async with self._transaction() as db:
+            offered = await db.execute_fetchall(
+                "SELECT 1 FROM categories c JOIN sectors s ON s.id = c.sector_id WHERE c.id = ? AND c.active"
+                " AND s.active", (form.category_id,))
+            if not offered:  # hidden (or its sector hidden) since it was picked
+                raise CategoryNotOffered(f"category {form.category_id}")
+            if await self._held_by_others(form.national_id, form.user_id):
+                raise HeldByAnotherAccount()
             existing = await self._find_open(form.national_id, form.category_id)
             if existing is not None:
                 raise AlreadyRegistered(existing)
@@ -126,10 +150,32 @@ class ApplicationStore(NameIndexStore):
     async def _find_open(self, national_id: str, category_id: int) -> Application | None:
         rows = await self.db.execute_fetchall(
             _APPLICATION_SELECT + " WHERE a.national_id = ? AND a.category_id = ?"
-            " AND a.stage NOT IN ('withdrawn', 'revoked', 'expired')",
+            f" AND a.stage NOT IN {_CLOSED}",
             (national_id, category_id),
         )
         return _application(rows[0]) if rows else None
+
+    async def _held_by_others(self, national_id: str, user_id: int) -> list[sqlite3.Row]:
+        """The open applications of other accounts that hold this national ID (id, holder)."""
+        return list(await self.db.execute_fetchall(
+            f"SELECT id, user_id FROM applications WHERE national_id = ? AND user_id != ? AND stage NOT IN {_CLOSED}",
+            (national_id, user_id),
+        ))
+
+    async def claim_national_id(self, national_id: str, claimant_id: int) -> list[int]:
+        """Record that `claimant_id` typed a national ID other accounts hold; the ids of those applications
+        (none: nobody else holds it, nothing recorded). A repeated claim only moves its `last_at`."""
+        now = self._now()
+        async with self._transaction() as db:
+            held = await self._held_by_others(national_id, claimant_id)
+            for application_id, holder_id in held:
+                await db.execute(
+                    "INSERT INTO national_id_claims (application_id, holder_id, claimant_id, at, last_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (application_id, claimant_id) DO UPDATE SET"
+                    " last_at = excluded.last_at",
+                    (application_id, holder_id, claimant_id, now, now),
+                )
+        return [int(row[0]) for row in held]
 
     async def queue_position(self, application_id: int) -> QueuePosition | None:
         """1-based place in the province's loan queue, exact, in one round trip: the stretches of the queue
@@ -156,7 +202,7 @@ class ApplicationStore(NameIndexStore):
         """Add (+1) or take away (-1) one application's contribution to the figures of its province and of
         the whole country ('*')."""
         await self.db.execute(
-            """INSERT INTO tallies (province_code, category_id, track, permits, jobs, supervised, eligible, queued,
+            f"""INSERT INTO tallies (province_code, category_id, track, permits, jobs, supervised, eligible, queued,
                                     introduced, loans_paid, loans_rials, in_queue, at_issued, at_supervised,
                                     at_eligible, at_introduced)
             SELECT iif(s.national, '*', a.province_code), a.category_id, a.track, :s, :s * a.workers,
@@ -167,7 +213,7 @@ class ApplicationStore(NameIndexStore):
                    :s * (a.stage = 'queued'), :s * (a.stage = 'permit_issued'), :s * (a.stage = 'supervised'),
                    :s * (a.stage = 'eligible'), :s * (a.stage = 'introduced_to_bank')
             FROM applications a JOIN (SELECT 0 AS national UNION ALL SELECT 1) s
-            WHERE a.id = :id AND a.stage NOT IN ('withdrawn', 'revoked')
+            WHERE a.id = :id AND a.stage NOT IN {_UNCOUNTED}
             ON CONFLICT (province_code, category_id, track) DO UPDATE SET
                 permits = permits + excluded.permits, jobs = jobs + excluded.jobs,
                 supervised = supervised + excluded.supervised, eligible = eligible + excluded.eligible,
@@ -180,10 +226,10 @@ class ApplicationStore(NameIndexStore):
             {"s": sign, "id": application_id},
         )
         await self.db.execute(
-            """INSERT INTO monthly_permits (province_code, jalali_month, permits)
+            f"""INSERT INTO monthly_permits (province_code, jalali_month, permits)
             SELECT iif(s.national, '*', a.province_code), jalali_month(a.issued_at), :s
             FROM applications a JOIN (SELECT 0 AS national UNION ALL SELECT 1) s
-            WHERE a.id = :id AND a.stage NOT IN ('withdrawn', 'revoked')
+            WHERE a.id = :id AND a.stage NOT IN {_UNCOUNTED}
             ON CONFLICT (province_code, jalali_month) DO UPDATE SET permits = permits + excluded.permits""",
             {"s": sign, "id": application_id},
         )
@@ -229,6 +275,8 @@ class ApplicationStore(NameIndexStore):
                 target = next_stage(current.stage, action)
             except IllegalTransition:
                 raise StageConflict(current, action) from None
+            if action in NEEDS_DISPUTE and not current.disputed:  # a void needs a recorded claim
+                raise StageConflict(current, action)
             sets = {"stage": target.value, "updated_at": now, _STAGE_TIME[target]: now}
             await self._tally(application_id, -1)  # out with the old contribution, in with the new below
             if current.stage == Stage.QUEUED:
@@ -255,6 +303,12 @@ class ApplicationStore(NameIndexStore):
                 await self._enqueue(OutboxKind.STAGE_CHANGED, current.user_id, application_id,
                                     {"from": current.stage.value, "to": target.value, "action": action.value}
                                     | ({"reason": reason} if reason is not None else {}))  # this decision's
+            if target == Stage.VOIDED:  # each claimant may now apply; they hear nothing else about it
+                claimants = await db.execute_fetchall(
+                    "SELECT claimant_id FROM national_id_claims WHERE application_id = ? ORDER BY id",
+                    (application_id,))
+                for (claimant_id,) in claimants:
+                    await self._enqueue(OutboxKind.CLAIMANT_RELEASED, claimant_id, application_id)
         updated = await self.get_application(application_id)
         assert updated is not None
         return updated
@@ -405,6 +459,7 @@ def _application(row: sqlite3.Row) -> Application:
     values[27] = date.fromisoformat(values[27])
     values[28] = datetime.fromisoformat(values[28]) if values[28] else None
     values[33] = datetime.fromisoformat(values[33])
-    values[34] = datetime.fromisoformat(values[34]) if values[34] else None
+    values[34] = bool(values[34])
+    values[35] = datetime.fromisoformat(values[35]) if values[35] else None
     return Application(*values)
 

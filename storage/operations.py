@@ -6,6 +6,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.lifecycle import UNCOUNTED_STAGES, sql_list
 from storage.catalog import read_catalog
 from storage.migrate import available_migrations
 
@@ -66,7 +67,7 @@ def check_database(path: Path, data_dir: Path) -> list[Finding]:
         if version >= 6:  # the summaries must agree with the applications they summarise
             tallied, counted = db.execute(
                 "SELECT (SELECT coalesce(sum(permits), 0) FROM tallies WHERE province_code = '*'),"
-                " (SELECT count(*) FROM applications WHERE stage NOT IN ('withdrawn', 'revoked'))").fetchone()
+                f" (SELECT count(*) FROM applications WHERE stage NOT IN {sql_list(UNCOUNTED_STAGES)})").fetchone()
             queued, bucketed = db.execute(
                 "SELECT (SELECT count(*) FROM applications WHERE stage = 'queued'),"
                 " (SELECT coalesce(sum(size), 0) FROM queue_buckets)").fetchone()
