@@ -4,6 +4,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TypeVar
 
 from telegram import Message, Update
 from telegram import User as TelegramUser
@@ -49,6 +50,7 @@ def refuse(what: str, user_id: int, target: object = None) -> None:
 AdminHandler = Callable[[Update, Ctx, Message, TelegramUser], Awaitable[None]]
 OfficerHandler = Callable[[Update, Ctx, Message, User], Awaitable[None]]
 DeskHandler = Callable[[Update, Ctx, Message, Desk], Awaitable[None]]
+Who = TypeVar("Who", User, Desk)
 
 
 def admin_command(handler: AdminHandler) -> Callable[[Update, Ctx], Awaitable[None]]:
@@ -68,36 +70,33 @@ def admin_command(handler: AdminHandler) -> Callable[[Update, Ctx], Awaitable[No
     return checked
 
 
-def officer_command(handler: OfficerHandler) -> Callable[[Update, Ctx], Awaitable[None]]:
-    """Officers only, read from the database at every call; the handler gets the message and the officer's
-    record (with their province). Anyone else is refused, and it is logged."""
+def _role_command(find: Callable[[Ctx, int], Awaitable[Who | None]], refusal: str,
+                  ) -> Callable[[Callable[[Update, Ctx, Message, Who], Awaitable[None]]],
+                                Callable[[Update, Ctx], Awaitable[None]]]:
+    """A decorator: the caller found by `find` at every call (from the database), or refused with the
+    `refusal` template, logged."""
 
-    @wraps(handler)
-    async def checked(update: Update, context: Ctx) -> None:
-        message, user = update.effective_message, update.effective_user
-        assert message is not None and user is not None
-        officer = await officer_of(context, user.id)
-        if officer is None:
-            refuse(handler.__name__, user.id)
-            await message.reply_text(render(context.lang, "officer/only_officers"))
-            return
-        await handler(update, context, message, officer)
+    def decorator(handler: Callable[[Update, Ctx, Message, Who], Awaitable[None]]) -> Callable[[Update, Ctx],
+                                                                                                Awaitable[None]]:
+        @wraps(handler)
+        async def checked(update: Update, context: Ctx) -> None:
+            message, user = update.effective_message, update.effective_user
+            assert message is not None and user is not None
+            who = await find(context, user.id)
+            if who is None:
+                refuse(handler.__name__, user.id)
+                await message.reply_text(render(context.lang, refusal))
+                return
+            await handler(update, context, message, who)
 
-    return checked
+        return checked
+
+    return decorator
 
 
-def desk_command(handler: DeskHandler) -> Callable[[Update, Ctx], Awaitable[None]]:
-    """Officers and admins, read at every call; the handler gets the message and who is at the desk."""
-
-    @wraps(handler)
-    async def checked(update: Update, context: Ctx) -> None:
-        message, user = update.effective_message, update.effective_user
-        assert message is not None and user is not None
-        desk = await desk_of(context, user.id)
-        if desk is None:
-            refuse(handler.__name__, user.id)
-            await message.reply_text(render(context.lang, "officer/only_officers"))
-            return
-        await handler(update, context, message, desk)
-
-    return checked
+# Officers only; the handler gets the message and the officer's record (with their province).
+officer_command: Callable[[OfficerHandler], Callable[[Update, Ctx], Awaitable[None]]] = _role_command(
+    officer_of, "officer/only_officers")
+# Officers and admins (/find, /export); the handler gets the message and who is at the desk.
+desk_command: Callable[[DeskHandler], Callable[[Update, Ctx], Awaitable[None]]] = _role_command(
+    desk_of, "officer/only_officers")
