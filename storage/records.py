@@ -282,6 +282,7 @@ class RefusalReason:
 class ExportRow:
     """One application as an export holds it (times as stored: UTC ISO text; money in rials)."""
 
+    id: int
     permit_number: str
     full_name: str
     national_id: str
