@@ -147,17 +147,22 @@ class DemoSession:
     # -- output -----------------------------------------------------------------------------------
 
     def prompt_buttons(self, user: OfflineUser) -> list[tuple[str, dict[str, Any] | None]]:
-        """The buttons of the current prompt, the message the bot last sent or changed for this person: its
-        inline buttons as they are now, or the reply keyboard it brought. Earlier messages' are not offered."""
+        """The buttons of the current prompt: the message the bot last sent, or last edited with buttons (a
+        page turned, a card refreshed), as they are now; or the reply keyboard it brought. An edit that only
+        tidies an older message (its buttons taken away) changes nothing, and earlier prompts are not offered."""
+        mine = [message for (chat, _), message in self.rec.messages.items() if chat == user.id]
+        newest = max((int(message["message_id"]) for message in mine), default=None)
         for call in reversed(list(self.rec.sent(chat_id=user.id))):
             if call.method.startswith("edit") and "message_id" in call.params:
-                message = self.rec.messages.get((user.id, int(call.params["message_id"]))) or {}
+                message_id = int(call.params["message_id"])
+                if "inline_keyboard" not in (call.params.get("reply_markup") or {}) and message_id != newest:
+                    continue  # tidying: an older message lost its buttons
+                message = self.rec.messages.get((user.id, message_id)) or {}
             elif call.method.startswith("send") and call.method not in SILENT_METHODS:
                 markup = call.params.get("reply_markup")
                 if isinstance(markup, dict) and "keyboard" in markup:
                     return [(text, None) for text in call.button_texts()]
-                mine = [message for (chat, _), message in self.rec.messages.items() if chat == user.id]
-                message = max(mine, key=lambda message: int(message["message_id"]))  # the one just sent
+                message = next(m for m in mine if int(m["message_id"]) == newest)  # the one just sent
             else:
                 continue
             inline = (message.get("reply_markup") or {}).get("inline_keyboard") or []

@@ -61,3 +61,11 @@ def _search_key(text: str) -> str:
 
 
 _cached_search_key = lru_cache(maxsize=8192)(_search_key)
+
+
+_PERSIAN_ORDER = {letter: rank for rank, letter in enumerate("آاأبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی")}
+
+
+def persian_sort_key(text: str) -> tuple[int, ...]:
+    """Dictionary order for Persian names: code points put پ چ ژ ک گ ی after the Arabic letters."""
+    return tuple(_PERSIAN_ORDER.get(letter, 100 + ord(letter)) for letter in text)

@@ -32,14 +32,14 @@ class SetLanguage:
 class FormButton:
     """A button of the application form: `v1:reg:<action>[:<value>]`.
 
-    Actions: sec/cat/trk/prv/edu (pick a value), cpg/ppg (category/province page), edit (a field from
+    Actions: sec/cat/trk/prv/edu (pick a value), cpg (category page), edit (a field from
     the review), back, keep (keep the current answer), ok (confirm), sectors (back to sectors), cancel,
     indep (switch to the independent track), noop (the page counter).
     """
 
     # The exact shape of each action's value, so a handler never sees one it cannot use.
     VALUES: ClassVar[dict[str, str]] = {
-        "sec": r"[0-9]{1,9}", "cat": r"[0-9]{1,9}", "cpg": r"[0-9]{1,9}\.[0-9]{1,4}", "ppg": r"[0-9]{1,4}",
+        "sec": r"[0-9]{1,9}", "cat": r"[0-9]{1,9}", "cpg": r"[0-9]{1,9}\.[0-9]{1,4}",
         "prv": r"IR-[0-9]{2}", "trk": r"(independent|support)", "edu": r"[a-z_]{1,20}", "edit": r"[a-z_]{1,24}",
     }
     action: str

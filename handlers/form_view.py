@@ -8,8 +8,10 @@ from persiantools.jdatetime import JalaliDate
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from domain.form import EDUCATION_LEVELS, TRACKS, applies
+from domain.normalize import persian_sort_key
 from handlers.callbacks import FormButton
 from handlers.context import Ctx
+from handlers.keyboards import form_keyboard
 from handlers.states import FIELD_STATE, STATE_FIELD, Reg
 from messages import label, render
 from messages.formatting import localize_digits
@@ -37,7 +39,7 @@ async def prompt(context: Ctx, state: Reg, answers: Answers) -> tuple[str, Any]:
                       min_share=rules.supporter_min_own_share_percent)
         return text, with_controls(lang, rows)
     if state == Reg.PROVINCE:
-        return await province_page(context, answers)
+        return await province_keyboard(context, answers)
     if state == Reg.EDUCATION:
         rows = [[button(chosen(lang, label(lang, f"education.{e}"), answers.get("education") == e),
                          FormButton("edu", e))] for e in EDUCATION_LEVELS]
@@ -67,7 +69,7 @@ def _text_prompt(context: Ctx, state: Reg, answers: Answers) -> tuple[str, Any]:
     # The support plan's own rules (experience, share, its higher minimum age) may not be met: a way out.
     if state in (Reg.EXPERIENCE, Reg.OWN_SHARE) or (state == Reg.BIRTH_DATE and answers.get("track") == "support"):
         rows.append([button(label(lang, "form.switch_to_independent"), FormButton("indep"))])
-    return text, with_controls(lang, rows)
+    return text, InlineKeyboardMarkup(rows) if rows else form_keyboard(lang)
 
 
 async def _category_page(context: Ctx, answers: Answers) -> tuple[str, InlineKeyboardMarkup]:
@@ -91,18 +93,19 @@ async def _category_page(context: Ctx, answers: Answers) -> tuple[str, InlineKey
     return text, with_controls(lang, rows, back=False)
 
 
-async def province_page(context: Ctx, answers: Answers) -> tuple[str, InlineKeyboardMarkup]:
+async def province_keyboard(context: Ctx, answers: Answers) -> tuple[str, ReplyKeyboardMarkup]:
+    """Every province on the keyboard below the chat (a tap sends its name, like typing it), so the answer
+    needs no buttons taken away afterwards and the contact button before it is replaced in the same message."""
     lang = context.lang
-    provinces = sorted(await context.store.list_provinces(), key=lambda p: getattr(p, f"name_{lang}"))
-    pages = math.ceil(len(provinces) / PAGE_SIZE)
-    page = min(max(1, int(answers.get("_page", 1))), pages)
-    answers["_page"] = page
-    shown = provinces[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    buttons = [button(chosen(lang, getattr(p, f"name_{lang}"), answers.get("province_code") == p.code),
-                       FormButton("prv", p.code)) for p in shown]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    rows.append(_pager(lang, "ppg", "", page, pages))
-    return render(lang, "registration/ask_province", page=page, pages=pages), with_controls(lang, rows)
+    names = sorted((getattr(p, f"name_{lang}") for p in await context.store.list_provinces()), key=persian_sort_key)
+    rows = [[KeyboardButton(name) for name in names[i:i + 3]] for i in range(0, len(names), 3)]
+    rows.append([KeyboardButton(label(lang, "form.back")), KeyboardButton(label(lang, "form.cancel"))])
+    text = render(lang, "registration/ask_province")
+    code = answers.get("province_code")
+    province = await context.store.get_province(str(code)) if code else None
+    if province is not None:
+        text += "\n\n" + render(lang, "registration/current_value", value=getattr(province, f"name_{lang}"))
+    return text, ReplyKeyboardMarkup(rows, resize_keyboard=True)
 
 
 def _review_keyboard(lang: str, answers: Answers) -> InlineKeyboardMarkup:
@@ -173,6 +176,8 @@ def _pager(lang: str, action: str, prefix: str, page: int, pages: int) -> list[I
 
 
 def with_controls(lang: str, rows: list[list[InlineKeyboardButton]], back: bool = True) -> InlineKeyboardMarkup:
+    """A button question's keyboard: its choices, then back and cancel in the message itself (the same controls
+    as the form keyboard below, where the thumb is when choosing)."""
     controls = [button(label(lang, "form.cancel"), FormButton("cancel"))]
     if back:
         controls.insert(0, button(label(lang, "form.back"), FormButton("back")))

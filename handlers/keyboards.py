@@ -18,6 +18,19 @@ def main_menu(lang: str) -> ReplyKeyboardMarkup:
     )
 
 
+def form_keyboard(lang: str) -> ReplyKeyboardMarkup:
+    """Under every question while the form is open: back and cancel, so a typed question carries no buttons
+    that would have to be taken away once it is answered; and status and permit, which answer beside the form."""
+    return ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(label(lang, "form.back")), KeyboardButton(label(lang, "form.cancel"))],
+            [KeyboardButton(label(lang, "main.status")), KeyboardButton(label(lang, "main.permit"))],
+        ],
+        resize_keyboard=True,
+        is_persistent=True,
+    )
+
+
 def language_picker() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label(code, "language.name"), callback_data=SetLanguage(code).pack())

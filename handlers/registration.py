@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from persiantools.jdatetime import JalaliDate
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
@@ -23,7 +23,7 @@ from domain.jalali import completed_years
 from domain.normalize import normalize, search_key
 from domain.search import best_matches
 from handlers.callbacks import FormButton
-from handlers.context import BACKGROUND, Ctx
+from handlers.context import BACKGROUND, Ctx, sending_in_bulk
 from handlers.drafts import current_state, delete_draft, forget_draft, load_answers, save_draft
 from handlers.form_answers import error_text, experience_too_long, minimum_age, parse_answer
 from handlers.form_view import (
@@ -31,11 +31,9 @@ from handlers.form_view import (
     category_button,
     display_value,
     prompt,
-    province_page,
-    review_card,
     with_controls,
 )
-from handlers.keyboards import main_menu
+from handlers.keyboards import form_keyboard, main_menu
 from handlers.officer import refresh_cards
 from handlers.permits import send_permit_card, show_permits
 from handlers.states import FIELD_STATE, STATE_FIELD, Reg
@@ -54,31 +52,78 @@ StepResult = Reg | int
 # -- reading and writing the draft ---------------------------------------------------------------
 
 
-async def ask(update: Update, context: Ctx, state: Reg, answers: Answers, note: str | None = None) -> Reg:
-    """Send the prompt for `state` (after `note`, e.g. an error), remember it, and save the draft."""
+async def ask(update: Update, context: Ctx, state: Reg, answers: Answers, note: str | None = None,
+              chosen: str | None = None, restore: str = "registration/saved") -> Reg:
+    """Show the prompt for `state` (after `note`, e.g. an error), remember it, and save the draft.
+
+    After a button press (`chosen`: what was picked) the pressed message itself becomes a record of the choice
+    followed by the next question: one Bot API call, where a new message would also need the old one's
+    buttons taken away. A question with a reply keyboard (contact, provinces) must be a new message, and so
+    must the first question after one, which brings back the form's keyboard (with `restore` as its text)."""
+    lang = context.lang
     text, markup = await prompt(context, state, answers)
     if note:
         text = f"{note}\n\n{text}"
+    own_keyboard = isinstance(markup, ReplyKeyboardMarkup)
+    if answers.get("_keyboard") == "special" and not own_keyboard:
+        chat = update.effective_chat
+        assert chat is not None
+        await context.bot.send_message(chat.id, render(lang, restore), reply_markup=form_keyboard(lang))
+        answers["_keyboard"] = "form"
+    elif chosen is not None and (not own_keyboard or markup == form_keyboard(lang)):
+        record = render(lang, "registration/chosen", value=chosen)  # escaped: it may be typed text
+        return await edit_prompt(update, context, state, answers, f"{record}\n\n{text}", markup)
+    if chosen is not None:
+        query = update.callback_query
+        assert query is not None
+        in_background(context, update, query.edit_message_text(render(lang, "registration/chosen", value=chosen)),
+                      "record_choice")
     return await send_prompt(update, context, state, answers, text, markup)
 
 
 async def send_prompt(update: Update, context: Ctx, state: Reg, answers: Answers, text: str, markup: Any) -> Reg:
-    """The one way a step is shown: the new prompt becomes the only live one, and the draft is saved."""
+    """The one way a step is shown as a new message: it becomes the only live prompt, and the draft is saved."""
     chat = update.effective_chat
     user = update.effective_user
     assert chat is not None and user is not None
-    if update.callback_query is None and answers.get("_prompt"):
-        await _retire_prompt(context, chat.id, int(answers["_prompt"]))
+    previous = answers.get("_prompt") if answers.get("_buttons") else None
     message = await context.bot.send_message(chat.id, text, reply_markup=markup)
-    answers["_prompt"] = message.message_id
-    await save_draft(context, user.id, state, answers)
+    if previous and (update.callback_query is None or update.callback_query.message is None
+                     or update.callback_query.message.message_id != previous):
+        # Answered by typing: its buttons go, after the answer and from the bulk share of the rate limit (a
+        # press on them is refused as stale meanwhile, so this is only tidying).
+        in_background(context, update, context.bot.edit_message_reply_markup(chat.id, int(previous)), "retire")
+    return await remember_prompt(context, user.id, state, answers, message.message_id, markup)
+
+
+async def edit_prompt(update: Update, context: Ctx, state: Reg, answers: Answers, text: str, markup: Any) -> Reg:
+    """Turn the pressed message into the next prompt (its form keyboard, if any, is already on screen)."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.message is not None and user is not None
+    inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
+    await query.edit_message_text(text, reply_markup=inline)
+    return await remember_prompt(context, user.id, state, answers, query.message.message_id, inline)
+
+
+async def remember_prompt(context: Ctx, user_id: int, state: Reg, answers: Answers, message_id: int,
+                          markup: Any) -> Reg:
+    answers["_prompt"] = message_id
+    answers["_buttons"] = isinstance(markup, InlineKeyboardMarkup)  # buttons to take away once answered by text
+    if isinstance(markup, ReplyKeyboardMarkup):  # what is under the chat now: the form's keyboard, or another
+        answers["_keyboard"] = "form" if markup == form_keyboard(context.lang) else "special"
+    await save_draft(context, user_id, state, answers)
     return state
 
 
-async def _retire_prompt(context: Ctx, chat_id: int, message_id: int) -> None:
-    """Take the buttons off the previous prompt once it is answered by text, so the chat shows one live step."""
-    with suppress(BadRequest):  # already without buttons, too old, or deleted: nothing to retire
-        await context.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+def in_background(context: Ctx, update: Update, call: Awaitable[Any], name: str) -> None:
+    """A Bot API call nobody waits for (tidying, a record of a choice): after the answer, as bulk work."""
+
+    async def tidy() -> None:
+        with sending_in_bulk(), suppress(BadRequest):  # gone, too old or unchanged: nothing to tidy
+            await call
+
+    context.application.create_task(tidy(), update=update, name=f"{BACKGROUND}{name}")
 
 
 async def redraw(update: Update, context: Ctx, state: Reg, answers: Answers) -> Reg:
@@ -88,6 +133,7 @@ async def redraw(update: Update, context: Ctx, state: Reg, answers: Answers) -> 
     assert query is not None and user is not None
     text, markup = await prompt(context, state, answers)
     await query.edit_message_text(text, reply_markup=markup)
+    answers["_buttons"] = isinstance(markup, InlineKeyboardMarkup)
     await save_draft(context, user.id, state, answers)
     return state
 
@@ -115,7 +161,7 @@ async def start_fresh(update: Update, context: Ctx) -> Reg:
     chat = update.effective_chat
     assert chat is not None
     await context.bot.send_message(chat.id, render(context.lang, "registration/intro"),
-                                   reply_markup=main_menu(context.lang))
+                                   reply_markup=form_keyboard(context.lang))
     return await ask(update, context, Reg.SECTOR, {})
 
 
@@ -145,46 +191,50 @@ async def restart_to_menu(update: Update, context: Ctx) -> int:
 # -- moving between steps ---------------------------------------------------------------------
 
 
-async def advance(update: Update, context: Ctx, field: str, answers: Answers, note: str | None = None) -> Reg:
-    """After `field` is answered: the next question, or the review when the form is complete."""
+async def advance(update: Update, context: Ctx, field: str, answers: Answers, note: str | None = None,
+                  chosen: str | None = None) -> Reg:
+    """After `field` is answered (by a button: `chosen`): the next question, or the review when complete."""
     answers.pop("_page", None)
     following = next_field(field, answers, editing=bool(answers.get("_editing")))
     if following is None:
         missing = missing_fields(answers)
         if missing:  # the draft lost answers (it expired mid-form): ask them, then the review
             answers["_editing"] = True
-            return await ask(update, context, FIELD_STATE[missing[0]], answers, note)
+            return await ask(update, context, FIELD_STATE[missing[0]], answers, note, chosen)
         answers.pop("_editing", None)
-        return await ask(update, context, Reg.REVIEW, answers, note)
-    return await ask(update, context, FIELD_STATE[following], answers, note)
+        return await ask(update, context, Reg.REVIEW, answers, note, chosen)
+    return await ask(update, context, FIELD_STATE[following], answers, note, chosen)
 
 
 async def go_back(update: Update, context: Ctx) -> Reg:
     user = update.effective_user
     assert user is not None
     if update.callback_query:  # already answered by form_callback
-        await update.callback_query.edit_message_reply_markup(None)
+        in_background(context, update, update.callback_query.edit_message_reply_markup(None), "retire")
     answers = await load_answers(context, user.id)
     state = await current_state(context, user.id)
     answers.pop("_page", None)
-    if state == Reg.MOBILE:  # the contact keyboard goes; the main menu comes back
-        await context.bot.send_message(user.id, render(context.lang, "registration/back"),
-                                       reply_markup=main_menu(context.lang))
+    target, note = await _step_back(context, state, answers)
+    # Leaving the contact or province keyboard, the form's comes back with «↩ previous step».
+    return await ask(update, context, target, answers, note, restore="registration/back")
+
+
+async def _step_back(context: Ctx, state: Reg, answers: Answers) -> tuple[Reg, str | None]:
+    """Where «back» leads from `state`, and a note to show there."""
     if answers.get("_editing") and state != Reg.REVIEW:
         answers.pop("_editing")
-        return await ask(update, context, Reg.REVIEW, answers)
+        return Reg.REVIEW, None
     if state == Reg.CATEGORY:
-        return await ask(update, context, Reg.SECTOR, answers)
+        return Reg.SECTOR, None
     if state == Reg.REVIEW:
-        last = [field for field in FIELD_STATE if applies(field, answers)][-1]
-        return await ask(update, context, FIELD_STATE[last], answers)
+        return FIELD_STATE[[field for field in FIELD_STATE if applies(field, answers)][-1]], None
     previous = previous_field(STATE_FIELD[state], answers)
     if previous is None:
-        return await ask(update, context, Reg.SECTOR, answers, render(context.lang, "registration/nothing_before"))
+        return Reg.SECTOR, render(context.lang, "registration/nothing_before")
     if previous == "category_id":
         answers["_sector"] = answers.get("_sector") or await _sector_of(context, answers)
-        return await ask(update, context, Reg.CATEGORY, answers)
-    return await ask(update, context, FIELD_STATE[previous], answers)
+        return Reg.CATEGORY, None
+    return FIELD_STATE[previous], None
 
 
 async def _sector_of(context: Ctx, answers: Answers) -> int | None:
@@ -204,10 +254,16 @@ def form_callback(
         answers = await load_answers(context, user.id)
         if query.message is None or answers.get("_prompt") != query.message.message_id:
             return await answer_stale_button(update, context)
-        await query.answer()
+        # The spinner stops beside the step's answer, not before it: one round trip on the step's path.
+        context.application.create_task(_answer_quietly(query.answer()), update=update, name=f"{BACKGROUND}answer")
         return await handler(update, context, FormButton.parse(query.data), answers)
 
     return wrapped
+
+
+async def _answer_quietly(answer: Awaitable[Any]) -> None:
+    with suppress(BadRequest):  # too old to answer (the step is done all the same)
+        await answer
 
 
 async def answer_stale_button(update: Update, context: Ctx) -> Reg:
@@ -215,7 +271,8 @@ async def answer_stale_button(update: Update, context: Ctx) -> Reg:
     query = update.callback_query
     user = update.effective_user
     assert query is not None and user is not None
-    await query.answer(label(context.lang, "alert.expired"), show_alert=True)
+    with suppress(BadRequest):  # a forged value inside a live prompt: the spinner was answered already
+        await query.answer(label(context.lang, "alert.expired"), show_alert=True)
     state = await current_state(context, user.id)
     answers = await load_answers(context, user.id)
     if state == Reg.CATEGORY and "_sector" not in answers:
@@ -279,6 +336,7 @@ def beside_the_form(show: Callable[[Update, Ctx], Awaitable[None]]) -> Callable[
         assert user is not None
         await show(update, context)
         answers = await load_answers(context, user.id)
+        answers["_keyboard"] = "special"  # what was shown brought the main menu: the form's keyboard comes back
         state = await current_state(context, user.id)
         if state == Reg.CATEGORY and "_sector" not in answers:
             state = Reg.SECTOR
@@ -335,21 +393,13 @@ async def pick_category(update: Update, context: Ctx, button: FormButton, answer
     category = await context.store.get_offered_category(int(button.value))
     if category is None:  # hidden (or its sector hidden) since the button was drawn, or forged
         return await redraw(update, context, Reg.SECTOR, answers)
-    await _show_choice(update, context, getattr(category, f"name_{lang}"))
     answers["category_id"] = category.id
     answers["_sector"] = category.sector_id
     note = None
     if category.needs_extra_approval:
         body = label(lang, f"approval.{category.approval_body or 'other'}")
         note = render(lang, "registration/starred_note", category=getattr(category, f"name_{lang}"), body=body)
-    return await advance(update, context, "category_id", answers, note)
-
-
-async def _show_choice(update: Update, context: Ctx, text: str) -> None:
-    """Turn the answered prompt into a record of the answer, without buttons."""
-    query = update.callback_query
-    assert query is not None
-    await query.edit_message_text(render(context.lang, "registration/chosen", value=text))  # escaped: typed text
+    return await advance(update, context, "category_id", answers, note, chosen=getattr(category, f"name_{lang}"))
 
 
 # -- track ------------------------------------------------------------------------------------
@@ -359,21 +409,19 @@ async def _show_choice(update: Update, context: Ctx, text: str) -> None:
 async def pick_track(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
     if button.value not in TRACKS:
         return await answer_stale_button(update, context)
-    await _show_choice(update, context, label(context.lang, f"track.{button.value}"))
     if button.value != answers.get("track"):
         answers["track"] = button.value
         answers.pop("experience_years", None)
         answers.pop("own_share_percent", None)
-    return await advance(update, context, "track", answers)
+    return await advance(update, context, "track", answers, chosen=label(context.lang, f"track.{button.value}"))
 
 
 @form_callback
 async def switch_to_independent(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
-    await _show_choice(update, context, label(context.lang, "track.independent"))
     answers["track"] = "independent"
     answers.pop("experience_years", None)
     answers.pop("own_share_percent", None)
-    return await advance(update, context, "track", answers)
+    return await advance(update, context, "track", answers, chosen=label(context.lang, "track.independent"))
 
 
 # -- text answers -----------------------------------------------------------------------------
@@ -410,9 +458,6 @@ async def accept(update: Update, context: Ctx, field: str, raw: str, answers: An
         answers["_editing"] = True  # then every question still unanswered, in order, and the review
         note = error_text(context, "experience_years", "support.experience_age", "", answers)
         return await ask(update, context, Reg.EXPERIENCE, answers, note)
-    if field == "mobile":  # the contact keyboard goes; the main menu comes back
-        await update.effective_message.reply_text(  # type: ignore[union-attr]
-            render(context.lang, "registration/saved"), reply_markup=main_menu(context.lang))
     return await advance(update, context, field, answers, note)
 
 
@@ -455,8 +500,6 @@ async def keep_typed_answer(update: Update, context: Ctx) -> Reg:
     answers = await load_answers(context, user.id)
     if answers.get("mobile") is None:
         return await reprompt(update, context)
-    await update.effective_message.reply_text(  # type: ignore[union-attr]
-        render(context.lang, "registration/saved"), reply_markup=main_menu(context.lang))
     return await advance(update, context, "mobile", answers)
 
 
@@ -467,17 +510,10 @@ async def keep_answer(update: Update, context: Ctx, button: FormButton, answers:
     field = STATE_FIELD[await current_state(context, user.id)]
     if answers.get(field) is None:
         return await answer_stale_button(update, context)
-    await _show_choice(update, context, display_value(context.lang, field, answers[field]))
-    return await advance(update, context, field, answers)
+    return await advance(update, context, field, answers, chosen=display_value(context.lang, field, answers[field]))
 
 
 # -- province and education -------------------------------------------------------------------
-
-
-@form_callback
-async def show_province_page(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
-    answers["_page"] = int(button.value)
-    return await redraw(update, context, Reg.PROVINCE, answers)
 
 
 @form_callback
@@ -485,9 +521,8 @@ async def pick_province(update: Update, context: Ctx, button: FormButton, answer
     province = await context.store.get_province(button.value)
     if province is None:
         return await answer_stale_button(update, context)
-    await _show_choice(update, context, getattr(province, f"name_{context.lang}"))
     answers["province_code"] = province.code
-    return await advance(update, context, "province_code", answers)
+    return await advance(update, context, "province_code", answers, chosen=getattr(province, f"name_{context.lang}"))
 
 
 async def search_provinces(update: Update, context: Ctx) -> Reg:
@@ -508,8 +543,8 @@ async def search_provinces(update: Update, context: Ctx) -> Reg:
         return await ask(update, context, Reg.PROVINCE, answers,
                          render(lang, "registration/province_not_found", query=query))
     rows = [[button(getattr(p, f"name_{lang}"), FormButton("prv", p.code))] for p in provinces if p.code in found]
-    text, _ = await province_page(context, answers)
-    return await send_prompt(update, context, Reg.PROVINCE, answers, text, with_controls(lang, rows))
+    return await send_prompt(update, context, Reg.PROVINCE, answers, render(lang, "registration/ask_province"),
+                             with_controls(lang, rows))
 
 
 def _exact(text: str, provinces: list[Any], code: str | int) -> bool:
@@ -521,9 +556,8 @@ def _exact(text: str, provinces: list[Any], code: str | int) -> bool:
 async def pick_education(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
     if button.value not in EDUCATION_LEVELS:
         return await answer_stale_button(update, context)
-    await _show_choice(update, context, label(context.lang, f"education.{button.value}"))
     answers["education"] = button.value
-    return await advance(update, context, "education", answers)
+    return await advance(update, context, "education", answers, chosen=label(context.lang, f"education.{button.value}"))
 
 
 # -- review and confirm -----------------------------------------------------------------------
@@ -563,9 +597,8 @@ async def confirm(update: Update, context: Ctx, button: FormButton, answers: Ans
             note += "\n" + render(lang, "registration/too_young_for_support", button=way_out,
                                    min_age=context.config.rules.min_age_independent)
         return await ask(update, context, Reg.BIRTH_DATE, answers, note)
-    await query.edit_message_text(
-        await review_card(context, answers) + "\n\n" + render(lang, "registration/confirmed")
-    )
+    # The review keeps its buttons: the permit below it says it was confirmed, a second press is refused as
+    # stale, and taking them away would cost a message of Telegram's budget at the busiest moment.
     rules = context.config.rules
     try:
         application = await context.store.issue_permit(
@@ -643,8 +676,7 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         Reg.SECTOR: category_browsing,
         Reg.CATEGORY: category_browsing,
         Reg.TRACK: [on("trk", pick_track), MessageHandler(answer, ask_to_use_buttons)],
-        Reg.PROVINCE: [on("prv", pick_province), on("ppg", show_province_page),
-                       MessageHandler(answer, search_provinces)],
+        Reg.PROVINCE: [on("prv", pick_province), MessageHandler(answer, search_provinces)],
         Reg.EDUCATION: [on("edu", pick_education), MessageHandler(answer, ask_to_use_buttons)],
         Reg.REVIEW: [on("ok", confirm), on("edit", edit_field), MessageHandler(answer, ask_to_use_buttons)],
         **text_states,
