@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.broadcast import run_broadcast
+from bench.export_scale import run_export
 from bench.journey import run_floor, run_journey
 from bench.memory import run_memory
 from bench.network import report as network_report
@@ -23,8 +24,9 @@ from bench.network import run_scenarios
 from bench.store_scale import run_store
 
 SIZES = {  # quick: under a minute; full: under ten
-    "quick": {"applicants": 200, "rows": 100_000, "samples": 200, "conversations": 500},
-    "full": {"applicants": 2_000, "rows": 1_000_000, "samples": 1_000, "conversations": 1_000},
+    "quick": {"applicants": 200, "rows": 100_000, "samples": 200, "conversations": 500, "export_rows": 20_000},
+    "full": {"applicants": 2_000, "rows": 1_000_000, "samples": 1_000, "conversations": 1_000,
+             "export_rows": 200_000},
 }
 
 
@@ -52,6 +54,7 @@ async def run(size: dict[str, int]) -> dict[str, Any]:
     results["store"] = await run_store(size["rows"], size["samples"])
     results["memory"] = await run_memory(size["conversations"])
     results["broadcast"] = await run_broadcast()
+    results["export"] = await run_export(size["export_rows"])
     return results
 
 
@@ -77,11 +80,18 @@ def report(results: dict[str, Any]) -> str:
         f"{store['bytes_per_row']:.0f} bytes per row on disk")
     targets = {"/status queue position": 1000, "province statistics": 5000, "national statistics": 20000,
                "/pending first page": 2000, "/queue first page": 2000}
+    targets |= {name: 5000 for name in store["calls"] if name.startswith("/find")}
     for name, figures in store["calls"].items():
         target = f" (target p99 ≤ {targets[name] / 1000:g} ms)" if name in targets else ""
         row(f"store: {name}{target}", f"p50 {figures['p50'] / 1000:.3f} ms, p99 {figures['p99'] / 1000:.3f} ms")
     row(f"memory per parked conversation ({memory['conversations']}) (target ≤ 4 KB)",
         f"{memory['bytes_per_conversation'] / 1024:.1f} KB")
+    export = results["export"]
+    for kind in ("xlsx", "csv"):
+        figures = export[kind]
+        row(f"/export {export['rows']:,} rows as {kind} (target < 60 s, < 200 MB)",
+            f"{figures['seconds']:.1f} s, peak {figures['peak_bytes'] / 2**20:.1f} MB (tracemalloc), "
+            f"file {figures['file_bytes'] / 2**20:.1f} MB")
     row(f"broadcast to {broadcast['channels']} channels ({broadcast['latency_ms']:.0f} ms latency)",
         f"{broadcast['seconds']:.1f} s, {broadcast['posted']} posted, {broadcast['too_many_requests']} × 429")
     return "\n".join(lines)

@@ -10,8 +10,10 @@ from typing import Any
 
 from bench.timing import summary, time_calls
 from bot.app import DATA_DIR
-from demo.sample_data import fake_national_id, sample_applications
+from demo.sample_data import FIRST_NAMES, LAST_NAMES, fake_national_id, sample_applications
+from domain.find_query import parse_find_query
 from domain.lifecycle import AWAITING_OFFICER, Stage
+from handlers.desk_find import SHOWN, find
 from handlers.officer import PAGE_SIZE
 from storage import Store
 from storage.catalog import read_catalog
@@ -58,7 +60,24 @@ async def run_store(rows: int, samples: int) -> dict[str, Any]:
                 education="diploma", workers=1), NUMBER_FORMAT, 5)
 
         await store.ensure_user(1, "fa")
+
+        def finding(typed: list[str], province: str | None) -> Any:
+            async def call() -> object:  # what /find does for one query (domain parse, then the store)
+                query = parse_find_query(rng.choice(typed))
+                assert query is not None
+                return await find(store, query, province, SHOWN + 1)
+            return call
+
+        ids = [fake_national_id(rng.randrange(loaded)) for _ in range(200)]
+        names = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
+        misspelt = [name.replace("ی", "ي", 1)[:-2] + name[-1] for name in names]  # a letter left out, Arabic yeh
         calls = {
+            "/find national ID": finding(ids, LARGEST_PROVINCE),
+            "/find mobile": finding([f"+98 999 000 {n:04d}" for n in range(0, 10_000, 37)], LARGEST_PROVINCE),
+            "/find name": finding(names, LARGEST_PROVINCE),
+            "/find misspelt name": finding(misspelt, LARGEST_PROVINCE),
+            "/find name, smallest province": finding(names, "IR-16"),
+            "/find name, every province (admin)": finding(names, None),
             "/status queue position": queue_position,
             "province statistics": lambda: store.compute_stats(LARGEST_PROVINCE),
             "national statistics": lambda: store.compute_stats(None),

@@ -29,7 +29,22 @@ from bot.persistence import DraftPersistence
 from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import PerPersonUpdateProcessor
 from domain.flood import FloodGate, HourlyQuota
-from handlers import admin, channels, common, gate, officer, permits, registration, status
+from handlers import (
+    admin,
+    appoint,
+    bulk,
+    channels,
+    common,
+    desk_find,
+    digest,
+    export,
+    gate,
+    officer,
+    permits,
+    reasons,
+    registration,
+    status,
+)
 from handlers.command_menus import EVERYONE_COMMANDS, publish_staff_menus
 from handlers.context import Ctx, deliver_outbox
 from handlers.delivery import Courier
@@ -38,6 +53,7 @@ from messages.card_cache import CardCache
 from messages.render import configure as configure_rendering
 from storage import Store
 from storage.catalog import read_catalog
+from storage.reason_store import read_refusal_reasons
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +91,7 @@ def build_application(
     async def post_init(app: BotApp) -> None:
         await store.connect()
         await store.load_catalog(read_catalog(DATA_DIR))
+        await store.seed_refusal_reasons(read_refusal_reasons(DATA_DIR))
         app.bot_data["permit_secret"] = config.permit_secret or await load_permit_secret(config.database_path, store)
         await channels.schedule_all(app)  # daily posts: jobs live in memory, channels in the database
         await publish_commands(app)
@@ -121,8 +138,10 @@ def build_application(
     app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
     app.add_handler(officer.owed_answer(), group=-1)  # an officer's owed reason or amount, before the form
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
-    for module in (permits, common, status, officer, admin, channels):  # permits' /start v-… before common's
+    # permits' /start v-… before common's
+    for module in (permits, common, status, officer, bulk, desk_find, export, admin, reasons, channels):
         app.add_handlers(module.handlers())
+    app.add_handlers(appoint.handlers(config.admin_ids))  # after the form: its contact step comes first
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
     app.add_error_handler(on_error)
 
@@ -137,6 +156,7 @@ def build_application(
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
     app.job_queue.run_repeating(purge_expired_drafts, interval=timedelta(hours=1), first=timedelta(minutes=1),
                                 name="purge_expired_drafts")
+    digest.schedule(app)  # each officer's morning digest
     app.job_queue.run_repeating(permits.look_after_permits, interval=timedelta(hours=6),
                                 first=timedelta(minutes=2), name="look_after_permits")
     async def erase_personal_data(context: Ctx) -> None:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from domain.lifecycle import Stage
 from storage.catalog import Bank, CatalogError, parse_banks
 
 LANGUAGES = ("fa", "en")
@@ -43,6 +44,23 @@ class Rules:
 
 
 @dataclass(frozen=True, slots=True)
+class StageTargets:
+    """Days an application may wait for each officer step before it is overdue (⏰, the morning digest)."""
+
+    supervision_days: int = 14  # from the permit
+    eligibility_days: int = 14  # from supervision
+    queue_days: int = 7  # from eligibility to the loan queue
+    introduction_days: int = 30  # from the queue to a bank
+    loan_days: int = 60  # from the bank introduction to the loan
+
+    def by_stage(self) -> dict[Stage, int]:
+        """The target of the step an application waits for, by the stage it waits at."""
+        return {Stage.PERMIT_ISSUED: self.supervision_days, Stage.SUPERVISED: self.eligibility_days,
+                Stage.ELIGIBLE: self.queue_days, Stage.QUEUED: self.introduction_days,
+                Stage.INTRODUCED_TO_BANK: self.loan_days}
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     token: str
     api_url: str = DEFAULT_API_URL
@@ -55,6 +73,9 @@ class Config:
     rules: Rules = Rules()
     banks: tuple[Bank, ...] = ()
     stats_time: time = time(20, 0)  # local time of the daily channel posts
+    targets: StageTargets = StageTargets()
+    supports_request_users: bool = True  # Telegram's «choose a user» keyboard button (Bale has none)
+    digest_time: time = time(8, 0)  # local time of each officer's morning digest
     permit_secret: str | None = None  # signs the permit QR codes; None: generated once, in a file beside the database
     parse_mode: str | None = "HTML"  # None: plain text, for a Bot API that does not honour parse_mode
     flood_limit: int = 20  # updates a user may send per flood_window seconds before a quiet period
@@ -96,6 +117,9 @@ class Config:
             rules=_rules(env),
             banks=_banks(Path(env.get("BANKS_FILE") or DEFAULT_BANKS_FILE)),
             stats_time=_clock_time(env.get("STATS_TIME") or "20:00"),
+            targets=_targets(env),
+            supports_request_users=_choice(env, "REQUEST_USERS", "on", ("on", "off"), str.lower) == "on",
+            digest_time=_clock_time(env.get("DIGEST_TIME") or "08:00", "DIGEST_TIME"),
             permit_secret=_secret(env.get("PERMIT_SECRET") or None),
             parse_mode=None if _choice(env, "PARSE_MODE", "HTML", ("HTML", "NONE"), str.upper) == "NONE" else "HTML",
             flood_limit=_int(env, "FLOOD_LIMIT", 20, 1, 10_000),
@@ -148,10 +172,16 @@ def _secret(value: str | None) -> str | None:
     return value
 
 
-def _clock_time(raw: str) -> time:
+def _targets(env: Mapping[str, str]) -> StageTargets:
+    defaults = StageTargets()
+    return StageTargets(**{field: _int(env, f"TARGET_{field.upper()}", getattr(defaults, field), 1, 3650)
+                           for field in StageTargets.__dataclass_fields__})
+
+
+def _clock_time(raw: str, name: str = "STATS_TIME") -> time:
     match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", raw)
     if match is None:
-        raise ConfigError(f"STATS_TIME must be a 24-hour local time such as 20:00; got {raw!r}")
+        raise ConfigError(f"{name} must be a 24-hour local time such as 20:00; got {raw!r}")
     return time(int(match.group(1)), int(match.group(2)))
 
 

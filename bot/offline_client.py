@@ -10,7 +10,18 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import CallbackQuery, Chat, Contact, Document, Message, MessageEntity, Update, User
+from telegram import (
+    CallbackQuery,
+    Chat,
+    Contact,
+    Document,
+    Message,
+    MessageEntity,
+    SharedUser,
+    Update,
+    User,
+    UsersShared,
+)
 from telegram.constants import MessageEntityType
 from telegram.ext import Application
 
@@ -64,6 +75,11 @@ class OfflineUser:
         """Share a contact card; by default the sender's own, as the 'share my number' button does."""
         contact = Contact(phone, self.user.first_name, user_id=self.id if user_id is None else user_id)
         await self._feed(self._message(contact=contact))
+
+    async def share_users(self, request_id: int, *user_ids: int) -> None:
+        """Choose people with a request_users keyboard button (Telegram's users_shared service message)."""
+        shared = UsersShared(request_id, tuple(SharedUser(user_id) for user_id in user_ids))
+        await self._feed(self._message(users_shared=shared))
 
     async def send_document(self, file_name: str, content: bytes, caption: str | None = None) -> None:
         """Upload a file, as dragging one into the chat does."""

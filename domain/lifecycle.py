@@ -1,6 +1,7 @@
 """An application's lifecycle as one explicit state machine (DOMAIN.md §1).
 
-permit_issued → supervised → eligible | rejected → queued → introduced_to_bank → loan_paid | bank_rejected;
+permit_issued → supervised | rejected (supervision failed) → eligible | rejected → queued → introduced_to_bank
+→ loan_paid | bank_rejected;
 the applicant may withdraw an open application; officers may revoke any; the validity timer expires it;
 officers may void one whose national ID another account claims (the squatter's place is given back).
 """
@@ -25,6 +26,7 @@ class Stage(StrEnum):
 
 class Action(StrEnum):
     SUPERVISE = "supervise"
+    FAIL_SUPERVISION = "fail_supervision"  # the visit found no business at the address: the application ends
     APPROVE = "approve"
     REJECT = "reject"
     QUEUE = "queue"
@@ -53,6 +55,7 @@ NEEDS_DISPUTE = frozenset({Action.VOID})
 # action -> (stages it may start from, stage it leads to)
 TRANSITIONS: dict[Action, tuple[frozenset[Stage], Stage]] = {
     Action.SUPERVISE: (frozenset({Stage.PERMIT_ISSUED}), Stage.SUPERVISED),
+    Action.FAIL_SUPERVISION: (frozenset({Stage.PERMIT_ISSUED}), Stage.REJECTED),
     Action.APPROVE: (frozenset({Stage.SUPERVISED}), Stage.ELIGIBLE),
     Action.REJECT: (frozenset({Stage.SUPERVISED}), Stage.REJECTED),
     Action.QUEUE: (frozenset({Stage.ELIGIBLE}), Stage.QUEUED),
@@ -67,8 +70,13 @@ TRANSITIONS: dict[Action, tuple[frozenset[Stage], Stage]] = {
 }
 
 # The steps officers take from an application's card, in the order an application meets them.
-OFFICER_STEPS = (Action.SUPERVISE, Action.APPROVE, Action.REJECT, Action.QUEUE, Action.INTRODUCE, Action.PAY_LOAN,
-                 Action.BANK_REJECT)
+OFFICER_STEPS = (Action.SUPERVISE, Action.FAIL_SUPERVISION, Action.APPROVE, Action.REJECT, Action.QUEUE,
+                 Action.INTRODUCE, Action.PAY_LOAN, Action.BANK_REJECT)
+# Steps that refuse: each needs a reason, chosen from the presets (/reasons) or typed.
+REFUSALS = (Action.FAIL_SUPERVISION, Action.REJECT, Action.BANK_REJECT)
+# Steps an officer may take for every waiting application at once (/pending's «همه را انجام بده»): only those
+# that need no judgement of the case, no reason and no amount. Queueing follows the order of eligibility.
+BULK_SAFE = (Action.QUEUE,)
 # Stages at which an application waits for an officer (the /pending list): those an officer step starts from.
 # The one list of them: handlers, queries and the store's index are all built from this.
 AWAITING_OFFICER = tuple(stage for stage in Stage
@@ -103,6 +111,11 @@ def legal_actions(stage: Stage, disputed: bool = False) -> list[Action]:
 def sql_list(stages: frozenset[Stage]) -> str:
     """Stages as an SQL list literal, "('revoked', 'withdrawn')": for queries written around these sets."""
     return "(" + ", ".join(f"'{stage.value}'" for stage in sorted(stages)) + ")"
+
+
+def bulk_action(stage: Stage) -> Action | None:
+    """The bulk-safe step legal from `stage`, if there is one."""
+    return next((action for action in BULK_SAFE if stage in TRANSITIONS[action][0]), None)
 
 
 def progress_marks(stage: Stage, closed_from: Stage | None = None) -> list[tuple[Stage, str]]:

@@ -2,7 +2,9 @@
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from functools import wraps
+from typing import TypeVar
 
 from telegram import Message, Update
 from telegram import User as TelegramUser
@@ -24,6 +26,22 @@ async def officer_of(context: Ctx, user_id: int, province_code: str | None = Non
     return user
 
 
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """Someone at the officers' desk (/find, /export): an officer of one province, or an admin of all."""
+
+    user_id: int
+    province_code: str | None  # None: every province (an admin)
+
+
+async def desk_of(context: Ctx, user_id: int) -> Desk | None:
+    """The caller at the desk, read now: an admin (every province) or an officer (theirs); else None."""
+    if context.is_admin(user_id):
+        return Desk(user_id, None)
+    officer = await officer_of(context, user_id)
+    return None if officer is None else Desk(user_id, officer.province_code)
+
+
 def refuse(what: str, user_id: int, target: object = None) -> None:
     """Log a refusal: ids only, never names, phones or national IDs."""
     logger.warning("refused %s for user %s (target %s)", what, user_id, target)
@@ -31,6 +49,8 @@ def refuse(what: str, user_id: int, target: object = None) -> None:
 
 AdminHandler = Callable[[Update, Ctx, Message, TelegramUser], Awaitable[None]]
 OfficerHandler = Callable[[Update, Ctx, Message, User], Awaitable[None]]
+DeskHandler = Callable[[Update, Ctx, Message, Desk], Awaitable[None]]
+Who = TypeVar("Who", User, Desk)
 
 
 def admin_command(handler: AdminHandler) -> Callable[[Update, Ctx], Awaitable[None]]:
@@ -50,19 +70,33 @@ def admin_command(handler: AdminHandler) -> Callable[[Update, Ctx], Awaitable[No
     return checked
 
 
-def officer_command(handler: OfficerHandler) -> Callable[[Update, Ctx], Awaitable[None]]:
-    """Officers only, read from the database at every call; the handler gets the message and the officer's
-    record (with their province). Anyone else is refused, and it is logged."""
+def _role_command(find: Callable[[Ctx, int], Awaitable[Who | None]], refusal: str,
+                  ) -> Callable[[Callable[[Update, Ctx, Message, Who], Awaitable[None]]],
+                                Callable[[Update, Ctx], Awaitable[None]]]:
+    """A decorator: the caller found by `find` at every call (from the database), or refused with the
+    `refusal` template, logged."""
 
-    @wraps(handler)
-    async def checked(update: Update, context: Ctx) -> None:
-        message, user = update.effective_message, update.effective_user
-        assert message is not None and user is not None
-        officer = await officer_of(context, user.id)
-        if officer is None:
-            refuse(handler.__name__, user.id)
-            await message.reply_text(render(context.lang, "officer/only_officers"))
-            return
-        await handler(update, context, message, officer)
+    def decorator(handler: Callable[[Update, Ctx, Message, Who], Awaitable[None]]) -> Callable[[Update, Ctx],
+                                                                                                Awaitable[None]]:
+        @wraps(handler)
+        async def checked(update: Update, context: Ctx) -> None:
+            message, user = update.effective_message, update.effective_user
+            assert message is not None and user is not None
+            who = await find(context, user.id)
+            if who is None:
+                refuse(handler.__name__, user.id)
+                await message.reply_text(render(context.lang, refusal))
+                return
+            await handler(update, context, message, who)
 
-    return checked
+        return checked
+
+    return decorator
+
+
+# Officers only; the handler gets the message and the officer's record (with their province).
+officer_command: Callable[[OfficerHandler], Callable[[Update, Ctx], Awaitable[None]]] = _role_command(
+    officer_of, "officer/only_officers")
+# Officers and admins (/find, /export); the handler gets the message and who is at the desk.
+desk_command: Callable[[DeskHandler], Callable[[Update, Ctx], Awaitable[None]]] = _role_command(
+    desk_of, "officer/only_officers")

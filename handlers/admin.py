@@ -9,10 +9,11 @@ from itertools import groupby
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update, User
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from domain.normalize import normalize, search_key
+from handlers import appoint
 from handlers.access import admin_command, refuse
 from handlers.callbacks import Page
 from handlers.command_menus import set_person_menu
@@ -51,36 +52,25 @@ def find_province_in(provinces: list[Province], text: str) -> Province | None:
 
 @admin_command
 async def add_officer(update: Update, context: Ctx, message: Message, user: User) -> None:
-    """/addofficer <user id> <province>"""
+    """/addofficer <user id> <province>; without a province, the province list; without anything, the
+    person is chosen with a button or a forwarded contact (handlers/appoint.py)."""
     lang = context.lang
-    args = normalize(" ".join(context.args or [])).split(" ", 1)
-    if len(args) != 2 or not args[0].isascii() or not args[0].isdigit():
+    args = normalize(" ".join(context.args or [])).split(" ", 1) if context.args else []
+    if not args:
+        await appoint.ask_for_person(context, message)
+        return
+    if not args[0].isascii() or not args[0].isdigit():
         await message.reply_text(render(lang, "admin/addofficer_usage"))
         return
     officer_id = int(args[0])
+    if len(args) == 1:
+        await appoint.ask_for_province(context, message, officer_id)
+        return
     province = await find_province(context, args[1])
     if province is None:
         await message.reply_text(render(lang, "admin/unknown_province", given=args[1][:40]))
         return
-    officer = await context.store.set_officer(officer_id, province.code, user.id, context.config.default_language)
-    logger.info("admin %s made %s an officer of %s", user.id, officer_id, province.code)
-    await set_person_menu(context.bot, officer_id, officer.language, officer=True, admin=context.is_admin(officer_id))
-    reached = await _welcome_officer(context, officer.telegram_id, officer.language, province)
-    text = render(lang, "admin/officer_added", user_id=officer_id, reached=reached,
-                  province=getattr(province, f"name_{lang}"))
-    if not reached:
-        text += "\n" + render(lang, "admin/officer_unreachable")
-    await message.reply_text(text)
-
-
-async def _welcome_officer(context: Ctx, officer_id: int, lang: str, province: Province) -> bool:
-    try:
-        await context.bot.send_message(officer_id, render(lang, "officer/welcome",
-                                                          province=getattr(province, f"name_{lang}")))
-    except (Forbidden, BadRequest) as error:  # never started the bot, blocked it, or no such user
-        logger.info("could not welcome officer %s: %s", officer_id, error.message)
-        return False
-    return True
+    await message.reply_text(await appoint.appoint_officer(context, user.id, officer_id, province))
 
 
 @admin_command

@@ -61,8 +61,8 @@ class FormButton:
 
 # Officer actions on an application card; the action names are domain.lifecycle.Action values, plus
 # "cancel" (drop a pending reason/amount question). The server re-checks everything on every press.
-OFFICER_ACTIONS = ("supervise", "approve", "reject", "queue", "introduce", "pay_loan", "bank_reject", "void", "cancel",
-                   "amount_ok", "amount_edit")
+OFFICER_ACTIONS = ("supervise", "fail_supervision", "approve", "reject", "queue", "introduce", "pay_loan",
+                   "bank_reject", "void", "cancel", "amount_ok", "amount_edit")
 # Buttons of an owed answer's question (✖, and ✅ / ✏️ under a typed loan amount), not actions on the application.
 ANSWER_BUTTONS = ("cancel", "amount_ok", "amount_edit")
 
@@ -86,6 +86,57 @@ class ActOn:
         """Presses of only these actions."""
         assert set(actions) <= set(OFFICER_ACTIONS), actions
         return rf"^v1:act:[0-9]{{1,12}}:({'|'.join(actions)})\Z"
+
+
+@dataclass(frozen=True, slots=True)
+class PickReason:
+    """A preset refusal reason offered with an owed reason's question (handlers/officer.py)."""
+
+    PATTERN = r"^v1:rsn:[0-9]{1,12}:[0-9]{1,9}\Z"
+    application_id: int
+    reason_id: int
+
+    def pack(self) -> str:
+        return _checked(f"v1:rsn:{self.application_id}:{self.reason_id}")
+
+    @classmethod
+    def parse(cls, data: str) -> "PickReason":
+        _, _, application_id, reason_id = data.split(":")
+        return cls(int(application_id), int(reason_id))
+
+
+@dataclass(frozen=True, slots=True)
+class BulkStep:
+    """«همه را انجام بده» in /pending: `ask` shows the count to confirm, `yes` does it, `no` keeps things."""
+
+    PATTERN = r"^v1:bulk:(ask|yes|no):[a-z_]{1,20}\Z"
+    step: str
+    action: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:bulk:{self.step}:{self.action}")
+
+    @classmethod
+    def parse(cls, data: str) -> "BulkStep":
+        _, _, step, action = data.split(":")
+        return cls(step, action)
+
+
+@dataclass(frozen=True, slots=True)
+class AppointTo:
+    """An admin's province button after choosing a person to appoint (handlers/appoint.py)."""
+
+    PATTERN = r"^v1:appoint:[0-9]{1,20}:IR-[0-9]{2}\Z"
+    user_id: int
+    province_code: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:appoint:{self.user_id}:{self.province_code}")
+
+    @classmethod
+    def parse(cls, data: str) -> "AppointTo":
+        _, _, user_id, province_code = data.split(":")
+        return cls(int(user_id), province_code)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from domain.lifecycle import Stage
+from domain.lifecycle import Action, Stage
 from handlers.officer_view import bank_name, officer_card
 from messages import label, render
 from storage import Store
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+# Updates that say more than the stage reached (a rejection after a failed supervision visit, not eligibility).
+UPDATE_FOR_ACTION = {Action.FAIL_SUPERVISION.value: "applicant/supervision_failed"}
 BATCH = 50
 
 
@@ -132,7 +134,8 @@ async def send_card(courier: Courier, officer_id: int, application: Application,
                     application.province_code)
         return None
     own = await courier.store.is_own_application(officer_id, application.id)  # seen, never acted on
-    text, markup = officer_card(officer.language, application, courier.config, new=True, own=own)
+    text, markup = officer_card(officer.language, application, courier.config, new=True, own=own,
+                                now=courier.store.now())
     sent = await courier.bot.send_message(officer_id, text, reply_markup=markup)
     return OfficerCardRef(application.id, officer_id, sent.message_id)
 
@@ -146,7 +149,8 @@ async def send_stage_update(courier: Courier, user_id: int, application: Applica
     position = await courier.store.queue_position(application.id) if stage == Stage.QUEUED else None
     if stage == Stage.QUEUED and position is None:  # moved on since: the later update will tell
         return
-    text = render(lang, f"applicant/{stage.value}", a=application, position=position,
+    template = UPDATE_FOR_ACTION.get(message.payload.get("action", ""), f"applicant/{stage.value}")
+    text = render(lang, template, a=application, position=position,
                   bank=bank_name(courier.config, application.bank, lang))
     await courier.bot.send_message(user_id, text)
 

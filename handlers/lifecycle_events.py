@@ -45,7 +45,8 @@ async def refresh_cards(context: Ctx, application: Application) -> None:
         if officer is None:  # removed or moved to another province: their old copy gets no news
             continue
         own = await context.store.is_own_application(officer.telegram_id, application.id)
-        text, markup = officer_card(officer.language, application, context.config, last, own=own)
+        text, markup = officer_card(officer.language, application, context.config, last, own=own,
+                                    now=context.store.now())
         try:
             await context.bot.edit_message_text(text, chat_id=card.officer_id, message_id=card.message_id,
                                                 reply_markup=markup)

@@ -27,10 +27,19 @@ from telegram.ext import (
 )
 
 from domain import validators
-from domain.lifecycle import AWAITING_OFFICER, Action, Stage, legal_actions
+from domain.lifecycle import AWAITING_OFFICER, Action, Stage, bulk_action, legal_actions
 from domain.normalize import normalize, search_key
 from handlers.access import officer_command, officer_of, refuse
-from handlers.callbacks import ANSWER_BUTTONS, OFFICER_ACTIONS, ActOn, ListPage, OpenApplication, PickBank
+from handlers.callbacks import (
+    ANSWER_BUTTONS,
+    OFFICER_ACTIONS,
+    ActOn,
+    BulkStep,
+    ListPage,
+    OpenApplication,
+    PickBank,
+    PickReason,
+)
 from handlers.context import Ctx
 from handlers.lifecycle_events import apply_action, refresh_cards
 from handlers.officer_view import (
@@ -39,8 +48,10 @@ from handlers.officer_view import (
     bank_keyboard,
     cancel_keyboard,
     details_text,
+    late_days,
     loan_ceiling_toman,
     officer_card,
+    reason_keyboard,
 )
 from handlers.states import OWED_FOR_ACTION, Owed
 from messages import LANGUAGES, all_labels, label, render
@@ -50,6 +61,7 @@ from storage.records import Application, OfficerPrompt, User
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
+OVERDUE = "overdue"  # the /pending filter of applications past their step's target
 ANSWER_CONVERSATION = "officer_answer"  # the persistent conversation of an owed reason or amount
 ANSWER_MINUTES = 10
 ANSWER_TIMEOUT = timedelta(minutes=ANSWER_MINUTES)  # an owed answer not given by then is dropped
@@ -91,7 +103,8 @@ async def answer_refusal(update: Update, context: Ctx, refused: Refused) -> None
     await query.answer(label(context.lang, refused.alert), show_alert=True)
     if refused.own is not None and query.message is not None:
         last = await context.store.last_action(refused.own.id)
-        text, markup = officer_card(context.lang, refused.own, context.config, last, own=True)
+        text, markup = officer_card(context.lang, refused.own, context.config, last, own=True,
+                                    now=context.store.now())
         with suppress(BadRequest):  # a forged press on a message that is not a card: nothing to redraw
             await query.edit_message_text(text, reply_markup=markup)
 
@@ -197,11 +210,13 @@ async def ask_for_answer(update: Update, context: Ctx) -> Owed | None:
     if action == Action.PAY_LOAN:
         text = render(lang, "officer/ask_amount", number=application.permit_number,
                       ceiling=loan_ceiling_toman(context.config, application))
+        markup = cancel_keyboard(lang, application.id)
     else:
-        text = render(lang, "officer/ask_reason", number=application.permit_number,
+        presets = await context.store.list_refusal_reasons(action.value)
+        text = render(lang, "officer/ask_reason", number=application.permit_number, presets=bool(presets),
                       what=label(lang, f"reason_for.{action.value}"))
-    asked = await query.message.reply_text(  # type: ignore[union-attr]
-        text, reply_markup=cancel_keyboard(lang, application.id))
+        markup = reason_keyboard(lang, application.id, presets)
+    asked = await query.message.reply_text(text, reply_markup=markup)  # type: ignore[union-attr]
     await context.store.set_officer_prompt(user.id, application.id, action.value, asked.message_id)
     raise ApplicationHandlerStop(OWED_FOR_ACTION[action.value])
 
@@ -220,6 +235,28 @@ async def receive_reason(update: Update, context: Ctx) -> Owed | int:
         raise ApplicationHandlerStop(Owed.REASON)
     await retire_question(context, message.chat_id)
     await transition(update, context, application, action, reason=reason)
+    raise ApplicationHandlerStop(ConversationHandler.END)
+
+
+async def receive_preset_reason(update: Update, context: Ctx) -> int:
+    """A preset reason's button on the question: the refusal happens with that reason, in the officer's words."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    pressed = PickReason.parse(query.data)
+    prompt = await context.store.get_officer_prompt(user.id)
+    reason = await context.store.get_refusal_reason(pressed.reason_id)
+    if prompt is None or prompt.application_id != pressed.application_id or reason is None \
+            or reason.action != prompt.action:  # an older question's button, or a reason since retired
+        await query.answer(label(context.lang, "alert.expired"), show_alert=True)
+        raise ApplicationHandlerStop(Owed.REASON if prompt is not None else ConversationHandler.END)
+    await query.answer()
+    owed = await owed_application(update, context)
+    if owed is None:
+        raise ApplicationHandlerStop(ConversationHandler.END)
+    application, action, _ = owed
+    await retire_question(context, user.id)
+    await transition(update, context, application, action, reason=reason.text(context.lang))
     raise ApplicationHandlerStop(ConversationHandler.END)
 
 
@@ -377,7 +414,8 @@ def owed_answer() -> ConversationHandler[Ctx]:
         name=ANSWER_CONVERSATION, persistent=True, allow_reentry=True,
         entry_points=[CallbackQueryHandler(ask_for_answer, pattern=ActOn.pattern(*OWED_FOR_ACTION))],
         states={
-            Owed.REASON: [MessageHandler(typed, receive_reason)],
+            Owed.REASON: [MessageHandler(typed, receive_reason),
+                          CallbackQueryHandler(receive_preset_reason, pattern=PickReason.PATTERN)],
             Owed.AMOUNT: [MessageHandler(typed, receive_amount)],
             Owed.CONFIRM_AMOUNT: [CallbackQueryHandler(confirm_amount, pattern=ActOn.pattern("amount_ok")),
                                   CallbackQueryHandler(edit_amount, pattern=ActOn.pattern("amount_edit")),
@@ -399,6 +437,10 @@ def owed_answer() -> ConversationHandler[Ctx]:
 async def show_pending(update: Update, context: Ctx, message: Message, officer: User) -> None:
     """/pending [what is awaited]: the province's applications awaiting an officer, oldest first."""
     typed = " ".join(context.args or [])
+    if search_key(typed) in {search_key(name) for name in all_labels("pending.overdue")}:
+        text, markup = await pending_page(context, officer, OVERDUE, 1)
+        await message.reply_text(text, reply_markup=markup)
+        return
     wanted = awaiting_named(typed)
     if typed.strip() and wanted is None:
         known = "، ".join(label(context.lang, f"awaited.{s.value}") for s in AWAITING_OFFICER)
@@ -421,14 +463,22 @@ def awaiting_named(text: str) -> Stage | None:
 
 
 async def pending_page(context: Ctx, officer: User, stage: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of /pending: every awaiting stage, one (`stage`), or the overdue ones oldest first (OVERDUE)."""
     assert officer.province_code is not None
-    stages = (Stage(stage),) if stage else AWAITING_OFFICER
     lang = context.lang
-    items, total = await context.store.list_by_stage(officer.province_code, stages, PAGE_SIZE,
-                                                     (page - 1) * PAGE_SIZE)
+    offset = (page - 1) * PAGE_SIZE
+    if stage == OVERDUE:
+        items, total = await context.store.list_overdue(officer.province_code, context.config.targets.by_stage(),
+                                                        PAGE_SIZE, offset)
+    else:
+        stages = (Stage(stage),) if stage else AWAITING_OFFICER
+        items, total = await context.store.list_by_stage(officer.province_code, stages, PAGE_SIZE, offset)
     awaiting = {s: label(lang, f"awaiting.{s.value}") for s in AWAITING_OFFICER}  # what each waits for
-    text = render(lang, "officer/pending", items=items, total=total, offset=(page - 1) * PAGE_SIZE,
-                  stage=awaiting[Stage(stage)] if stage else None, stages=awaiting)
+    now = context.store.now()
+    late = {a.id: late_days(a, context.config, now) for a in items}
+    named = label(lang, "pending.overdue") if stage == OVERDUE else awaiting[Stage(stage)] if stage else None
+    text = render(lang, "officer/pending", items=items, total=total, offset=offset, late=late, stage=named,
+                  stages=awaiting)
     return text, _list_keyboard(lang, items, "pending", stage, page, total)
 
 
@@ -462,7 +512,7 @@ async def turn_list_page(update: Update, context: Ctx) -> None:
     await query.answer()
     if pressed.kind == "queue":
         text, markup = await queue_page(context, officer, max(1, pressed.page))
-    elif pressed.stage and pressed.stage not in {stage.value for stage in AWAITING_OFFICER}:
+    elif pressed.stage and pressed.stage not in {stage.value for stage in AWAITING_OFFICER} | {OVERDUE}:
         return
     else:
         text, markup = await pending_page(context, officer, pressed.stage, max(1, pressed.page))
@@ -478,8 +528,15 @@ def _list_keyboard(lang: str, items: list[Application], kind: str, stage: str, p
         filters_row = [InlineKeyboardButton(label(lang, "form.chosen", value=name) if code == stage else name,
                                             callback_data=ListPage("pending", code, 1).pack())
                        for code, name in names.items()]
+        overdue = label(lang, "pending.overdue_button")
         rows += [filters_row[:3], filters_row[3:],
-                 [InlineKeyboardButton(label(lang, "act.all_stages"), callback_data=ListPage("pending", "", 1).pack())]]
+                 [InlineKeyboardButton(label(lang, "act.all_stages"), callback_data=ListPage("pending", "", 1).pack()),
+                  InlineKeyboardButton(label(lang, "form.chosen", value=overdue) if stage == OVERDUE else overdue,
+                                       callback_data=ListPage("pending", OVERDUE, 1).pack())]]
+        bulk = bulk_action(Stage(stage)) if stage and stage != OVERDUE and total else None
+        if bulk is not None:  # one action for every waiting application, confirmed with the count first
+            rows.append([InlineKeyboardButton(label(lang, "bulk.do_all"),
+                                              callback_data=BulkStep("ask", bulk.value).pack())])
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if pages > 1:
         rows.append([
@@ -514,16 +571,19 @@ async def open_application(update: Update, context: Ctx) -> None:
     assert query is not None and query.data is not None and user is not None
     application_id = OpenApplication.parse(query.data).application_id
     application = await context.store.get_application(application_id)
-    if application is None or await officer_of(context, user.id, application.province_code) is None:
+    officer = None if application is None else await officer_of(context, user.id, application.province_code)
+    if application is None or (officer is None and not context.is_admin(user.id)):
         refuse("open", user.id, application_id)
         await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
         return
     await query.answer()
-    await send_card_with_details(update, context, application)
+    await send_card_with_details(update, context, application, acting=officer is not None)
 
 
-async def send_card_with_details(update: Update, context: Ctx, application: Application) -> None:
-    """The details and history, then a card that is kept up to date from now on (beside every other copy)."""
+async def send_card_with_details(update: Update, context: Ctx, application: Application, *,
+                                 acting: bool = True) -> None:
+    """The details and history, then a card that is kept up to date from now on (beside every other copy).
+    An admin from /find reads it without acting (`acting=False`): officers act."""
     chat = update.effective_chat
     user = update.effective_user
     assert chat is not None and user is not None
@@ -532,9 +592,10 @@ async def send_card_with_details(update: Update, context: Ctx, application: Appl
     await context.bot.send_message(chat.id, details_text(lang, application, audit, context.config))
     last = await context.store.last_action(application.id)
     own = await context.store.is_own_application(user.id, application.id)  # looking is allowed; acting is not
-    text, markup = officer_card(lang, application, context.config, last, own=own)
-    card = await context.bot.send_message(chat.id, text, reply_markup=markup)
-    await context.store.save_officer_card(application.id, user.id, card.message_id)
+    text, markup = officer_card(lang, application, context.config, last, own=own, now=context.store.now())
+    card = await context.bot.send_message(chat.id, text, reply_markup=markup if acting else None)
+    if acting:
+        await context.store.save_officer_card(application.id, user.id, card.message_id)
 
 
 def handlers() -> list[BaseHandler[Update, Ctx, Any]]:

@@ -1,15 +1,17 @@
 """What officers see: the application card, its action buttons, details and history."""
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from persiantools.jdatetime import JalaliDate
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from domain.lifecycle import OFFICER_STEPS, Action, legal_actions
-from handlers.callbacks import ActOn, PickBank
+from domain.lifecycle import OFFICER_STEPS, REFUSALS, Action, legal_actions
+from domain.overdue import overdue_days
+from handlers.callbacks import ActOn, PickBank, PickReason
 from messages import label, render
 from messages.formatting import localize_digits
-from storage.records import Application, AuditEntry, LastAction
+from storage.records import Application, AuditEntry, LastAction, RefusalReason
 
 if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
     from bot.config import Config
@@ -17,6 +19,8 @@ if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
 # The actions an officer takes from a card, in button order; the state machine decides which are legal.
 # The card's buttons: the officer's steps, and voiding a disputed application (never 'awaited').
 CARD_ACTIONS: tuple[Action, ...] = (*OFFICER_STEPS, Action.VOID)
+# Actions that need one more answer from the officer before they happen.
+NEEDS_REASON = REFUSALS
 # No loan of the programme is smaller: below this an officer has surely dropped digits.
 LOAN_FLOOR_TOMAN = 1_000_000
 
@@ -29,17 +33,24 @@ def bank_name(config: "Config", code: str | None, lang: str) -> str | None:
 
 
 def officer_card(lang: str, application: Application, config: "Config", last: LastAction | None = None, *,
-                 new: bool = False, own: bool = False) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The card and its buttons for one officer; an officer never acts on their own application (`own`)."""
-    text = card_text(lang, application, config, last, new=new, own=own)
+                 now: datetime, new: bool = False, own: bool = False) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The card and its buttons for one officer; an officer never acts on their own application (`own`).
+    `now` (the store's clock) decides whether it is overdue (⏰)."""
+    text = card_text(lang, application, config, last, new=new, own=own, now=now)
     return text, None if own else card_keyboard(lang, application)
 
 
+def late_days(application: Application, config: "Config", now: datetime) -> int | None:
+    """Days waiting, when the application is past the target of the step it waits for."""
+    return overdue_days(application.stage, application.stage_since, now, config.targets.by_stage())
+
+
 def card_text(lang: str, application: Application, config: "Config", last: LastAction | None = None,
-              new: bool = False, own: bool = False) -> str:
+              new: bool = False, own: bool = False, now: datetime | None = None) -> str:
     shown = last if last is not None and last.action != "issue" else None  # issuing is the card's own news
     return render(
         lang, "officer/card", a=application, new=new, track=label(lang, f"track.{application.track}"),
+        late=late_days(application, config, now) if now is not None else None,
         stage=label(lang, f"stage.{application.stage.value}"), bank=bank_name(config, application.bank, lang),
         actor=(shown.actor_name or shown.actor_id) if shown else None,  # none for the bot's own steps (import, expiry)
         done=label(lang, f"done.{shown.action}") if shown else None, own=own,
@@ -66,6 +77,14 @@ def amount_keyboard(lang: str, application_id: int) -> InlineKeyboardMarkup:
         InlineKeyboardButton(label(lang, "act.amount_ok"), callback_data=ActOn(application_id, "amount_ok").pack()),
         InlineKeyboardButton(label(lang, "act.amount_edit"), callback_data=ActOn(application_id, "amount_edit").pack()),
     ], [InlineKeyboardButton(label(lang, "act.cancel"), callback_data=ActOn(application_id, "cancel").pack())]])
+
+
+def reason_keyboard(lang: str, application_id: int, reasons: list[RefusalReason]) -> InlineKeyboardMarkup:
+    """The preset reasons of a refusal, one a row, and ✖ (typing another reason needs no button)."""
+    rows = [[InlineKeyboardButton(reason.text(lang), callback_data=PickReason(application_id, reason.id).pack())]
+            for reason in reasons]
+    rows.append([InlineKeyboardButton(label(lang, "act.cancel"), callback_data=ActOn(application_id, "cancel").pack())])
+    return InlineKeyboardMarkup(rows)
 
 
 def bank_keyboard(lang: str, application_id: int, config: "Config") -> InlineKeyboardMarkup:

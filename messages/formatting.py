@@ -71,3 +71,23 @@ def format_jalali_month(value: date | datetime, lang: str, tz: ZoneInfo = TEHRAN
     day = to_jalali(value, tz)
     month = (MONTH_NAMES_FA if lang == "fa" else MONTH_NAMES_EN)[day.month]
     return localize_digits(f"{month} {day.year}", lang)
+
+
+MESSAGE_LIMIT = 4000  # Telegram allows 4,096 characters; the rest is headroom for entities
+
+
+def split_lines(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The text in messages of at most `limit` characters, cut only between lines (each line of a list
+    template closes its own markup, so no cut falls inside a tag)."""
+    parts: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        line = line[:limit]
+        if current and len(current) + 1 + len(line) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = f"{current}\n{line}" if current else line
+    if current:
+        parts.append(current)
+    return parts

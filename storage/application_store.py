@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 from domain.lifecycle import (
@@ -17,7 +18,7 @@ from domain.lifecycle import (
     sql_list,
 )
 from domain.permit import permit_number, validity_end
-from storage.base import AWAITING_CONDITION, StoreBase
+from storage.base import AWAITING_CONDITION
 from storage.errors import (
     AlreadyRegistered,
     CategoryNotOffered,
@@ -26,6 +27,7 @@ from storage.errors import (
     StageConflict,
     TooManyOpenApplications,
 )
+from storage.name_index_store import NameIndexStore
 from storage.records import (
     Application,
     AuditEntry,
@@ -76,20 +78,26 @@ _STAGE_TIME = {
     Stage.EXPIRED: "closed_at", Stage.VOIDED: "closed_at",
 }
 
-_APPLICATION_SELECT = """
+# When an application reached its current stage, as SQL, from the column each stage sets (no copy of the list).
+STAGE_SINCE = "CASE a.stage " + " ".join(
+    f"WHEN '{stage.value}' THEN a.{column}" for stage, column in
+    ({Stage.PERMIT_ISSUED: "issued_at"} | _STAGE_TIME).items()) + " END"
+
+_APPLICATION_SELECT = f"""
 SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.national_id, a.birth_date, a.mobile,
        a.province_code, p.name_fa, p.name_en, a.city, a.address, a.postal_code, a.education, a.workers,
        a.experience_years, a.own_share_percent, a.category_id, c.name_fa, c.name_en, s.name_fa, s.name_en,
        c.needs_extra_approval, c.approval_body, a.issued_at, a.valid_until, a.queued_at, a.queue_seq, a.bank,
        a.loan_amount_rials, a.reason, a.updated_at,
-       EXISTS (SELECT 1 FROM national_id_claims n WHERE n.application_id = a.id)
+       EXISTS (SELECT 1 FROM national_id_claims n WHERE n.application_id = a.id),
+       {STAGE_SINCE} AS stage_since
 FROM applications a
 JOIN provinces p ON p.code = a.province_code
 JOIN categories c ON c.id = a.category_id
 JOIN sectors s ON s.id = c.sector_id
 """
 
-class ApplicationStore(StoreBase):
+class ApplicationStore(NameIndexStore):
     async def issue_permit(self, form: PermitRequest, number_format: str, validity_years: int,
                            max_open: int | None = None) -> Application:
         """Create the application and its permit in one transaction; notify the province's officers.
@@ -128,6 +136,7 @@ class ApplicationStore(StoreBase):
                  number, now, valid_until, now),
             )
             application_id = int(rows[0][0])
+            await self._index_names([(application_id, form.province_code, form.full_name)])
             await self._audit(application_id, form.user_id, "issue", None, Stage.PERMIT_ISSUED)
             await self._tally(application_id, +1)
             officers = await db.execute_fetchall(
@@ -395,6 +404,32 @@ class ApplicationStore(StoreBase):
             )
         return [_application(row) for row in rows], int(total[0][0])
 
+    async def list_waiting_in_order(self, province_code: str, stage: Stage) -> list[int]:
+        """The ids of a province's applications at `stage`, in the order they reached it (then by id)."""
+        column = ({Stage.PERMIT_ISSUED: "issued_at"} | _STAGE_TIME)[stage]
+        rows = await self.db.execute_fetchall(
+            f"SELECT id FROM applications WHERE province_code = ? AND stage = ? ORDER BY {column}, id",
+            (province_code, stage.value))
+        return [int(row["id"]) for row in rows]
+
+    async def list_overdue(self, province_code: str, targets: Mapping[Stage, int], limit: int,
+                           offset: int = 0) -> tuple[list[Application], int]:
+        """A province's applications past the target of the step they wait for (`targets`: days by the stage
+        waited at), oldest first, one page; and how many there are."""
+        conditions, cutoffs = [], []
+        for stage, days in targets.items():
+            column = ({Stage.PERMIT_ISSUED: "issued_at"} | _STAGE_TIME)[stage]
+            conditions.append(f"(a.stage = '{stage.value}' AND a.{column} <= ?)")
+            cutoffs.append(self._after(-timedelta(days=days + 1)))  # a whole day past the target
+        late = " OR ".join(conditions)
+        rows = await self.db.execute_fetchall(
+            _APPLICATION_SELECT + f" WHERE a.province_code = ? AND ({late}) ORDER BY stage_since, a.id"
+            " LIMIT ? OFFSET ?", (province_code, *cutoffs, limit, offset))
+        total = await self.db.execute_fetchall(
+            f"SELECT count(*) AS n FROM applications a WHERE a.province_code = ? AND ({late})",
+            (province_code, *cutoffs))
+        return [_application(row) for row in rows], int(total[0]["n"])
+
     async def list_queue(self, province_code: str, limit: int, offset: int = 0) -> tuple[list[Application], int]:
         """The province's loan queue in order, one page (position = offset + index + 1); and its length."""
         rows = await self.db.execute_fetchall(
@@ -460,5 +495,6 @@ def _application(row: sqlite3.Row) -> Application:
     values[28] = datetime.fromisoformat(values[28]) if values[28] else None
     values[33] = datetime.fromisoformat(values[33])
     values[34] = bool(values[34])
+    values[35] = datetime.fromisoformat(values[35]) if values[35] else None
     return Application(*values)
 

@@ -31,6 +31,7 @@ class ImportStore(ApplicationStore):
         """Insert the records (in issue order for queue fairness); returns how many."""
         count = 0
         async with self._transaction() as db:
+            last_id = await self._last_application_id()
             # Counters are kept in memory for the import and written back once: two round trips per row less.
             counters = {str(name): int(value) for name, value in await db.execute_fetchall(
                 "SELECT name, value FROM counters")}
@@ -42,6 +43,7 @@ class ImportStore(ApplicationStore):
                 if len(rows) >= batch:
                     count += await self._flush(rows, users)
             count += await self._flush(rows, users)
+            await self._index_names_after(last_id)
             await db.executemany(
                 "INSERT INTO counters (name, value) VALUES (?, ?)"
                 " ON CONFLICT (name) DO UPDATE SET value = excluded.value", list(counters.items()))

@@ -116,6 +116,7 @@ class Application:
     reason: str | None
     updated_at: datetime
     disputed: bool = False  # another account has claimed this national ID (officers may void it)
+    stage_since: datetime | None = None  # when it reached its current stage (None: a sample built by hand)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,3 +264,46 @@ class UserSession:
 
     user: User
     display_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RefusalReason:
+    """A preset reason an officer can choose for a refusal (admin-editable, /reasons)."""
+
+    id: int
+    action: str  # a domain.lifecycle.REFUSALS action
+    text_fa: str
+    text_en: str
+
+    def text(self, lang: str) -> str:
+        return self.text_fa if lang == "fa" else self.text_en
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    """One application as an export holds it (times as stored: UTC ISO text; money in rials)."""
+
+    id: int
+    permit_number: str
+    full_name: str
+    national_id: str
+    mobile: str
+    province_code: str
+    province_fa: str
+    city: str
+    category_fa: str
+    track: str
+    stage: str
+    workers: int
+    issued_at: str
+    supervised_at: str | None
+    eligible_at: str | None
+    rejected_at: str | None
+    queued_at: str | None
+    introduced_at: str | None
+    loan_paid_at: str | None
+    bank_rejected_at: str | None
+    closed_at: str | None
+    bank: str | None
+    loan_amount_rials: int | None
+    reason: str | None

@@ -23,9 +23,13 @@ class RetentionStore(StoreBase):
         than `years` ago (their last change: the closing one); category, track, province, dates, stage,
         amounts and workers stay. Audited with the count only; returns how many were erased."""
         cutoff = _years_before(self._clock(), years)
+        now = self._now()
         async with self._transaction() as db:
-            cursor = await db.execute(_ERASE, {"now": self._now(), "cutoff": stored_time(cutoff)})
+            cursor = await db.execute(_ERASE, {"now": now, "cutoff": stored_time(cutoff)})
             erased = int(cursor.rowcount)
+            # The /find index holds the names too (storage/name_index_store.py).
+            await db.execute("DELETE FROM name_tokens WHERE application_id IN"
+                             " (SELECT id FROM applications WHERE erased_at = ?)", (now,))
             if erased:
                 await self._audit(None, None, "erase_personal_data",
                                   detail={"applications": erased, "retention_years": years})

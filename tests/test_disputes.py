@@ -95,7 +95,7 @@ async def test_the_same_account_reapplying_is_told_of_its_own_permit(bot: Harnes
 async def test_an_undisputed_card_offers_no_void(bot: Harness) -> None:
     officer = await appoint(bot)
     _, held = await apply(bot, HOLDER)
-    assert buttons(card_of(officer, held)) == ["✅ ثبت نظارت"]
+    assert buttons(card_of(officer, held)) == ["✅ ثبت نظارت", "❌ نظارت ناموفق"]
     await officer.press(f"v1:act:{held.id}:void", card_of(officer, held))  # a forged press
     await officer.send("تقلب")
     assert (await bot.store.get_application(held.id)).stage == Stage.PERMIT_ISSUED  # type: ignore[union-attr]

@@ -39,7 +39,7 @@ async def test_an_expired_permits_cards_lose_their_buttons(bot: Harness) -> None
     gone = await permit(bot.store.path, datetime.now(UTC) - timedelta(days=5 * 366 + 3), "IR-15", "گلیم‌بافی",
                         "independent", 1, user_id=2001)
     await bot.deliver()
-    assert buttons(cards_of(officer, gone)[0]) == ["✅ ثبت نظارت"]
+    assert buttons(cards_of(officer, gone)[0]) == ["✅ ثبت نظارت", "❌ نظارت ناموفق"]
     job = bot.app.job_queue.get_jobs_by_name("look_after_permits")[0]  # type: ignore[union-attr]
     await job.run(bot.app)
     [card] = cards_of(officer, gone)

@@ -47,7 +47,7 @@ async def test_an_officer_sees_their_own_application_without_actions_and_is_refu
 
     card = card_of(officer, own)
     assert buttons(card) == [] and OWN_LINE in card["text"]
-    assert buttons(card_of(colleague, own)) == ["✅ ثبت نظارت"]  # another officer acts
+    assert buttons(card_of(colleague, own)) == ["✅ ثبت نظارت", "❌ نظارت ناموفق"]  # another officer acts
 
     caplog.set_level(logging.WARNING)
     await officer.press(f"v1:act:{own.id}:supervise", card)

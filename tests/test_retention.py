@@ -53,6 +53,8 @@ async def test_closed_applications_lose_their_personal_fields_after_the_retentio
     for field in KEPT:
         assert getattr(erased, field) == getattr(closed, field), field
     assert await bot.store.get_application(still_open.id) == still_open  # open: kept, whatever its age
+    found = await bot.store.find_by_name("مریم احمدی", None, 10)  # nor does /find's name index keep the name
+    assert [a.id for a in found] == [still_open.id]
     assert await bot.store.compute_stats() == stats_before
     rows = await bot.store.db.execute_fetchall(
         "SELECT actor_id, application_id, detail FROM audit_log WHERE action = 'erase_personal_data'")

@@ -17,7 +17,16 @@ from domain.lifecycle import Stage
 from messages.markup import html_problem
 from messages.render import TEMPLATE_ROOT, render, template_names
 from storage import Store
-from storage.records import Application, AuditEntry, Category, Channel, QueuePosition, Sector, User
+from storage.records import (
+    Application,
+    AuditEntry,
+    Category,
+    Channel,
+    QueuePosition,
+    RefusalReason,
+    Sector,
+    User,
+)
 from tests.conftest import ADMIN_ID
 from tests.fakes import Harness
 from tests.seeding import permit
@@ -32,6 +41,8 @@ SAMPLE = Application(
     issued_at=datetime(2026, 1, 1, tzinfo=UTC), valid_until=date(2031, 1, 1), queued_at=None, queue_seq=4,
     bank="melli", loan_amount_rials=1_500_000_000, reason="مدارک ناقص است", updated_at=datetime(2026, 1, 2, tzinfo=UTC),
 )
+REASON = RefusalReason(1, "fail_supervision", "نشانی پیدا نشد", "The address could not be found")
+REFUSAL_KINDS = [("fail_supervision", "نظارت ناموفق"), ("reject", "رد اهلیت")]
 CATEGORY = Category(7, 1, "گلیم‌بافی", "Kilim weaving", True, "health", False)
 SECTOR = Sector(1, "handicrafts", "صنایع دستی", "Handicrafts", None, False)
 OFFICERS = [User(501, "fa", "officer", "IR-15", True, "علی"), User(502, "fa", "officer", "IR-15", False, None)]
@@ -46,6 +57,15 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
     status_item = {"a": SAMPLE, "marks": [("✓", "صدور مجوز"), ("●", "نوبت تسهیلات")], "bank": "ملی",
                    "position": QueuePosition(3, 2, 9), "next": "قدم بعدی"}
     return {
+        "admin/appoint_who": {"button": True},
+        "admin/reasons": {"groups": [("نظارت ناموفق", [REASON, REASON]), ("رد بانک", [])], "refusals": REFUSAL_KINDS},
+        "admin/reasons_usage": {"refusals": REFUSAL_KINDS},
+        "applicant/supervision_failed": {"a": SAMPLE},
+        "desk/digest_awaiting": {"counts": [("در انتظار نظارت", 2), ("در انتظار نوبت‌دهی", 1)]},
+        "desk/digest_overdue": {"total": 2, "items": [(SAMPLE, "در انتظار نظارت", 20)] * 2},
+        "desk/export_usage": {},
+        "desk/find_usage": {},
+        "desk/found": {"items": [SAMPLE] * 2, "more": True, "nationwide": True, "stages": {Stage.QUEUED: "نوبت"}},
         "admin/categories": {"sectors": [{"sector": SECTOR, "categories": [CATEGORY, CATEGORY]}] * 2, "page": 1,
                              "pages": 2},
         "admin/health": {"channels": [CHANNEL], "drafts": 2, "officers": 3, "schema": 6,
@@ -62,11 +82,11 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
         "common/help_admin": {},
         "common/help_officer": {"pending": 12, "province": "لرستان"},
         "officer/card": {"a": SAMPLE, "actor": "علی", "bank": "ملی", "done": "رد", "new": True, "own": True,
-                         "stage": "نوبت", "track": "مستقل"},
+                         "stage": "نوبت", "track": "مستقل", "late": 20},
         "officer/details": {"a": SAMPLE, "audit": [{"at": e.at, "label": e.action, "actor": "علی", "note": "یادداشت"}
                                                    for e in AUDIT], "birth": "۱۳۶۸/۱۰/۱۱", "education": "دیپلم"},
         "officer/pending": {"items": [SAMPLE] * 2, "offset": 0, "stage": "نظارت", "stages": {Stage.QUEUED: "نوبت"},
-                            "total": 2},
+                            "total": 2, "late": {SAMPLE.id: 20}},
         "officer/queue": {"items": [SAMPLE] * 2, "offset": 0, "province": "لرستان", "total": 2},
         "officer/welcome": {"province": "لرستان"},
         "officer/confirm_amount": {"number": SAMPLE.permit_number, "rials": 1_500_000_000},

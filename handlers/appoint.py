@@ -1,0 +1,134 @@
+"""Appointing officers without typing ids: /addofficer alone shows a «انتخاب کاربر» keyboard button (Telegram's
+request_users), or the admin forwards the person's contact; then the province list. Where the platform has no
+request_users (Bale: `Config.supports_request_users`), the contact or the numeric id does. Each step carries
+what it needs (the shared user, the contact's user id, the callback data), so no conversation state is kept;
+the admin is checked at every step."""
+
+import logging
+from typing import Any
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    KeyboardButtonRequestUsers,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from telegram import User as TelegramUser
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from handlers.access import admin_command, refuse
+from handlers.callbacks import AppointTo
+from handlers.command_menus import set_person_menu
+from handlers.context import Ctx
+from messages import label, render
+from storage import Province
+
+logger = logging.getLogger(__name__)
+
+PICK_OFFICER = 1  # request_id of the «انتخاب کاربر» button: its answer (users_shared) names an officer
+PROVINCES_PER_ROW = 3
+
+
+async def ask_for_person(context: Ctx, message: Message) -> None:
+    lang = context.lang
+    if not context.config.supports_request_users:
+        await message.reply_text(render(lang, "admin/appoint_who", button=False))
+        return
+    button = KeyboardButton(label(lang, "appoint.pick_user"), request_users=KeyboardButtonRequestUsers(
+        PICK_OFFICER, user_is_bot=False, max_quantity=1))
+    await message.reply_text(render(lang, "admin/appoint_who", button=True),
+                             reply_markup=ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True))
+
+
+async def ask_for_province(context: Ctx, message: Message, officer_id: int) -> None:
+    lang = context.lang
+    provinces = await context.store.list_provinces()
+    buttons = [InlineKeyboardButton(getattr(province, f"name_{lang}"),
+                                    callback_data=AppointTo(officer_id, province.code).pack())
+               for province in provinces]
+    rows = [buttons[i:i + PROVINCES_PER_ROW] for i in range(0, len(buttons), PROVINCES_PER_ROW)]
+    await message.reply_text(render(lang, "admin/appoint_where", user_id=officer_id),
+                             reply_markup=InlineKeyboardMarkup(rows))
+
+
+@admin_command
+async def person_shared(update: Update, context: Ctx, message: Message, admin: TelegramUser) -> None:
+    """The «انتخاب کاربر» button's answer."""
+    assert message.users_shared is not None
+    [shared, *_] = message.users_shared.users
+    await ask_for_province(context, message, shared.user_id)
+
+
+@admin_command
+async def contact_shared(update: Update, context: Ctx, message: Message, admin: TelegramUser) -> None:
+    """A forwarded contact: its Telegram account, if the contact has one."""
+    assert message.contact is not None
+    if message.contact.user_id is None or message.contact.user_id == admin.id:  # a phone book entry, or oneself
+        await message.reply_text(render(context.lang, "admin/appoint_no_account",
+                                        button=context.config.supports_request_users))
+        return
+    await ask_for_province(context, message, message.contact.user_id)
+
+
+async def province_picked(update: Update, context: Ctx) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    if not context.is_admin(user.id):
+        refuse("appoint", user.id)
+        await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
+        return
+    pressed = AppointTo.parse(query.data)
+    province = await context.store.get_province(pressed.province_code)
+    if province is None:
+        refuse("appoint (unknown province)", user.id, pressed.province_code)
+        await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_text(await appoint_officer(context, user.id, pressed.user_id, province))
+
+
+async def appoint_officer(context: Ctx, admin_id: int, officer_id: int, province: Province) -> str:
+    """Make the user an officer of the province and welcome them; what the admin is told."""
+    lang = context.lang
+    officer = await context.store.set_officer(officer_id, province.code, admin_id, context.config.default_language)
+    logger.info("admin %s made %s an officer of %s", admin_id, officer_id, province.code)
+    await set_person_menu(context.bot, officer_id, officer.language, officer=True, admin=context.is_admin(officer_id))
+    reached = await _welcome_officer(context, officer.telegram_id, officer.language, province)
+    text = render(lang, "admin/officer_added", user_id=officer_id, reached=reached,
+                  province=getattr(province, f"name_{lang}"))
+    if not reached:
+        text += "\n" + render(lang, "admin/officer_unreachable")
+    return text
+
+
+async def _welcome_officer(context: Ctx, officer_id: int, lang: str, province: Province) -> bool:
+    try:
+        await context.bot.send_message(officer_id, render(lang, "officer/welcome",
+                                                          province=getattr(province, f"name_{lang}")))
+    except (Forbidden, BadRequest) as error:  # never started the bot, blocked it, or no such user
+        logger.info("could not welcome officer %s: %s", officer_id, error.message)
+        return False
+    return True
+
+
+class _PickedOfficer(filters.MessageFilter):
+    """users_shared from the «انتخاب کاربر» button (not from another request_id)."""
+
+    def filter(self, message: Message) -> bool:
+        return message.users_shared is not None and message.users_shared.request_id == PICK_OFFICER
+
+
+def handlers(admin_ids: frozenset[int]) -> list[BaseHandler[Update, Ctx, Any]]:
+    """Contacts from admins only (anyone else's are left to the catch-alls), and outside the form, whose own
+    step takes an applicant's number first; `contact_shared` checks the admin again at the moment."""
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & _PickedOfficer(), person_shared),
+        MessageHandler(private & filters.CONTACT & filters.User(user_id=admin_ids), contact_shared),
+        CallbackQueryHandler(province_picked, pattern=AppointTo.PATTERN),
+    ]

@@ -1,0 +1,78 @@
+"""/find: applications by national ID, mobile, permit number or part of a name, within a province or nationwide.
+
+Every look-up is a B-tree range or equality (portable to PostgreSQL); the name words a query may mean are
+found first among the distinct indexed words (prefixes, or for a misspelt word the words sharing its letter
+triples, ranked by rapidfuzz), then the applications holding a spelling of every word.
+"""
+
+from rapidfuzz import fuzz
+
+from domain.name_index import name_words, prefix_end, triples
+from storage.application_store import _APPLICATION_SELECT, ApplicationStore, _application
+from storage.records import Application
+
+SPELLINGS = 24  # indexed words one typed word may stand for
+CLOSE_ENOUGH = 70  # rapidfuzz ratio for a misspelt word to stand for an indexed one
+TRIPLE_CANDIDATES = 60  # indexed words sharing the most triples, ranked by rapidfuzz
+
+
+class FindStore(ApplicationStore):
+    async def find_by_national_id(self, national_id: str, province_code: str | None,
+                                  limit: int) -> list[Application]:
+        return await self._find_where("a.national_id = ?", national_id, province_code, limit)
+
+    async def find_by_mobile(self, mobile: str, province_code: str | None, limit: int) -> list[Application]:
+        return await self._find_where("a.mobile = ?", mobile, province_code, limit)
+
+    async def find_by_permit(self, number: str, province_code: str | None) -> list[Application]:
+        return await self._find_where("a.permit_number = ?", number, province_code, 1)
+
+    async def _find_where(self, condition: str, value: str, province_code: str | None,
+                          limit: int) -> list[Application]:
+        scope = "" if province_code is None else " AND a.province_code = ?"
+        rows = await self.db.execute_fetchall(
+            _APPLICATION_SELECT + f" WHERE {condition}{scope} ORDER BY a.id DESC LIMIT ?",
+            (value, *(() if province_code is None else (province_code,)), limit))
+        return [_application(row) for row in rows]
+
+    async def find_by_name(self, text: str, province_code: str | None, limit: int) -> list[Application]:
+        """Up to `limit` applications whose name has a spelling of every word typed (a word no name resembles
+        is left out), best match first."""
+        spellings = [found for found in [await self._spellings(word) for word in name_words(text)] if found]
+        if not spellings:
+            return []
+        spellings.sort(key=len)  # the word with the fewest spellings drives the look-up
+        driver, *others = spellings
+        scope = "t.province_code = ? AND " if province_code is not None else ""
+        also = "".join(f" AND EXISTS (SELECT 1 FROM name_tokens u{i} WHERE u{i}.application_id = t.application_id"
+                       f" AND u{i}.token IN ({_marks(words)}))" for i, words in enumerate(others))
+        parameters: list[object] = [*(() if province_code is None else (province_code,)), *driver]
+        for words in others:
+            parameters.extend(words)
+        rows = await self.db.execute_fetchall(
+            _APPLICATION_SELECT + f" WHERE a.id IN (SELECT t.application_id FROM name_tokens t"
+            f" WHERE {scope}t.token IN ({_marks(driver)}){also} LIMIT ?)",
+            (*parameters, limit))
+        typed = " ".join(name_words(text))
+        found = [_application(row) for row in rows]
+        found.sort(key=lambda a: (-fuzz.token_set_ratio(typed, " ".join(name_words(a.full_name))), -a.id))
+        return found[:limit]
+
+    async def _spellings(self, word: str) -> list[str]:
+        """The indexed words `word` may stand for: those it begins, or else the closest few."""
+        start = f"#{word[:2]}"  # every indexed word beginning with `word` has this first triple
+        rows = await self.db.execute_fetchall(
+            "SELECT word FROM name_triples WHERE triple = ? AND word >= ? AND word < ? ORDER BY word LIMIT ?",
+            (start, word, prefix_end(word), SPELLINGS))
+        if rows:
+            return [row["word"] for row in rows]
+        grams = sorted(triples(word))
+        rows = await self.db.execute_fetchall(
+            f"SELECT word, count(*) AS shared FROM name_triples WHERE triple IN ({', '.join('?' for _ in grams)})"
+            " GROUP BY word ORDER BY shared DESC, word LIMIT ?", (*grams, TRIPLE_CANDIDATES))
+        scored = sorted(((fuzz.ratio(word, row["word"]), row["word"]) for row in rows), reverse=True)
+        return [candidate for score, candidate in scored[:SPELLINGS // 4] if score >= CLOSE_ENOUGH]
+
+
+def _marks(values: list[str]) -> str:
+    return ", ".join("?" for _ in values)
