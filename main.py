@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "backup":
         return backup(config, arguments.target)
     configure_logging(config.log_level, config.token)
-    app = build_application(config, Store(config.database_path, tz=config.timezone))
+    app = build_application(config, Store(config.database, tz=config.timezone, pool_size=config.database_pool))
     logger.info("starting: database %s, API %s", config.database_path, config.api_url)
     # SIGINT and SIGTERM stop cleanly: updates already received are handled, persistence is flushed and the
     # store closed in post_shutdown.

@@ -35,7 +35,7 @@ async def run_network(users: int, think_s: float, rtt_ms: float, seed: int = 10)
     folder = Path(tempfile.mkdtemp(prefix="bench-network-"))
     config = bench_config(folder)
     rec = RecordingRequest()
-    app = build_application(config, Store(config.database_path), request=rec)  # the production rate limiter
+    app = build_application(config, Store(config.database), request=rec)  # the production rate limiter
     await start_offline(app)
     rec.delay = rtt_ms / 1000
     rec.calls.clear()

@@ -1,10 +1,9 @@
 """Messages to deliver outside the current chat, written in the same transaction as their cause."""
 
 import json
-import sqlite3
 from datetime import timedelta
 
-from storage.base import StoreBase
+from storage.base import Row, StoreBase
 from storage.records import OutboxMessage
 
 
@@ -22,23 +21,23 @@ class OutboxStore(StoreBase):
         """Outbox rows in order, all of them or those with one status ('pending', 'sent', 'failed')."""
         rows = await self.db.execute_fetchall(
             "SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox"
-            " WHERE ? IS NULL OR status = ? ORDER BY id",
+            " WHERE CAST(? AS TEXT) IS NULL OR status = ? ORDER BY id",
             (status, status),
         )
         return [_message(row) for row in rows]
 
     async def outbox_counts(self) -> dict[str, int]:
-        rows = await self.db.execute_fetchall("SELECT status, count(*) FROM outbox GROUP BY status")
-        return {"pending": 0, "sent": 0, "failed": 0} | {row[0]: int(row[1]) for row in rows}
+        rows = await self.db.execute_fetchall("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+        return {"pending": 0, "sent": 0, "failed": 0} | {row["status"]: int(row["n"]) for row in rows}
 
     async def recent_failures(self, limit: int = 5) -> list[tuple[int, str, int, str]]:
         """(id, kind, attempts, error) of the latest failed deliveries: Telegram's words, no personal data."""
         rows = await self.db.execute_fetchall(
-            "SELECT id, kind, attempts, coalesce(last_error, '') FROM outbox WHERE status = 'failed'"
+            "SELECT id, kind, attempts, coalesce(last_error, '') AS error FROM outbox WHERE status = 'failed'"
             " ORDER BY id DESC LIMIT ?",
             (limit,),
         )
-        return [(int(row[0]), str(row[1]), int(row[2]), str(row[3])) for row in rows]
+        return [(int(row["id"]), str(row["kind"]), int(row["attempts"]), str(row["error"])) for row in rows]
 
     async def mark_sent(self, message_id: int) -> None:
         await self._write(
@@ -59,6 +58,5 @@ class OutboxStore(StoreBase):
         )
 
 
-def _message(row: sqlite3.Row) -> OutboxMessage:
-    return OutboxMessage(id=row[0], kind=row[1], chat_id=row[2], application_id=row[3], payload=json.loads(row[4]),
-                         attempts=row[5])
+def _message(row: Row) -> OutboxMessage:
+    return OutboxMessage(**dict(row) | {"payload": json.loads(row["payload"])})

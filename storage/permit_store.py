@@ -18,9 +18,10 @@ class PermitStore(ApplicationStore):
     async def permit_secret(self) -> str:
         """The key that signs permit QR codes: made once, on first use, and kept."""
         candidate = secrets.token_urlsafe(32)
-        await self._write("INSERT OR IGNORE INTO settings (key, value) VALUES ('permit_secret', ?)", (candidate,))
+        await self._write("INSERT INTO settings (key, value) VALUES ('permit_secret', ?) ON CONFLICT DO NOTHING",
+                          (candidate,))
         rows = await self.db.execute_fetchall("SELECT value FROM settings WHERE key = 'permit_secret'")
-        return str(rows[0][0])
+        return str(rows[0]["value"])
 
     async def renew_permit(self, application_id: int, years: int, actor_id: int) -> Application:
         """Extend the validity by `years` from its current end (same number), audited."""
@@ -46,12 +47,14 @@ class PermitStore(ApplicationStore):
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 f"SELECT id, user_id, valid_until FROM applications WHERE {_OPEN}"
-                " AND valid_until BETWEEN ? AND ? AND reminded_for IS NOT valid_until",
+                " AND valid_until BETWEEN ? AND ? AND reminded_for IS DISTINCT FROM valid_until",
                 (today.isoformat(), until.isoformat()),
             )
-            for application_id, user_id, valid_until in rows:
-                await self._enqueue("applicant.expiry_reminder", user_id, application_id, {"valid_until": valid_until})
-                await db.execute("UPDATE applications SET reminded_for = ? WHERE id = ?", (valid_until, application_id))
+            for row in rows:
+                await self._enqueue("applicant.expiry_reminder", row["user_id"], row["id"],
+                                    {"valid_until": row["valid_until"]})
+                await db.execute("UPDATE applications SET reminded_for = ? WHERE id = ?",
+                                 (row["valid_until"], row["id"]))
         return len(rows)
 
     async def expired_permits(self) -> list[int]:
@@ -60,4 +63,4 @@ class PermitStore(ApplicationStore):
         rows = await self.db.execute_fetchall(
             f"SELECT id FROM applications WHERE {_OPEN} AND valid_until < ?", (today.isoformat(),)
         )
-        return [int(row[0]) for row in rows]
+        return [int(row["id"]) for row in rows]

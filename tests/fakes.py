@@ -23,7 +23,7 @@ class Harness:
     def __init__(self, config: Config, clock: Callable[[], datetime] = utc_now) -> None:
         self.config = config
         self.rec = RecordingRequest()
-        self.store = Store(config.database_path, clock=clock)
+        self.store = Store(config.database, clock=clock)
         self.app = build_application(config, self.store, request=self.rec, rate_limiter=None)
         self.errors: list[BaseException] = []
         self.app.add_error_handler(self._collect_error)

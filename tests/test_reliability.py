@@ -203,6 +203,7 @@ async def test_groups_get_one_short_note_for_commands(bot: Harness) -> None:
 # -- operations -------------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # SQLite's online backup; PostgreSQL's is pg_dump (README)
 async def test_backup_copies_every_application_while_the_bot_runs(bot: Harness, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:
