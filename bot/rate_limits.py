@@ -16,12 +16,14 @@ from telegram.ext import AIORateLimiter
 
 from handlers.context import in_bulk
 
-# aiolimiter's leaky bucket lets a full bucket out at once and then drips at max_rate per period, so in any
-# window it allows bucket + drip: 10 + 20 = 30 a second overall, 10 + 10 = 20 a minute per group or channel,
-# exactly Telegram's limits and never more; bulk gets 5 + 10 = 15 a second, half of the overall budget.
-OVERALL = {"overall_max_rate": 10, "overall_time_period": 0.5}
-PER_GROUP = {"group_max_rate": 10, "group_time_period": 60}
-BULK = (5, 0.5)
+# aiolimiter's leaky bucket lets a full bucket (max_rate) out at once and then drips at max_rate per period, so
+# any window of W seconds admits at most bucket + rate × W. Overall: a bucket of 2 and 28 a second, so never
+# more than 30 in a second and 28 a second sustained (a bigger bucket with a slower drip, as PTB's defaults
+# suggest, caps the sustained rate well below Telegram's 30). Per group or channel: 1 and one per 3.2 s, at
+# most 20 in any minute. Bulk: 1 and 14 a second, half of the overall budget.
+OVERALL = {"overall_max_rate": 2, "overall_time_period": 1 / 14}
+PER_GROUP = {"group_max_rate": 1, "group_time_period": 3.2}
+BULK = (1, 1 / 14)
 
 
 class AnswersFirstRateLimiter(AIORateLimiter):
