@@ -12,13 +12,17 @@ from pathlib import Path
 
 from telegram import Update
 
-from bot.app import DATA_DIR, build_application
+from bot.app import DATA_DIR, BotApp, build_application, stop_offline
 from bot.config import Config, ConfigError
+from bot.health import serve_health
+from bot.leadership import Leadership
 from bot.logs import configure_logging
+from bot.runner import serve, stop_on_signals
 from bot.webhook import webhook_arguments, webhook_secret
 from demo import terminal as demo
 from storage import Store
 from storage.operations import backup_database, check_database
+from storage.postgres import connection_problem
 
 logger = logging.getLogger("main")
 
@@ -56,15 +60,46 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "backup":
         return backup(config, arguments.target)
     configure_logging(config.log_level, config.token)
-    app = build_application(config, Store(config.database, tz=config.timezone, pool_size=config.database_pool))
-    logger.info("starting: database %s, API %s", config.database_path, config.api_url)
-    # SIGINT and SIGTERM stop cleanly: updates already received are handled, persistence is flushed and the
-    # store closed in post_shutdown.
-    if config.webhook_url:
-        app.run_webhook(**webhook_arguments(config, webhook_secret(config)))
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    if config.database_url and (problem := asyncio.run(connection_problem(config.database_url))):
+        print(problem, file=sys.stderr)
+        return 2
+    logger.info("starting: database %s, API %s", config.database_label, config.api_url)
+    asyncio.run(run_bot(config))
     return 0
+
+
+async def run_bot(config: Config) -> None:
+    """Lead or stand by until SIGINT/SIGTERM: updates already received are handled, persistence is flushed
+    and the store closed in post_shutdown, the leader lock released."""
+    stopping = asyncio.Event()
+    stop_on_signals(stopping)
+    leadership = Leadership(config.database_url, config.leader_poll_seconds)
+    health = await serve_health(config.health_listen, leadership) if config.health_listen else None
+    secret = webhook_secret(config) if config.webhook_url else None
+
+    async def start() -> BotApp:
+        store = Store(config.database, tz=config.timezone, pool_size=config.database_pool)
+        app = build_application(config, store, leadership=leadership)
+        assert app.updater is not None and app.post_init is not None
+        await app.initialize()
+        await app.post_init(app)
+        if secret is not None:
+            await app.updater.start_webhook(**webhook_arguments(config, secret))
+        else:
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        await app.start()
+        return app
+
+    async def stop(app: BotApp) -> None:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        await stop_offline(app)
+
+    try:
+        await serve(leadership, start, stop, stopping)
+    finally:
+        if health is not None:
+            health.close()
 
 
 def check(config: Config) -> int:

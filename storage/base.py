@@ -121,6 +121,11 @@ class StoreBase:
             return joined  # type: ignore[no-any-return]
         return self._database.reader
 
+    def _row_lock(self) -> str:
+        """Appended to a SELECT inside a transaction: lock the rows, skipping those another transaction holds.
+        SQLite needs none (its writers are serialised by BEGIN IMMEDIATE)."""
+        return " FOR UPDATE SKIP LOCKED" if self.dialect == "postgresql" else ""
+
     def _now(self) -> str:
         return stored_time(self._clock())
 

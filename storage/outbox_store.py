@@ -6,15 +6,23 @@ from datetime import timedelta
 from storage.base import Row, StoreBase
 from storage.records import OutboxMessage
 
+CLAIM_LEASE = timedelta(minutes=1)  # how long a claimed row is left to its courier
+
 
 class OutboxStore(StoreBase):
-    async def due_messages(self, limit: int = 50) -> list[OutboxMessage]:
-        """Pending messages whose next attempt is due, oldest first."""
-        rows = await self.db.execute_fetchall(
-            "SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox"
-            " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-            (self._now(), limit),
-        )
+    async def due_messages(self, limit: int = 50, lease: timedelta = CLAIM_LEASE) -> list[OutboxMessage]:
+        """Pending messages whose next attempt is due, oldest first, claimed for `lease`: nobody else gets
+        them meanwhile (two leaders by mistake never send one row twice), and a crash before `mark_sent`
+        leaves them due again once the lease runs out."""
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox"
+                " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"
+                + self._row_lock(),
+                (self._now(), limit),
+            )
+            await db.executemany("UPDATE outbox SET next_attempt_at = ? WHERE id = ?",
+                                 [(self._after(lease), row["id"]) for row in rows])
         return [_message(row) for row in rows]
 
     async def list_outbox(self, status: str | None = None) -> list[OutboxMessage]:

@@ -96,6 +96,16 @@ def mask_password(url: str) -> str:
     return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
+async def connection_problem(url: str) -> str | None:
+    """Why the database at DATABASE_URL cannot be used (one line, password masked), or None."""
+    try:
+        connection = await asyncpg.connect(url, timeout=10)
+    except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+        return mask_password(f"DATABASE_URL: cannot connect to {url}: {type(error).__name__}: {error}".strip())
+    await connection.close()
+    return None
+
+
 class PostgresDatabase:
     """A pool of connections to one PostgreSQL database."""
 
