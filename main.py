@@ -21,7 +21,7 @@ from bot.runner import serve, stop_on_signals
 from bot.webhook import webhook_arguments, webhook_secret
 from demo import terminal as demo
 from storage import Store
-from storage.operations import backup_database, check_database
+from storage.operations import backup_database, check_database, check_postgres
 from storage.postgres import connection_problem
 
 logger = logging.getLogger("main")
@@ -104,7 +104,13 @@ async def run_bot(config: Config) -> None:
 
 def check(config: Config) -> int:
     print("settings: ok")
-    findings = check_database(config.database_path, DATA_DIR)
+    if config.database_url:
+        if problem := asyncio.run(connection_problem(config.database_url)):
+            print(problem, file=sys.stderr)
+            return 2
+        findings = asyncio.run(check_postgres(config.database_url, DATA_DIR))
+    else:
+        findings = check_database(config.database_path, DATA_DIR)
     for finding in findings:
         print(("ok   " if finding.ok else "FAIL ") + finding.what)
     return 0 if all(finding.ok for finding in findings) else 1

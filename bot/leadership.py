@@ -12,15 +12,13 @@ import asyncio
 import logging
 import os
 import socket
-from typing import Any
 
 import asyncpg
 
-from storage.postgres import LEADER_LOCK
+from storage.postgres import APPLICATION_NAME, LEADER_LOCK, current_leader
 
 logger = logging.getLogger(__name__)
 
-APPLICATION_NAME = "permit-bot"
 _KEEPALIVES = {"tcp_keepalives_idle": "3", "tcp_keepalives_interval": "1", "tcp_keepalives_count": "3"}
 MAX_BACKOFF_SECONDS = 30.0
 
@@ -99,16 +97,3 @@ class Leadership:
         if self.database_url is None:
             return f"{self.identity} (SQLite: a single process, always the leader)"
         return await current_leader(self.database_url) or "nobody (no process holds the leader lock)"
-
-
-async def current_leader(database_url: str) -> str | None:
-    """The identity of the process holding the leader lock, as PostgreSQL sees it; None if nobody does."""
-    connection: Any = await asyncpg.connect(database_url, timeout=10)
-    try:
-        name = await connection.fetchval(
-            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-            " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1 AND l.objsubid = 1",
-            LEADER_LOCK)
-    finally:
-        await connection.close()
-    return str(name).removeprefix(f"{APPLICATION_NAME} ") if name else None

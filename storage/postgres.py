@@ -25,6 +25,7 @@ from storage.dialect import postgres_query
 WRITE_LOCK = 7_356_001
 MIGRATION_LOCK = 7_356_002  # session lock while one process migrates
 LEADER_LOCK = 7_356_003  # session lock on the leader's dedicated connection (bot/leadership.py)
+APPLICATION_NAME = "permit-bot"  # the leader's connection is named "permit-bot <host>:<pid>"
 
 Parameters = Sequence[Any] | Mapping[str, Any]
 
@@ -104,6 +105,19 @@ async def connection_problem(url: str) -> str | None:
         return mask_password(f"DATABASE_URL: cannot connect to {url}: {type(error).__name__}: {error}".strip())
     await connection.close()
     return None
+
+
+async def current_leader(database_url: str) -> str | None:
+    """The identity of the process holding the leader lock, as PostgreSQL sees it; None if nobody does."""
+    connection = await asyncpg.connect(database_url, timeout=10)
+    try:
+        name = await connection.fetchval(
+            "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1 AND l.objsubid = 1",
+            LEADER_LOCK)
+    finally:
+        await connection.close()
+    return str(name).removeprefix(f"{APPLICATION_NAME} ") if name else None
 
 
 class PostgresDatabase:
