@@ -1,7 +1,8 @@
 """Run the Home Business Permit Bot: `python main.py` (settings from the environment or .env).
 
 Also: `python main.py demo` (try it in a terminal, no Telegram), `python main.py check` (settings, catalog and
-database), `python main.py backup <file>` (an online copy).
+database), `python main.py backup <file>` (an online copy), `python main.py copy-to-postgres <DATABASE_URL>`
+(move an SQLite deployment to PostgreSQL).
 """
 
 import argparse
@@ -21,6 +22,7 @@ from bot.runner import serve, stop_on_signals
 from bot.webhook import webhook_arguments, webhook_secret
 from demo import terminal as demo
 from storage import Store
+from storage.copy import CopyMismatch, TargetNotEmpty, copy_to_postgres
 from storage.operations import backup_database, check_database, check_postgres
 from storage.postgres import connection_problem
 
@@ -34,6 +36,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (the default)")
     commands.add_parser("check", help="validate settings, the catalog and the database; exit 1 on a problem")
+    copy = commands.add_parser("copy-to-postgres", help="copy the SQLite database (DATABASE_PATH) into an empty "
+                                "PostgreSQL database, in one transaction, and verify it")
+    copy.add_argument("url", metavar="DATABASE_URL", help="postgresql://user:password@host:5432/database")
     backup = commands.add_parser("backup", help="copy the database consistently, even while the bot runs")
     backup.add_argument("target", type=Path, help="the file to write")
     demo = commands.add_parser("demo", help="try the real bot in this terminal, without Telegram or a token")
@@ -59,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         return check(config)
     if arguments.command == "backup":
         return backup(config, arguments.target)
+    if arguments.command == "copy-to-postgres":
+        return copy(config, arguments.url)
     configure_logging(config.log_level, config.token)
     if config.database_url and (problem := asyncio.run(connection_problem(config.database_url))):
         print(problem, file=sys.stderr)
@@ -114,6 +121,32 @@ def check(config: Config) -> int:
     for finding in findings:
         print(("ok   " if finding.ok else "FAIL ") + finding.what)
     return 0 if all(finding.ok for finding in findings) else 1
+
+
+def copy(config: Config, url: str) -> int:
+    try:
+        url = Config.from_env({"BOT_TOKEN": config.token, "DATABASE_URL": url}).database_url or ""
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    if not config.database_path.exists():
+        print(f"No database at {config.database_path} (DATABASE_PATH)", file=sys.stderr)
+        return 1
+    if problem := asyncio.run(connection_problem(url)):
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        report = asyncio.run(copy_to_postgres(config.database_path, url))
+    except TargetNotEmpty as error:
+        print(f"Refused: the PostgreSQL database already holds data ({error}); nothing was copied", file=sys.stderr)
+        return 1
+    except CopyMismatch as error:
+        print(f"The copy did not match and was rolled back: {error}", file=sys.stderr)
+        return 1
+    for table, rows in report.rows.items():
+        print(f"{table}: {rows} rows")
+    print("summaries: " + ("the same on both" if report.summaries_match else "DIFFERENT (see main.py check)"))
+    return 0 if report.summaries_match else 1
 
 
 def backup(config: Config, target: Path) -> int:

@@ -5,6 +5,8 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -18,7 +20,7 @@ from storage import AlreadyRegistered, Store
 from storage.catalog import read_catalog
 from storage.migrate import Migration, available_migrations
 from tests.fakes import Harness
-from tests.journey import Answers, fill_form
+from tests.journey import Answers, complete_journey, fill_form
 from tests.test_reliability import OFFICER, appoint
 from tests.test_summaries import DATA_DIR, sample_request
 
@@ -213,3 +215,38 @@ def test_a_bad_database_url_stops_with_one_line_and_the_password_masked(
     error = capsys.readouterr().err
     assert len(error.strip().splitlines()) == 1 and "DATABASE_URL" in error
     assert "s3cret" not in error and "***" in error
+
+
+async def test_copy_to_postgres_moves_everything_and_refuses_a_second_time(
+        postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    sqlite_config = Config.from_env({"BOT_TOKEN": "123:abc", "DATABASE_PATH": str(tmp_path / "old.sqlite3"),
+                                     "ADMIN_IDS": "9000001"})
+    old = await Harness(sqlite_config).start()
+    old.app.job_queue.scheduler.pause()  # type: ignore[union-attr]
+    await appoint(old)
+    await complete_journey(old.user(1001))
+    await fill_form(old.user(1002), Answers(national_id="0790419904"), stop_before="mobile")
+    await old.store.transition((await old.store.list_user_applications(1001))[0].id, Action.SUPERVISE, OFFICER)
+    outbox = [(m.id, m.kind, m.chat_id) for m in await old.store.list_outbox()]
+    old.app.job_queue.scheduler.resume()  # type: ignore[union-attr]
+    await old.stop()
+    monkeypatch.setenv("BOT_TOKEN", "123:abc")
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "old.sqlite3"))
+    assert await asyncio.to_thread(main.main, ["copy-to-postgres", postgres_url]) == 0
+    out = capsys.readouterr().out
+    assert "applications: 1 rows" in out and "drafts: 1 rows" in out and "summaries: the same on both" in out
+    moved = await Harness(replace(sqlite_config, database_url=postgres_url)).start()
+    try:
+        [application] = await moved.store.list_user_applications(1001)
+        assert [entry.action for entry in await moved.store.list_audit(application.id)] == ["issue", "supervise"]
+        assert [(m.id, m.kind, m.chat_id) for m in await moved.store.list_outbox()] == outbox
+        await moved.user(1002).send(Answers().mobile)  # the unfinished form goes on where it was
+        draft = await moved.store.get_draft(1002)
+        assert draft is not None and draft.data["mobile"] == Answers().mobile
+        await moved.store.ensure_user(1, "fa")
+        second = await moved.store.issue_permit(sample_request(application.category_id, "IR-15", 9), NUMBER, 5)
+        assert second.id > application.id  # the identity sequences moved past the copied ids
+    finally:
+        await moved.stop()
+    assert await asyncio.to_thread(main.main, ["copy-to-postgres", postgres_url]) == 1
+    assert "already holds data" in capsys.readouterr().err
