@@ -11,13 +11,15 @@ import logging
 import sys
 from pathlib import Path
 
-from telegram import Update
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.app import DATA_DIR, BotApp, build_application, stop_offline
-from bot.config import Config, ConfigError
+from bot.config import Config, ConfigError, database_path_from_env
 from bot.health import serve_health
 from bot.leadership import Leadership
 from bot.logs import configure_logging
+from bot.permit_secret import secret_path
 from bot.runner import serve, stop_on_signals
 from bot.webhook import webhook_arguments, webhook_secret
 from demo import terminal as demo
@@ -27,6 +29,9 @@ from storage.operations import backup_database, check_database, check_postgres
 from storage.postgres import connection_problem
 
 logger = logging.getLogger("main")
+
+FIRST_RETRY_SECONDS = 1.0
+LAST_RETRY_SECONDS = 300.0  # an outage of hours is retried every five minutes, one log line each
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -39,8 +44,10 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     copy = commands.add_parser("copy-to-postgres", help="copy the SQLite database (DATABASE_PATH) into an empty "
                                 "PostgreSQL database, in one transaction, and verify it")
     copy.add_argument("url", metavar="DATABASE_URL", help="postgresql://user:password@host:5432/database")
-    backup = commands.add_parser("backup", help="copy the database consistently, even while the bot runs")
+    backup = commands.add_parser("backup", help="copy the database consistently, even while the bot runs "
+                                                "(needs only DATABASE_PATH; the permit key file is not copied)")
     backup.add_argument("target", type=Path, help="the file to write")
+    backup.add_argument("--force", action="store_true", help="replace the target if it exists")
     demo = commands.add_parser("demo", help="try the real bot in this terminal, without Telegram or a token")
     demo.add_argument("--database", type=Path, help="SQLite file to use (default: a new temporary one)")
     demo.add_argument("--sample-data", type=int, default=0, metavar="N", help="import N fake applications first")
@@ -55,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "demo":  # needs no settings: nothing leaves the process
         return asyncio.run(demo.run(arguments.database, arguments.sample_data, arguments.script, arguments.lang,
                                     arguments.output))
+    if arguments.command == "backup":  # needs no token: it only reads the database
+        return backup(database_path_from_env(), arguments.target, arguments.force)
+    if arguments.command == "copy-to-postgres":  # needs no token either
+        return copy(database_path_from_env(), arguments.url)
     try:
         config = Config.from_env()
     except ConfigError as error:
@@ -62,22 +73,26 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if arguments.command == "check":
         return check(config)
-    if arguments.command == "backup":
-        return backup(config, arguments.target)
-    if arguments.command == "copy-to-postgres":
-        return copy(config, arguments.url)
     configure_logging(config.log_level, config.token)
+    return run(config)
+
+
+def run(config: Config) -> int:
     if config.database_url and (problem := asyncio.run(connection_problem(config.database_url))):
         print(problem, file=sys.stderr)
         return 2
     logger.info("starting: database %s, API %s", config.database_label, config.api_url)
-    asyncio.run(run_bot(config))
+    try:
+        asyncio.run(run_bot(config))
+    except InvalidToken:
+        return 1
     return 0
 
 
 async def run_bot(config: Config) -> None:
-    """Lead or stand by until SIGINT/SIGTERM: updates already received are handled, persistence is flushed
-    and the store closed in post_shutdown, the leader lock released."""
+    """Lead or stand by until SIGINT/SIGTERM (bot/runner.py). Stopping, updates already received are handled,
+    persistence is flushed and the store closed in post_shutdown, the leader lock released. A network failure
+    while polling is one log line (bot/errors.py) and retried by PTB with a growing delay."""
     stopping = asyncio.Event()
     stop_on_signals(stopping)
     leadership = Leadership(config.database_url, config.leader_poll_seconds)
@@ -88,12 +103,14 @@ async def run_bot(config: Config) -> None:
         store = Store(config.database, tz=config.timezone, pool_size=config.database_pool)
         app = build_application(config, store, leadership=leadership)
         assert app.updater is not None and app.post_init is not None
+        if not await wait_for_bot_api(app.bot):
+            raise InvalidToken("the Bot API refused BOT_TOKEN")
         await app.initialize()
         await app.post_init(app)
         if secret is not None:
-            await app.updater.start_webhook(**webhook_arguments(config, secret))
+            await app.updater.start_webhook(**webhook_arguments(config, secret), bootstrap_retries=-1)
         else:
-            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
         await app.start()
         return app
 
@@ -109,6 +126,23 @@ async def run_bot(config: Config) -> None:
             health.close()
 
 
+async def wait_for_bot_api(bot: Bot) -> bool:
+    """Reach the Bot API (getMe), retrying with a doubling delay and one log line per failure; False for a
+    token the API refuses."""
+    delay = FIRST_RETRY_SECONDS
+    while True:
+        try:
+            await bot.initialize()
+            return True
+        except InvalidToken:
+            logger.error("the Bot API refused BOT_TOKEN; check it with @BotFather")
+            return False
+        except NetworkError as error:  # TimedOut included
+            logger.warning("Bot API unreachable (%s); retrying in %.0f s", type(error).__name__, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, LAST_RETRY_SECONDS)
+
+
 def check(config: Config) -> int:
     print("settings: ok")
     if config.database_url:
@@ -120,23 +154,32 @@ def check(config: Config) -> int:
         findings = check_database(config.database_path, DATA_DIR)
     for finding in findings:
         print(("ok   " if finding.ok else "FAIL ") + finding.what)
+    if config.database_url and config.permit_secret is None:
+        print("WARN PERMIT_SECRET is unset: each host keeps its own key file, so set the same PERMIT_SECRET on "
+              "every host that shares DATABASE_URL (or copy the key file to each)")
+    key_file = secret_path(config.database_path)
+    if config.permit_secret is None and not key_file.exists():
+        # A warning, not a failure: a new installation makes it at first start. On a running one it means
+        # the QR codes printed so far will not verify unless the file is restored.
+        print(f"WARN permit key file {key_file} is missing: the bot makes a new one at start, and QR codes "
+              "signed with the old one stop verifying; restore it if you have it (or set PERMIT_SECRET)")
     return 0 if all(finding.ok for finding in findings) else 1
 
 
-def copy(config: Config, url: str) -> int:
+def copy(database_path: Path, url: str) -> int:
     try:
-        url = Config.from_env({"BOT_TOKEN": config.token, "DATABASE_URL": url}).database_url or ""
+        url = Config.from_env({"BOT_TOKEN": "0:copy", "DATABASE_URL": url}).database_url or ""
     except ConfigError as error:
         print(f"Configuration error: {error}", file=sys.stderr)
         return 2
-    if not config.database_path.exists():
-        print(f"No database at {config.database_path} (DATABASE_PATH)", file=sys.stderr)
+    if not database_path.exists():
+        print(f"No database at {database_path} (DATABASE_PATH)", file=sys.stderr)
         return 1
     if problem := asyncio.run(connection_problem(url)):
         print(problem, file=sys.stderr)
         return 2
     try:
-        report = asyncio.run(copy_to_postgres(config.database_path, url))
+        report = asyncio.run(copy_to_postgres(database_path, url))
     except TargetNotEmpty as error:
         print(f"Refused: the PostgreSQL database already holds data ({error}); nothing was copied", file=sys.stderr)
         return 1
@@ -149,13 +192,17 @@ def copy(config: Config, url: str) -> int:
     return 0 if report.summaries_match else 1
 
 
-def backup(config: Config, target: Path) -> int:
+def backup(database_path: Path, target: Path, force: bool) -> int:
     try:
-        copied = backup_database(config.database_path, target)
+        copied = backup_database(database_path, target, overwrite=force)
     except FileNotFoundError:
-        print(f"No database at {config.database_path} (DATABASE_PATH)", file=sys.stderr)
+        print(f"No database at {database_path} (DATABASE_PATH)", file=sys.stderr)
         return 1
-    print(f"backed up {copied} applications to {target}")
+    except FileExistsError:
+        print(f"{target} exists already; choose another name or add --force to replace it", file=sys.stderr)
+        return 1
+    print(f"backed up {copied} applications to {target} (the permit key file {secret_path(database_path).name} "
+          "is not in it: keep it apart)")
     return 0
 
 

@@ -16,6 +16,7 @@ from telegram.ext import (
     BasePersistence,
     BaseRateLimiter,
     ContextTypes,
+    ConversationHandler,
     Defaults,
 )
 from telegram.request import BaseRequest
@@ -24,6 +25,7 @@ from telegram.warnings import PTBUserWarning
 from bot.config import Config
 from bot.errors import on_error
 from bot.leadership import Leadership
+from bot.permit_secret import load_permit_secret
 from bot.persistence import DraftPersistence
 from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import PerPersonUpdateProcessor
@@ -69,7 +71,7 @@ def build_application(
     async def post_init(app: BotApp) -> None:
         await store.connect()
         await store.load_catalog(read_catalog(DATA_DIR))
-        app.bot_data["permit_secret"] = config.permit_secret or await store.permit_secret()
+        app.bot_data["permit_secret"] = config.permit_secret or await load_permit_secret(config.database_path, store)
         await channels.schedule_all(app)  # daily posts: jobs live in memory, channels in the database
         await publish_commands(app)
 
@@ -119,8 +121,9 @@ def build_application(
 
     async def purge_expired_drafts(context: Ctx) -> None:
         purged = await store.purge_drafts(draft_ttl)
-        for user_id in purged:  # and the in-memory copies (handlers/drafts.py)
-            context.application.user_data[user_id].pop("draft", None)
+        for user_id in purged:  # and what memory holds for them: the draft's copy, their language, their step
+            context.application.drop_user_data(user_id)
+        forget_conversations(context.application, set(purged))
         if purged:
             logger.info("purged %d drafts untouched for %s", len(purged), draft_ttl)
 
@@ -129,6 +132,15 @@ def build_application(
                                 name="purge_expired_drafts")
     app.job_queue.run_repeating(permits.look_after_permits, interval=timedelta(hours=6),
                                 first=timedelta(minutes=2), name="look_after_permits")
+    async def erase_personal_data(context: Ctx) -> None:
+        erased = await store.erase_personal_data(config.retention_years)
+        if erased:
+            logger.info("erased the personal data of %d applications closed over %d years ago", erased,
+                        config.retention_years)
+
+    app.job_queue.run_repeating(erase_personal_data, interval=timedelta(days=1), first=timedelta(minutes=3),
+                                name="erase_personal_data")
+
     async def forget_idle_flooders(context: Ctx) -> None:
         context.bot_data["flood"].forget_idle()
 
@@ -137,6 +149,22 @@ def build_application(
     app.job_queue.run_repeating(deliver_outbox, interval=timedelta(seconds=5), first=timedelta(seconds=1),
                                 name="deliver_outbox")
     return app
+
+
+def forget_conversations(app: BotApp, user_ids: set[int]) -> None:
+    """End these users' conversations in memory, as their drafts are gone (an ended one holds no entry).
+
+    PTB has no public call for this; its conversation dict is keyed by (chat id, user id) here (per_chat and
+    per_user), and with persistence it is a tracking dict, so the removal reaches DraftPersistence too.
+    """
+    if not user_ids:
+        return
+    for handlers in app.handlers.values():
+        for handler in handlers:
+            if isinstance(handler, ConversationHandler):
+                conversations = handler._conversations  # noqa: SLF001  (see the docstring)
+                for key in [key for key in conversations if key[-1] in user_ids]:
+                    conversations.pop(key, None)
 
 
 def menu_commands() -> tuple[str, ...]:

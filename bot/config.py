@@ -60,7 +60,7 @@ class Config:
     rules: Rules = Rules()
     banks: tuple[Bank, ...] = ()
     stats_time: time = time(20, 0)  # local time of the daily channel posts
-    permit_secret: str | None = None  # signs the permit QR codes; None: generated once, kept in the database
+    permit_secret: str | None = None  # signs the permit QR codes; None: generated once, in a file beside the database
     parse_mode: str | None = "HTML"  # None: plain text, for a Bot API that does not honour parse_mode
     flood_limit: int = 20  # updates a user may send per flood_window seconds before a quiet period
     flood_window: int = 10
@@ -69,6 +69,7 @@ class Config:
     webhook_url: str | None = None  # public HTTPS URL: run_webhook instead of polling
     webhook_listen: tuple[str, int] = ("127.0.0.1", 8443)  # behind a reverse proxy that terminates TLS
     webhook_secret: str | None = None  # Telegram's secret_token header, and a path segment for Bale
+    retention_years: int = 5  # personal fields of applications closed longer ago are erased (daily job)
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
         return f"Config(api_url={self.api_url!r}, database={self.database_label!r}, …)"
@@ -86,11 +87,7 @@ class Config:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")) -> "Config":
         """Read settings; the real environment wins over `.env`. Raises `ConfigError`."""
-        if environ is None:
-            file_values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
-            environ = {**file_values, **os.environ}
-        env = {key: value.strip() for key, value in environ.items()}
-
+        env = _environment(environ, env_file)
         token = env.get("BOT_TOKEN", "")
         if not token:
             raise ConfigError(
@@ -127,6 +124,7 @@ class Config:
             webhook_url=_webhook_url(env.get("WEBHOOK_URL") or None),
             webhook_listen=_listen(env.get("WEBHOOK_LISTEN") or "127.0.0.1:8443"),
             webhook_secret=_webhook_secret(env.get("WEBHOOK_SECRET") or None),
+            retention_years=_int(env, "RETENTION_YEARS", 5, 1, 100),
         )._shared_settings_checked()
 
     def _shared_settings_checked(self) -> "Config":
@@ -177,6 +175,19 @@ def _webhook_secret(value: str | None) -> str | None:
     if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", value):
         raise ConfigError("WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or - (or unset, to generate one)")
     return value
+
+
+def database_path_from_env(environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")) -> Path:
+    """DATABASE_PATH alone, for commands that need no token (`main.py backup`)."""
+    return Path(_environment(environ, env_file).get("DATABASE_PATH") or DEFAULT_DATABASE)
+
+
+def _environment(environ: Mapping[str, str] | None, env_file: Path) -> dict[str, str]:
+    """The given settings, or `.env` overlaid by the real environment; values trimmed."""
+    if environ is None:
+        file_values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+        environ = {**file_values, **os.environ}
+    return {key: value.strip() for key, value in environ.items()}
 
 
 def _secret(value: str | None) -> str | None:

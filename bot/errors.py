@@ -4,7 +4,7 @@ import logging
 import traceback
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 
 from handlers.context import Ctx
 from messages import render
@@ -14,6 +14,9 @@ logger = logging.getLogger(__name__)
 
 async def on_error(update: object, context: Ctx) -> None:
     error = context.error
+    if update is None and isinstance(error, NetworkError):  # polling failed: PTB retries with a growing delay
+        logger.warning("Bot API unreachable while polling (%s); retrying", type(error).__name__)
+        return
     update_id = update.update_id if isinstance(update, Update) else None
     user_id = update.effective_user.id if isinstance(update, Update) and update.effective_user else None
     # Ids, the exception's type and where it happened; not its message, which may quote what someone typed

@@ -4,15 +4,13 @@ The local path and the public URL both end in a secret segment, because Bale sen
 header; Telegram's header is checked as well (PTB answers 403 when it is wrong).
 """
 
-import os
-import secrets
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
 
 from bot.config import Config
+from bot.permit_secret import kept_secret
 
 TELEGRAM_MAX_CONNECTIONS = 100  # setWebhook accepts 1-100
 
@@ -39,12 +37,4 @@ def webhook_secret(config: Config) -> str:
     keeps the URL Telegram was given."""
     if config.webhook_secret:
         return config.webhook_secret
-    path = Path(f"{config.database_path}.webhook-secret")
-    if path.exists():
-        return path.read_text(encoding="ascii").strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    secret = secrets.token_urlsafe(32)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="ascii") as file:
-        file.write(secret)
-    return secret
+    return kept_secret(config.database_path.with_name(config.database_path.name + ".webhook-secret"))

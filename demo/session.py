@@ -22,7 +22,6 @@ from messages import label
 from storage import Store
 
 APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID = 1001, 9001, 2000
-DEMO_CHANNEL = "@home_business_demo"
 PHONE = "+989120000000"
 SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getChatMember", "getFile",
                   "deleteWebhook", "sendChatAction"}
@@ -51,6 +50,8 @@ class DemoSession:
     personas: dict[str, Persona] = field(default_factory=dict)
     current: str = "applicant"
     _shown: int = 0  # how many recorded calls are already in the transcript
+    _channels: dict[int, str] = field(default_factory=dict)  # chat id -> title, of the channels set
+    _keyboard_shown: list[str] = field(default_factory=list)  # the menu keyboard is listed when it changes
     _saved: int = 0
 
     async def start(self, sample_data: int = 0) -> list[str]:
@@ -93,19 +94,19 @@ class DemoSession:
         if line.startswith("/as"):
             return await self.switch_persona(line.removeprefix("/as").strip())
         persona = self.personas[self.current]
-        buttons = self.buttons(persona.user)
+        buttons = self.prompt_buttons(persona.user)
         if line == "/contact":
             await persona.user.send_contact(PHONE)
         elif line.startswith("'"):  # 'text: send as typed, even a number that would press a button
             await persona.user.send(line[1:])
         elif re.fullmatch(r"[0-9]{1,3}", line) and 1 <= int(line) <= len(buttons):  # ASCII only: ۳ is an answer
             await self._press(persona.user, buttons[int(line) - 1])
-        elif line in [text for text, _ in buttons]:
+        elif line in [text for text, message in buttons if message is not None]:
             await self._press(persona.user, next(b for b in buttons if b[0] == line))
-        else:
+        else:  # text, a reply-keyboard button's text included: that is what pressing one sends
             await persona.user.send(line)
         await self.settle()
-        return self.transcript()
+        return await self.transcript()
 
     async def _press(self, user: OfflineUser, button: tuple[str, dict[str, Any] | None]) -> None:
         text, message = button
@@ -145,36 +146,50 @@ class DemoSession:
 
     # -- output -----------------------------------------------------------------------------------
 
-    def buttons(self, user: OfflineUser) -> list[tuple[str, dict[str, Any] | None]]:
-        """What the person can press now: the latest inline keyboard, then the reply keyboard."""
-        found: list[tuple[str, dict[str, Any] | None]] = []
-        if user.inline_buttons():
-            message = user.latest_inline_message()
-            found += [(b["text"], message) for row in message["reply_markup"]["inline_keyboard"] for b in row]
-        found += [(text, None) for text in user.reply_keyboard()]
-        return found
+    def prompt_buttons(self, user: OfflineUser) -> list[tuple[str, dict[str, Any] | None]]:
+        """The buttons of the current prompt, the message the bot last sent or changed for this person: its
+        inline buttons as they are now, or the reply keyboard it brought. Earlier messages' are not offered."""
+        for call in reversed(list(self.rec.sent(chat_id=user.id))):
+            if call.method.startswith("edit") and "message_id" in call.params:
+                message = self.rec.messages.get((user.id, int(call.params["message_id"]))) or {}
+            elif call.method.startswith("send") and call.method not in SILENT_METHODS:
+                markup = call.params.get("reply_markup")
+                if isinstance(markup, dict) and "keyboard" in markup:
+                    return [(text, None) for text in call.button_texts()]
+                mine = [message for (chat, _), message in self.rec.messages.items() if chat == user.id]
+                message = max(mine, key=lambda message: int(message["message_id"]))  # the one just sent
+            else:
+                continue
+            inline = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+            return [(button["text"], message) for row in inline for button in row]
+        return []
 
-    def transcript(self) -> list[str]:
+    async def transcript(self) -> list[str]:
+        assert self.store is not None
+        self._channels = {channel.chat_id: channel.title for channel in await self.store.list_channels()}
         lines: list[str] = []
         for call in self.rec.calls[self._shown:]:
             lines += self._describe(call)
         self._shown = len(self.rec.calls)
-        persona = self.personas[self.current]
-        buttons = self.buttons(persona.user)
-        if buttons and lines:
-            numbered = [(i, text, message) for i, (text, message) in enumerate(buttons, 1)]
-            inline = "  ".join(f"[{i}] {text}" for i, text, message in numbered if message is not None)
-            menu = "  ".join(f"[{i}] {text}" for i, text, message in numbered if message is None)
-            lines += [f"   buttons: {inline}"] if inline else []
-            lines += [f"   keyboard: {menu}"] if menu else []
+        user = self.personas[self.current].user
+        buttons = self.prompt_buttons(user)
+        if not lines:
+            return lines
+        if buttons:
+            kind = "buttons" if buttons[0][1] is not None else "keyboard"
+            lines.append(f"   {kind}: " + "  ".join(f"[{i}] {text}" for i, (text, _) in enumerate(buttons, 1)))
+        keyboard = user.reply_keyboard()  # still shown by the client from an earlier message: type its text
+        if keyboard and keyboard != self._keyboard_shown and not (buttons and buttons[0][1] is None):
+            lines.append("   keyboard: " + "  ".join(keyboard))
+        self._keyboard_shown = keyboard
         return lines
 
     def _who(self, chat_id: int | str | None) -> str | None:
         for persona in self.personas.values():
             if persona.user.id == chat_id:
                 return persona.key
-        if isinstance(chat_id, int) and chat_id < 0:
-            return f"channel {DEMO_CHANNEL}"
+        if isinstance(chat_id, int) and chat_id < 0:  # a channel: named as the admin set it (/setchannel)
+            return f"channel {self._channels.get(chat_id, chat_id)}"
         return None
 
     def _describe(self, call: ApiCall) -> list[str]:

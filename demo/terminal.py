@@ -1,10 +1,14 @@
 """`python main.py demo`: chat with the real bot in a terminal, or run a script of inputs."""
 
 import asyncio
+import logging
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from bot.logs import quiet_chatty_libraries
 from demo.session import DemoSession
 
 HELP = """Demo of the Home Business Permit Bot — the real bot, no Telegram, no token.
@@ -17,6 +21,30 @@ it in Persian digits); /contact shares your phone number; /as applicant, /as off
 async def run(database: Path | None, sample_data: int, script: Path | None, language: str, output: Path) -> int:
     folder = Path(tempfile.mkdtemp(prefix="home-business-demo-"))
     session = DemoSession(database or folder / "demo.sqlite3", output, language)
+    with logs_in_file(folder / "demo.log") as log_file:
+        print(f"log: {log_file}")
+        return await _run(session, sample_data, script)
+
+
+@contextmanager
+def logs_in_file(path: Path) -> Iterator[Path]:
+    """The bot's log lines (tracebacks included) go to a file while the demo runs, not into the transcript."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    root.handlers, root.level = [handler], logging.INFO
+    quiet_chatty_libraries()
+    logging.captureWarnings(True)  # library warnings too
+    try:
+        yield path
+    finally:
+        logging.captureWarnings(False)
+        root.handlers, root.level = saved_handlers, saved_level
+        handler.close()
+
+
+async def _run(session: DemoSession, sample_data: int, script: Path | None) -> int:
     for line in await session.start(sample_data):
         print(line)
     try:

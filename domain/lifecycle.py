@@ -38,6 +38,9 @@ OPEN_STAGES = frozenset({Stage.PERMIT_ISSUED, Stage.SUPERVISED, Stage.ELIGIBLE, 
                          Stage.INTRODUCED_TO_BANK})
 CLOSED_STAGES = frozenset({Stage.WITHDRAWN, Stage.REVOKED, Stage.EXPIRED})
 _NOT_CLOSED = frozenset(Stage) - CLOSED_STAGES
+# Where an application's journey has ended (refused, paid, withdrawn, revoked, expired, …): every stage that is
+# not open. Retention counts its years from reaching one of these.
+FINAL_STAGES = frozenset(Stage) - OPEN_STAGES
 
 # action -> (stages it may start from, stage it leads to)
 TRANSITIONS: dict[Action, tuple[frozenset[Stage], Stage]] = {

@@ -46,7 +46,18 @@ def compact(text: str) -> str:
     return re.sub(r"[\s\-_\u200c]", "", normalize(text))
 
 
-@lru_cache(maxsize=8192)  # catalog names are matched on every search: normalise each once
+CACHED_KEY_LENGTH = 120  # catalog names are at most this long; what people type may be 4,096 characters
+
+
 def search_key(text: str) -> str:
     """Key for matching names: normalised, case-folded, ZWNJ and spacing differences ignored."""
+    # Catalog names are matched on every search, so each is normalised once; a long query is not kept,
+    # which bounds the cache at 8,192 short entries (a few MB) instead of 16 KB per distinct long query.
+    return _cached_search_key(text) if len(text) <= CACHED_KEY_LENGTH else _search_key(text)
+
+
+def _search_key(text: str) -> str:
     return normalize(text).replace(ZWNJ, " ").casefold().replace(" ", "")
+
+
+_cached_search_key = lru_cache(maxsize=8192)(_search_key)

@@ -13,7 +13,8 @@ def sign_permit(number: str, secret: str) -> str:
 
 
 def signature_ok(number: str, signature: str, secret: str) -> bool:
-    return hmac.compare_digest(sign_permit(number, secret), signature.lower())
+    # compare_digest takes str only when it is ASCII (else TypeError): compare the UTF-8 bytes of whatever came
+    return hmac.compare_digest(sign_permit(number, secret).encode(), signature.lower().encode(errors="replace"))
 
 
 def verification_payload(number: str, secret: str) -> str:

@@ -1,13 +1,17 @@
 """The outbox courier: delivers what the store queued (officer cards, applicant updates, admin alerts).
 
-Rows are written in the same transaction as the change that causes them, one per recipient, and marked
-sent only after the Bot API accepted the message, so a crash loses nothing; a retry sends at most the one
-message that was in flight. Failures are handled per row: 429 and network errors are retried with backoff,
+Rows are written in the same transaction as the change that causes them, one per recipient (an alert for
+all admins is fanned out into a row per admin before it is sent), and marked sent in the first write after
+the Bot API accepted the message, so a crash loses nothing and repeats at most the one message that was in
+flight. When that mark fails (database locked, disk full) the acceptance is kept in memory and the mark
+retried at the next tick; a row Telegram accepted is never sent again by this process.
+Failures are handled per row: 429 and network errors are retried with backoff,
 a user who blocked the bot (403) is marked unreachable, anything else fails the row for admins to see.
 """
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -19,7 +23,8 @@ from domain.lifecycle import Stage
 from handlers.officer_view import bank_name, officer_card
 from messages import render
 from storage import Store
-from storage.records import Application, OutboxMessage
+from storage.errors import StoreUnavailable
+from storage.records import Application, OfficerCardRef, OutboxKind, OutboxMessage
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -38,21 +43,40 @@ class Courier:
         self.store = store
         self.config = config
         self._lock = asyncio.Lock()
+        # Rows Telegram accepted whose mark the database refused: outbox id -> the card to keep (or None).
+        self._accepted: dict[int, OfficerCardRef | None] = {}
 
     async def deliver_due(self) -> int:
         """Deliver every due message; returns how many were sent."""
         sent = 0
         async with self._lock:
+            if not await self._mark_accepted():
+                return 0  # the database still refuses writes: send nothing more until it takes the marks
+            await self.store.fan_out_to_admins(self.config.admin_ids)
             while batch := await self.store.due_messages(BATCH):
                 for message in batch:
                     sent += await self._deliver_one(message)
-                if len(batch) < BATCH:
+                if self._accepted or len(batch) < BATCH:  # done, or a mark failed: the next tick retries it
                     break
         return sent
 
+    async def _mark_accepted(self) -> bool:
+        """Retry the marks of rows Telegram accepted; False while the database refuses them."""
+        for message_id, card in list(self._accepted.items()):
+            try:
+                await self.store.mark_sent(message_id, card)
+            except StoreUnavailable as error:
+                logger.warning("outbox %s was delivered but cannot be marked yet (%s); not sending it again",
+                               message_id, error)
+                return False
+            del self._accepted[message_id]
+        return True
+
     async def _deliver_one(self, message: OutboxMessage) -> int:
+        if message.id in self._accepted:  # already delivered, only the mark is missing
+            return 0
         try:
-            await self._send(message)
+            card = await self._send(message)
         except RetryAfter as error:
             await self._retry(message, error, _retry_after_seconds(error))
             return 0
@@ -69,7 +93,10 @@ class Courier:
         except (NetworkError, TelegramError) as error:
             await self._retry(message, error, 2.0 ** message.attempts)
             return 0
-        await self.store.mark_sent(message.id)
+        # Accepted: remember it before anything else can fail, then mark it (the only duplicate left is a
+        # process dying between Telegram's answer and this write).
+        self._accepted[message.id] = card
+        await self._mark_accepted()
         return 1
 
     async def _retry(self, message: OutboxMessage, error: TelegramError, delay: float) -> None:
@@ -80,50 +107,70 @@ class Courier:
         await self.store.mark_retry(message.id, f"{type(error).__name__}: {error.message}",
                                     timedelta(seconds=min(delay, 3600)))
 
-    async def _send(self, message: OutboxMessage) -> None:
+    async def _send(self, message: OutboxMessage) -> OfficerCardRef | None:
         application = await self.store.get_application(message.application_id) if message.application_id else None
-        if message.kind == "officer.new_application" and application and message.chat_id is not None:
-            await self._send_card(message.chat_id, application)
-        elif message.kind == "applicant.stage_changed" and application and message.chat_id is not None:
-            # The reason of the decision announced, not a later one's (a revocation before delivery).
-            decided = replace(application, reason=message.payload.get("reason", application.reason))
-            await self._send_update(message.chat_id, decided, Stage(message.payload["to"]))
-        elif message.kind == "applicant.expiry_reminder" and application and message.chat_id is not None:
-            lang = await self._language(message.chat_id)
-            await self.bot.send_message(message.chat_id, render(lang, "applicant/expiry_reminder", a=application))
-        elif message.kind == "admin.no_officer" and application:
-            for admin_id in sorted(self.config.admin_ids):
-                lang = await self._language(admin_id)
-                province = application.province_fa if lang == "fa" else application.province_en
-                await self.bot.send_message(admin_id, render(lang, "admin/no_officer",
-                                                             number=application.permit_number, province=province))
-        else:
+        if application is None or message.chat_id is None:
             logger.error("outbox %s: nothing to deliver for kind %s", message.id, message.kind)
+            return None
+        return await SENDERS[message.kind](self, message.chat_id, application, message)
 
-    async def _send_card(self, officer_id: int, application: Application) -> None:
-        officer = await self.store.get_user(officer_id)
-        if officer is None or officer.role != "officer" or officer.province_code != application.province_code:
-            # Removed or moved since the card was queued: the applicant's details are not theirs to see.
-            logger.info("outbox: user %s is no longer an officer of %s; card withheld", officer_id,
-                        application.province_code)
-            return
-        own = await self.store.is_own_application(officer_id, application.id)  # seen, never acted on
-        text, markup = officer_card(officer.language, application, self.config, new=True, own=own)
-        sent = await self.bot.send_message(officer_id, text, reply_markup=markup)
-        await self.store.save_officer_card(application.id, officer_id, sent.message_id)
-
-    async def _send_update(self, user_id: int, application: Application, stage: Stage) -> None:
-        lang = await self._language(user_id)
-        position = await self.store.queue_position(application.id) if stage == Stage.QUEUED else None
-        if stage == Stage.QUEUED and position is None:  # moved on since: the later update will tell
-            return
-        text = render(lang, f"applicant/{stage.value}", a=application, position=position,
-                      bank=bank_name(self.config, application.bank, lang))
-        await self.bot.send_message(user_id, text)
-
-    async def _language(self, user_id: int) -> str:
+    async def language(self, user_id: int) -> str:
         user = await self.store.get_user(user_id)
         return user.language if user else self.config.default_language
+
+
+# A sender delivers one row to one chat; it returns the officer card to keep up to date, if it sent one.
+Sender = Callable[[Courier, int, Application, OutboxMessage], Awaitable[OfficerCardRef | None]]
+
+
+async def send_card(courier: Courier, officer_id: int, application: Application,
+                    message: OutboxMessage) -> OfficerCardRef | None:
+    officer = await courier.store.get_user(officer_id)
+    if officer is None or officer.role != "officer" or officer.province_code != application.province_code:
+        # Removed or moved since the card was queued: the applicant's details are not theirs to see.
+        logger.info("outbox: user %s is no longer an officer of %s; card withheld", officer_id,
+                    application.province_code)
+        return None
+    own = await courier.store.is_own_application(officer_id, application.id)  # seen, never acted on
+    text, markup = officer_card(officer.language, application, courier.config, new=True, own=own)
+    sent = await courier.bot.send_message(officer_id, text, reply_markup=markup)
+    return OfficerCardRef(application.id, officer_id, sent.message_id)
+
+
+async def send_stage_update(courier: Courier, user_id: int, application: Application,
+                            message: OutboxMessage) -> None:
+    stage = Stage(message.payload["to"])
+    # The reason of the decision announced, not a later one's (a revocation before delivery).
+    application = replace(application, reason=message.payload.get("reason", application.reason))
+    lang = await courier.language(user_id)
+    position = await courier.store.queue_position(application.id) if stage == Stage.QUEUED else None
+    if stage == Stage.QUEUED and position is None:  # moved on since: the later update will tell
+        return
+    text = render(lang, f"applicant/{stage.value}", a=application, position=position,
+                  bank=bank_name(courier.config, application.bank, lang))
+    await courier.bot.send_message(user_id, text)
+
+
+async def send_expiry_reminder(courier: Courier, user_id: int, application: Application,
+                               message: OutboxMessage) -> None:
+    lang = await courier.language(user_id)
+    await courier.bot.send_message(user_id, render(lang, "applicant/expiry_reminder", a=application))
+
+
+async def send_no_officer_alert(courier: Courier, admin_id: int, application: Application,
+                                message: OutboxMessage) -> None:
+    lang = await courier.language(admin_id)
+    province = application.province_fa if lang == "fa" else application.province_en
+    await courier.bot.send_message(admin_id, render(lang, "admin/no_officer", number=application.permit_number,
+                                                    province=province))
+
+
+SENDERS: dict[OutboxKind, Sender] = {
+    OutboxKind.OFFICER_CARD: send_card,
+    OutboxKind.STAGE_CHANGED: send_stage_update,
+    OutboxKind.EXPIRY_REMINDER: send_expiry_reminder,
+    OutboxKind.NO_OFFICER: send_no_officer_alert,
+}
 
 
 def _retry_after_seconds(error: RetryAfter) -> float:

@@ -13,6 +13,7 @@ from storage.records import (
     LastAction,
     OfficerCard,
     OfficerPrompt,
+    OutboxKind,
     PermitRequest,
     QueuePosition,
 )
@@ -98,9 +99,9 @@ class ApplicationStore(StoreBase):
                 (form.province_code,),
             )
             for (officer_id,) in officers:
-                await self._enqueue("officer.new_application", officer_id, application_id)
+                await self._enqueue(OutboxKind.OFFICER_CARD, officer_id, application_id)
             if not officers:  # nobody would hear of it: the admins must appoint an officer
-                await self._enqueue("admin.no_officer", None, application_id, {"province": form.province_code})
+                await self._enqueue(OutboxKind.NO_OFFICER, None, application_id, {"province": form.province_code})
             await db.execute("DELETE FROM drafts WHERE user_id = ?", (form.user_id,))
         application = await self.get_application(application_id)
         assert application is not None
@@ -249,7 +250,7 @@ class ApplicationStore(StoreBase):
             await self._tally(application_id, +1)
             await self._audit(application_id, actor_id, action.value, current.stage, target, detail or None)
             if actor_id != current.user_id:  # the applicant is told, unless they did it themselves
-                await self._enqueue("applicant.stage_changed", current.user_id, application_id,
+                await self._enqueue(OutboxKind.STAGE_CHANGED, current.user_id, application_id,
                                     {"from": current.stage.value, "to": target.value, "action": action.value}
                                     | ({"reason": reason} if reason is not None else {}))  # this decision's
         updated = await self.get_application(application_id)
@@ -332,13 +333,6 @@ class ApplicationStore(StoreBase):
         return [_application(row) for row in rows], int(total[0]["n"])
 
     # -- officers' cards and pending answers ----------------------------------------------
-
-    async def save_officer_card(self, application_id: int, officer_id: int, message_id: int) -> None:
-        await self._write(
-            "INSERT INTO officer_cards (application_id, officer_id, message_id) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (application_id, officer_id, message_id),
-        )
 
     async def list_officer_cards(self, application_id: int) -> list[OfficerCard]:
         rows = await self.db.execute_fetchall(

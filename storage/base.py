@@ -16,6 +16,7 @@ from persiantools.jdatetime import JalaliDate
 from domain.lifecycle import AWAITING_OFFICER, Stage
 from storage.migrate import migrate, migrate_postgres
 from storage.postgres import PgConnection, PostgresDatabase
+from storage.records import OutboxKind
 from storage.sqlite import SqliteDatabase
 
 logger = logging.getLogger(__name__)
@@ -121,11 +122,6 @@ class StoreBase:
             return joined  # type: ignore[no-any-return]
         return self._database.reader
 
-    def _row_lock(self) -> str:
-        """Appended to a SELECT inside a transaction: lock the rows, skipping those another transaction holds.
-        SQLite needs none (its writers are serialised by BEGIN IMMEDIATE)."""
-        return " FOR UPDATE SKIP LOCKED" if self.dialect == "postgresql" else ""
-
     def _now(self) -> str:
         return stored_time(self._clock())
 
@@ -209,7 +205,7 @@ class StoreBase:
              json.dumps(detail, ensure_ascii=False) if detail else None),
         )
 
-    async def _enqueue(self, kind: str, chat_id: int | None, application_id: int | None,
+    async def _enqueue(self, kind: OutboxKind, chat_id: int | None, application_id: int | None,
                        payload: dict[str, Any] | None = None) -> None:
         """One message for one recipient (`chat_id`), or for every admin when `chat_id` is None."""
         now = self._now()

@@ -32,3 +32,7 @@ class StageConflict(StoreError):
         self.application = application
         self.action = action
 
+
+
+class StoreUnavailable(StoreError):
+    """The database refused a write (locked beyond the busy timeout, disk full): try again later."""

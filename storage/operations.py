@@ -1,7 +1,9 @@
 """Operating the database from the command line: online backup and a health check (no bot running here)."""
 
+import os
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,14 +16,28 @@ from storage.migrate import available_migrations
 from storage.postgres import current_leader
 
 
-def backup_database(source: Path, target: Path) -> int:
-    """A consistent copy with SQLite's online backup API, safe while the bot writes; returns the applications copied."""
+def backup_database(source: Path, target: Path, overwrite: bool = False) -> int:
+    """A consistent copy with SQLite's online backup API, safe while the bot writes; returns the applications copied.
+
+    Raises FileExistsError when `target` exists and `overwrite` is false. The copy is written beside the target
+    and moved into place, so a failed backup never leaves a half-written file or spoils the previous one.
+    """
     if not source.exists():
         raise FileNotFoundError(source)
+    if target.exists() and not overwrite:
+        raise FileExistsError(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as live, sqlite3.connect(target) as copy:
-        live.backup(copy)
-        return int(copy.execute("SELECT count(*) FROM applications").fetchone()[0])
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as live, \
+                closing(sqlite3.connect(partial)) as copy:
+            live.backup(copy)
+            copied = int(copy.execute("SELECT count(*) FROM applications").fetchone()[0])
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    return copied
 
 
 @dataclass(frozen=True, slots=True)

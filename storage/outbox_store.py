@@ -1,29 +1,56 @@
 """Messages to deliver outside the current chat, written in the same transaction as their cause."""
 
 import json
+import sqlite3
+from collections.abc import Iterable
 from datetime import timedelta
 
 from storage.base import Row, StoreBase
-from storage.records import OutboxMessage
+from storage.errors import StoreUnavailable
+from storage.records import OfficerCardRef, OutboxKind, OutboxMessage
 
 CLAIM_LEASE = timedelta(minutes=1)  # how long a claimed row is left to its courier
 
 
 class OutboxStore(StoreBase):
     async def due_messages(self, limit: int = 50, lease: timedelta = CLAIM_LEASE) -> list[OutboxMessage]:
-        """Pending messages whose next attempt is due, oldest first, claimed for `lease`: nobody else gets
-        them meanwhile (two leaders by mistake never send one row twice), and a crash before `mark_sent`
-        leaves them due again once the lease runs out."""
+        """Pending messages whose next attempt is due, oldest first.
+
+        On PostgreSQL, where several processes may share the database, they are also claimed for `lease`
+        (FOR UPDATE SKIP LOCKED, then the next attempt moved on): nobody else gets them meanwhile, so even two
+        leaders by mistake never send one row twice, and a crash before `mark_sent` leaves them due again
+        once the lease runs out. SQLite has one process and its courier drains one batch at a time: a plain
+        read, which also goes on working while the file is locked."""
+        select = ("SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox"
+                  " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?")
+        if self.dialect == "sqlite":
+            return [_message(row) for row in await self.db.execute_fetchall(select, (self._now(), limit))]
         async with self._transaction() as db:
-            rows = await db.execute_fetchall(
-                "SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox"
-                " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"
-                + self._row_lock(),
-                (self._now(), limit),
-            )
+            rows = await db.execute_fetchall(select + " FOR UPDATE SKIP LOCKED", (self._now(), limit))
             await db.executemany("UPDATE outbox SET next_attempt_at = ? WHERE id = ?",
                                  [(self._after(lease), row["id"]) for row in rows])
         return [_message(row) for row in rows]
+
+    async def fan_out_to_admins(self, admin_ids: Iterable[int]) -> int:
+        """Replace each pending row for all admins by one row per admin, so each is delivered (and retried) alone.
+
+        Returns how many rows were fanned out; the original rows are marked sent (their copies carry on).
+        """
+        admins = sorted(admin_ids)
+        if not await self.db.execute_fetchall(
+                "SELECT 1 FROM outbox WHERE status = 'pending' AND audience = 'admins' LIMIT 1"):
+            return 0  # the usual case: no write, no lock taken
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(
+                "SELECT id, kind, application_id, payload FROM outbox WHERE status = 'pending' AND audience = 'admins'"
+            )
+            for row in rows:
+                for admin_id in admins:
+                    await self._enqueue(OutboxKind(row["kind"]), admin_id, row["application_id"],
+                                        json.loads(row["payload"]))
+                await db.execute("UPDATE outbox SET status = 'sent', sent_at = ? WHERE id = ?",
+                                 (self._now(), row["id"]))
+        return len(rows)
 
     async def list_outbox(self, status: str | None = None) -> list[OutboxMessage]:
         """Outbox rows in order, all of them or those with one status ('pending', 'sent', 'failed')."""
@@ -47,10 +74,29 @@ class OutboxStore(StoreBase):
         )
         return [(int(row["id"]), str(row["kind"]), int(row["attempts"]), str(row["error"])) for row in rows]
 
-    async def mark_sent(self, message_id: int) -> None:
+    async def mark_sent(self, message_id: int, card: OfficerCardRef | None = None) -> None:
+        """Telegram accepted the row; with `card`, also keep the officer card's message id, in the same write.
+
+        Raises StoreUnavailable when the database refuses the write (locked, disk full): the caller must
+        remember the acceptance and try again, never send the row again.
+        """
+        try:
+            async with self._transaction() as db:
+                await db.execute(
+                    "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
+                    (self._now(), message_id),
+                )
+                if card is not None:
+                    await self.save_officer_card(card.application_id, card.officer_id, card.message_id)
+        except sqlite3.OperationalError as error:
+            raise StoreUnavailable(str(error)) from error
+
+    async def save_officer_card(self, application_id: int, officer_id: int, message_id: int) -> None:
+        """Remember a card message an officer holds, so that every later change edits it too."""
         await self._write(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
-            (self._now(), message_id),
+            "INSERT INTO officer_cards (application_id, officer_id, message_id) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (application_id, officer_id, message_id),
         )
 
     async def mark_retry(self, message_id: int, error: str, delay: timedelta) -> None:
@@ -67,4 +113,4 @@ class OutboxStore(StoreBase):
 
 
 def _message(row: Row) -> OutboxMessage:
-    return OutboxMessage(**dict(row) | {"payload": json.loads(row["payload"])})
+    return OutboxMessage(**dict(row) | {"kind": OutboxKind(row["kind"]), "payload": json.loads(row["payload"])})

@@ -1,6 +1,5 @@
 """Permits after issue: the signing secret, renewal, expiry and its reminders."""
 
-import secrets
 from datetime import date, timedelta
 
 from persiantools.jdatetime import JalaliDate
@@ -9,19 +8,20 @@ from domain.lifecycle import CLOSED_STAGES, Action
 from domain.permit import validity_end
 from storage.application_store import ApplicationStore
 from storage.errors import NotFound, StageConflict
-from storage.records import Application
+from storage.records import Application, OutboxKind
 
 _OPEN = "stage NOT IN (" + ", ".join(f"'{stage.value}'" for stage in sorted(CLOSED_STAGES)) + ")"
 
 
 class PermitStore(ApplicationStore):
-    async def permit_secret(self) -> str:
-        """The key that signs permit QR codes: made once, on first use, and kept."""
-        candidate = secrets.token_urlsafe(32)
-        await self._write("INSERT INTO settings (key, value) VALUES ('permit_secret', ?) ON CONFLICT DO NOTHING",
-                          (candidate,))
+    async def stored_permit_secret(self) -> str | None:
+        """The QR signing key an older version kept in the database, if it is still there (bot/permit_secret.py)."""
         rows = await self.db.execute_fetchall("SELECT value FROM settings WHERE key = 'permit_secret'")
-        return str(rows[0]["value"])
+        return str(rows[0]["value"]) if rows else None
+
+    async def forget_stored_permit_secret(self) -> None:
+        """Delete that key once it lives in its own file; secure_delete (see base.py) overwrites its bytes."""
+        await self._write("DELETE FROM settings WHERE key = 'permit_secret'")
 
     async def renew_permit(self, application_id: int, years: int, actor_id: int) -> Application:
         """Extend the validity by `years` from its current end (same number), audited."""
@@ -51,7 +51,7 @@ class PermitStore(ApplicationStore):
                 (today.isoformat(), until.isoformat()),
             )
             for row in rows:
-                await self._enqueue("applicant.expiry_reminder", row["user_id"], row["id"],
+                await self._enqueue(OutboxKind.EXPIRY_REMINDER, row["user_id"], row["id"],
                                     {"valid_until": row["valid_until"]})
                 await db.execute("UPDATE applications SET reminded_for = ? WHERE id = ?",
                                  (row["valid_until"], row["id"]))

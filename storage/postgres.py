@@ -82,7 +82,8 @@ class PgConnection:
 
 
 class integrity_errors:  # noqa: N801 (used as a context manager, like contextlib's)
-    """asyncpg's constraint violations as the sqlite3.IntegrityError the store catches."""
+    """asyncpg's errors as the sqlite3 ones the store catches: a constraint violation as IntegrityError, a
+    lost or refused connection as OperationalError (the database is unavailable)."""
 
     def __enter__(self) -> None:
         return None
@@ -90,6 +91,8 @@ class integrity_errors:  # noqa: N801 (used as a context manager, like contextli
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> None:
         if isinstance(error, asyncpg.IntegrityConstraintViolationError):
             raise sqlite3.IntegrityError(str(error)) from error
+        if isinstance(error, asyncpg.PostgresConnectionError | asyncpg.InterfaceError | ConnectionError):
+            raise sqlite3.OperationalError(str(error)) from error
 
 
 def mask_password(url: str) -> str:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from domain.lifecycle import Stage
@@ -135,12 +136,21 @@ class AuditEntry:
     detail: dict[str, Any]
 
 
+class OutboxKind(StrEnum):
+    """What an outbox row delivers; the courier has one sender per kind (handlers/delivery.py SENDERS)."""
+
+    OFFICER_CARD = "officer.new_application"
+    STAGE_CHANGED = "applicant.stage_changed"
+    EXPIRY_REMINDER = "applicant.expiry_reminder"
+    NO_OFFICER = "admin.no_officer"  # queued once for all admins; the courier fans it out into a row per admin
+
+
 @dataclass(frozen=True, slots=True)
 class OutboxMessage:
     """One message waiting for delivery: to `chat_id`, or to every admin when it is None."""
 
     id: int
-    kind: str
+    kind: "OutboxKind"
     chat_id: int | None
     application_id: int | None
     payload: dict[str, Any]
@@ -160,6 +170,15 @@ class OfficerPrompt:
 
 @dataclass(frozen=True, slots=True)
 class OfficerCard:
+    officer_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerCardRef:
+    """An officer card Telegram accepted: the message to edit when the application changes."""
+
+    application_id: int
     officer_id: int
     message_id: int
 

@@ -9,9 +9,11 @@ from storage.draft_store import DraftStore
 from storage.import_store import ImportStore
 from storage.outbox_store import OutboxStore
 from storage.permit_store import PermitStore
+from storage.retention_store import RetentionStore
 from storage.stats_store import StatsStore
 from storage.user_store import UserStore
 
 
-class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, OutboxStore, StatsStore):
+class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, OutboxStore, StatsStore,
+            RetentionStore):
     """One aiosqlite connection per process, and every query the bot makes."""

@@ -46,3 +46,46 @@ def test_no_handler_store_or_template_knows_about_the_demo() -> None:
         for path in (ROOT / folder).rglob("*.py"):
             source = path.read_text(encoding="utf-8")
             assert not re.search(r"^\s*(from|import) demo\b", source, re.MULTILINE), path
+
+
+def story_until(lang: str, last: str) -> list[str]:
+    """The story's lines up to and including the first line equal to `last`."""
+    lines = (ROOT / "demo" / "stories" / f"{lang}.txt").read_text(encoding="utf-8").splitlines()
+    return lines[: lines.index(last) + 1]
+
+
+async def run_script(tmp_path: Path, lines: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    script = tmp_path / "script.txt"
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert await terminal.run(tmp_path / "demo.sqlite3", 0, script, "fa", tmp_path / "out") == 0
+    captured = capsys.readouterr()
+    return captured.out + captured.err  # what the terminal shows
+
+
+async def test_log_lines_go_to_the_named_log_file_not_the_transcript(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    transcript = await run_script(tmp_path, ["/addofficer 2015 لرستان"], capsys)  # refused, and logged
+    match = re.search(r"^log: (.+)$", transcript, re.MULTILINE)
+    assert match is not None
+    assert "refused" in Path(match.group(1)).read_text(encoding="utf-8")
+    assert "refused" not in transcript and "WARNING" not in transcript
+
+
+async def test_each_channel_post_is_labelled_with_its_own_channel(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    transcript = await run_script(tmp_path, ["/as admin", "/setchannel all @national_demo",
+                                             "/setchannel لرستان @lorestan_demo", "/broadcast"], capsys)
+    assert "[channel @national_demo] 📎" in transcript and "[channel @lorestan_demo] 📎" in transcript
+
+
+async def test_a_number_is_text_unless_the_current_prompt_has_that_many_buttons(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = story_until("fa", "دیپلم") + ["3"]  # the workers step offers two buttons: 3 is the answer
+    transcript = await run_script(tmp_path, lines, capsys)
+    assert "تعداد شاغلان: ۳ نفر" in transcript.rsplit("> 3", 1)[1]
+
+
+async def test_buttons_of_earlier_messages_are_not_listed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    transcript = await run_script(tmp_path, story_until("fa", "✅ تأیید و دریافت مجوز") + ["/status"], capsys)
+    after_status = transcript.rsplit("> /status", 1)[1]
+    assert "🖨" not in after_status and "buttons:" not in after_status

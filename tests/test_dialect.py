@@ -43,6 +43,11 @@ def test_iif_becomes_case_even_nested() -> None:
         "SELECT CASE WHEN a = 1 THEN CASE WHEN b THEN 'x, y' ELSE 'z' END ELSE coalesce(c, 0) END FROM t"
 
 
+def test_zero_padding_becomes_lpad() -> None:
+    assert postgres_query("SELECT 'x' || printf('%09d', id) FROM t").text == \
+        "SELECT 'x' || lpad(CAST(id AS TEXT), 9, '0') FROM t"
+
+
 def test_insert_or_replace_is_refused_with_the_portable_way() -> None:
     with pytest.raises(Untranslatable, match="ON CONFLICT"):
         postgres_query("INSERT OR REPLACE INTO counters (name, value) VALUES (?, ?)")

@@ -109,8 +109,7 @@ async def test_the_summaries_migration_counts_an_existing_database(store: Store)
     # Back to the day before 0006: no summaries, one national queue sequence.
     await store.writer.executescript(
         "DROP TABLE tallies; DROP TABLE monthly_permits; DROP TABLE queue_buckets;"
-        " DROP INDEX IF EXISTS applications_awaiting; DELETE FROM schema_version WHERE version >= 6;"
-        " ALTER TABLE applications DROP COLUMN issued_month;"
+        " DROP INDEX IF EXISTS applications_awaiting; DELETE FROM schema_version WHERE version = 6;"
         " UPDATE applications SET queue_seq = queue_seq * 7 + id WHERE stage = 'queued';"
         " DELETE FROM counters WHERE name LIKE 'queue:%'; INSERT INTO counters VALUES ('queue', 999);")
     await migrate(store.writer)
