@@ -29,7 +29,7 @@ from bot.permit_secret import load_permit_secret
 from bot.persistence import DraftPersistence
 from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import PerPersonUpdateProcessor
-from domain.flood import FloodGate
+from domain.flood import FloodGate, HourlyQuota
 from handlers import admin, channels, common, gate, officer, permits, registration, status
 from handlers.context import Ctx, deliver_outbox
 from handlers.delivery import Courier
@@ -109,6 +109,9 @@ def build_application(
 
     app.bot_data["courier"] = Courier(app.bot, store, config)  # delivers the outbox
     app.bot_data["flood"] = FloodGate(config.flood_limit, config.flood_window, config.flood_cooldown)
+    # /verify by typed number: enough to check a few cards, too few to walk through every holder.
+    app.bot_data["verify_quota"] = HourlyQuota(limit=20)
+    app.bot_data["group_notes"] = HourlyQuota(limit=1)  # "private chats only", once an hour per group
 
     app.add_handler(gate.handler(), group=-10)  # edits, channel posts, groups and floods stop here
     app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers

@@ -15,6 +15,8 @@ from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
+from messages.markup import CAPTION_LIMIT, MESSAGE_LIMIT, html_problem, visible_length
+
 BOT_ID = 5000000001
 BOT_USERNAME = "HomeBusinessTestBot"
 
@@ -97,6 +99,8 @@ class RecordingRequest(BaseRequest):
         failure = self.failures.get(call.chat_id) if call.chat_id is not None else None
         if isinstance(failure, BaseException):  # e.g. TimedOut: the request never got an answer
             raise failure
+        if failure is None and (refusal := _refusal(call)) is not None:
+            failure = (400, f"Bad Request: {refusal}")
         if failure is not None:
             status, description, *parameters = failure
             answer = {"ok": False, "error_code": status, "description": description}
@@ -175,6 +179,20 @@ class RecordingRequest(BaseRequest):
 
     def clear(self) -> None:
         self.calls.clear()
+
+
+def _refusal(call: ApiCall) -> str | None:
+    """What Telegram answers 400 to: an over-long text or caption, or HTML it cannot parse."""
+    html = call.params.get("parse_mode") == "HTML"
+    for name, limit in (("text", MESSAGE_LIMIT), ("caption", CAPTION_LIMIT)):
+        value = call.params.get(name)
+        if not isinstance(value, str):
+            continue
+        if html and (problem := html_problem(value)) is not None:
+            return f"can't parse entities: {problem}"
+        if visible_length(value, html) > limit:
+            return "message is too long" if name == "text" else "message caption is too long"
+    return None
 
 
 def _bot_user() -> dict[str, Any]:

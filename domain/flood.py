@@ -1,7 +1,7 @@
 """Per-user flood control: a sliding window of recent updates, and a quiet period for those who exceed it."""
 
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from enum import Enum
 
@@ -45,3 +45,30 @@ class FloodGate:
             del self._recent[user_id]
         for user_id in [u for u, until in self._quiet_until.items() if until <= now]:
             del self._quiet_until[user_id]
+
+
+class HourlyQuota:
+    """At most `limit` uses per `period` seconds per key (a user, a group), remembered for at most `keys` keys:
+    the least recently seen are forgotten first, so memory stays bounded whoever comes."""
+
+    def __init__(self, limit: int, period: float = 3600.0, keys: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.period = period
+        self._keys = keys
+        self._clock = clock
+        self._uses: OrderedDict[int, deque[float]] = OrderedDict()
+
+    def take(self, key: int) -> bool:
+        """Count one use; False (and nothing counted) when the key has used up its quota."""
+        now = self._clock()
+        uses = self._uses.pop(key, None) or deque()
+        while uses and uses[0] <= now - self.period:
+            uses.popleft()
+        self._uses[key] = uses  # now the most recently seen
+        while len(self._uses) > self._keys:
+            self._uses.popitem(last=False)
+        if len(uses) >= self.limit:
+            return False
+        uses.append(now)
+        return True

@@ -1,7 +1,8 @@
 """An application's lifecycle as one explicit state machine (DOMAIN.md §1).
 
 permit_issued → supervised → eligible | rejected → queued → introduced_to_bank → loan_paid | bank_rejected;
-the applicant may withdraw an open application; officers may revoke any; the validity timer expires it.
+the applicant may withdraw an open application; officers may revoke any; the validity timer expires it;
+officers may void one whose national ID another account claims (the squatter's place is given back).
 """
 
 from enum import StrEnum
@@ -19,6 +20,7 @@ class Stage(StrEnum):
     WITHDRAWN = "withdrawn"
     REVOKED = "revoked"
     EXPIRED = "expired"
+    VOIDED = "voided"
 
 
 class Action(StrEnum):
@@ -32,15 +34,21 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     REVOKE = "revoke"
     EXPIRE = "expire"
+    VOID = "void"
 
 
 OPEN_STAGES = frozenset({Stage.PERMIT_ISSUED, Stage.SUPERVISED, Stage.ELIGIBLE, Stage.QUEUED,
                          Stage.INTRODUCED_TO_BANK})
-CLOSED_STAGES = frozenset({Stage.WITHDRAWN, Stage.REVOKED, Stage.EXPIRED})
+# Closed: the application no longer holds its national ID's place (anyone may apply again).
+CLOSED_STAGES = frozenset({Stage.WITHDRAWN, Stage.REVOKED, Stage.EXPIRED, Stage.VOIDED})
 _NOT_CLOSED = frozenset(Stage) - CLOSED_STAGES
 # Where an application's journey has ended (refused, paid, withdrawn, revoked, expired, …): every stage that is
 # not open. Retention counts its years from reaching one of these.
 FINAL_STAGES = frozenset(Stage) - OPEN_STAGES
+# Not counted in the published figures: taken back, cancelled, or never rightfully anyone's.
+UNCOUNTED_STAGES = frozenset({Stage.WITHDRAWN, Stage.REVOKED, Stage.VOIDED})
+# Actions legal only while another account claims the application's national ID (a recorded dispute).
+NEEDS_DISPUTE = frozenset({Action.VOID})
 
 # action -> (stages it may start from, stage it leads to)
 TRANSITIONS: dict[Action, tuple[frozenset[Stage], Stage]] = {
@@ -54,6 +62,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[Stage], Stage]] = {
     Action.WITHDRAW: (OPEN_STAGES, Stage.WITHDRAWN),
     Action.REVOKE: (_NOT_CLOSED, Stage.REVOKED),
     Action.EXPIRE: (_NOT_CLOSED, Stage.EXPIRED),
+    # Every stage that still holds the national ID: a squatter's rejected application blocks it too.
+    Action.VOID: (_NOT_CLOSED, Stage.VOIDED),
 }
 
 # The steps officers take from an application's card, in the order an application meets them.
@@ -85,8 +95,14 @@ def next_stage(stage: Stage, action: Action) -> Stage:
     return target
 
 
-def legal_actions(stage: Stage) -> list[Action]:
-    return [action for action, (sources, _) in TRANSITIONS.items() if stage in sources]
+def legal_actions(stage: Stage, disputed: bool = False) -> list[Action]:
+    return [action for action, (sources, _) in TRANSITIONS.items()
+            if stage in sources and (disputed or action not in NEEDS_DISPUTE)]
+
+
+def sql_list(stages: frozenset[Stage]) -> str:
+    """Stages as an SQL list literal, "('revoked', 'withdrawn')": for queries written around these sets."""
+    return "(" + ", ".join(f"'{stage.value}'" for stage in sorted(stages)) + ")"
 
 
 def progress_marks(stage: Stage) -> list[tuple[Stage, str]]:
@@ -95,7 +111,7 @@ def progress_marks(stage: Stage) -> list[tuple[Stage, str]]:
         failed = PROGRESS.index(FAILED_AT[stage])
         return [(step, "done" if i < failed else "failed" if i == failed else "todo")
                 for i, step in enumerate(PROGRESS)]
-    if stage not in PROGRESS:  # withdrawn, revoked, expired: the line stops where it was
+    if stage not in PROGRESS:  # withdrawn, revoked, expired, voided: the line stops where it was
         return [(step, "todo") for step in PROGRESS]
     reached = PROGRESS.index(stage)
     return [(step, "done" if i <= reached else "current" if i == reached + 1 else "todo")

@@ -24,6 +24,9 @@ class Invalid:
 NAME_MIN, NAME_MAX = 2, 60
 TEXT_MAX = 200
 OLDEST_AGE = 100
+YOUNGEST_WORKING_AGE = 10  # related experience counts from this age at the earliest
+GREGORIAN_YEARS = range(1900, 2031)  # a birth year here was written in the Gregorian calendar, not the Jalali
+MONEY_DIGITS_MAX = 15
 
 _DIGITS = re.compile(r"[0-9]+")
 _MOBILE = re.compile(r"(?:\+98|0098|98|0)?(9[0-9]{9})")
@@ -31,12 +34,16 @@ _POSTAL = re.compile(r"[0-9]{10}")
 # Folklore heuristic for Iranian postal codes: no official checksum exists, so only a soft warning.
 _POSTAL_USUAL = re.compile(r"(?!([0-9])\1{3})[13-9]{4}[1346-9][013-9]{5}")
 _JALALI = re.compile(r"([0-9]{4})[/.\-]([0-9]{1,2})[/.\-]([0-9]{1,2})")
-# Persian letters (with آ أ إ ؤ ئ ء ة ۀ and optional short-vowel marks), Latin letters, space, ZWNJ.
+# Persian letters as on the national card (with آ أ إ ؤ ئ ء ة ۀ and optional short-vowel marks), space, ZWNJ.
 _NAME = re.compile(
-    "[A-Za-z \u0621-\u063a\u0641-\u064a\u064b-\u0652\u067e\u0686\u0698\u06a9\u06af\u06c0\u06cc"
+    "[ \u0621-\u063a\u0641-\u064a\u064b-\u0652\u067e\u0686\u0698\u06a9\u06af\u06c0\u06cc"
     + ZWNJ
     + "]+"
 )
+# What people put between thousands: comma, Arabic comma (U+060C), Arabic thousands separator (U+066C),
+# apostrophe, underscore, spaces (normal, thin, no-break) and ZWNJ. Not a dot: "1.5" must not read as 15.
+_THOUSANDS = re.compile("[,\u060c\u066c'_\\s\u200c\u2009\u202f\u00a0]")
+_PERCENT = re.compile("[%\u066a]$")  # ASCII %, or the Arabic percent sign ٪ (U+066A)
 
 
 def national_id(raw: str) -> str | Invalid:
@@ -71,6 +78,8 @@ def postal_code(raw: str) -> str | Invalid:
     code = compact(raw)
     if not _POSTAL.fullmatch(code):
         return Invalid("postal_code.format")
+    if len(set(code)) == 1:  # 0000000000, 1111111111: placeholders, never a real address
+        return Invalid("postal_code.repeated")
     return code
 
 
@@ -85,6 +94,8 @@ def birth_date(raw: str, today: JalaliDate, min_age: int) -> date | Invalid:
     if match is None:
         return Invalid("birth_date.format")
     year, month, day = (int(part) for part in match.groups())
+    if year in GREGORIAN_YEARS:
+        return Invalid("birth_date.gregorian")
     try:
         born = JalaliDate(year, month, day)
     except ValueError:
@@ -108,6 +119,11 @@ def full_name(raw: str) -> str | Invalid:
     return name
 
 
+def experience_fits_age(years: int, age: int) -> bool:
+    """Related experience cannot have started before the youngest working age."""
+    return years <= max(0, age - YOUNGEST_WORKING_AGE)
+
+
 def free_text(raw: str, max_length: int = TEXT_MAX, min_length: int = 2) -> str | Invalid:
     """City, address, reasons: single-line text within length limits, stored as typed (Persian digits stay
     Persian); only what is matched is normalised, elsewhere."""
@@ -126,5 +142,22 @@ def whole_number(raw: str, low: int, high: int) -> int | Invalid:
         return Invalid("number.format")
     value = int(text)
     if not low <= value <= high:
+        return Invalid("number.range")
+    return value
+
+
+def percent(raw: str, low: int, high: int) -> int | Invalid:
+    """A whole percentage in [low, high]: «۳۰», «30%», «۳۰٪» all read as 30."""
+    return whole_number(_PERCENT.sub("", normalize(raw)), low, high)
+
+
+def money_toman(raw: str, minimum: int, maximum: int) -> int | Invalid:
+    """An amount in toman in [minimum, maximum], thousands separated however people write them
+    («۱۵۰٬۰۰۰٬۰۰۰», «150,000,000», «۱۵۰ ۰۰۰ ۰۰۰», «۱۵۰،۰۰۰،۰۰۰»); `number.range` names the bounds."""
+    text = _THOUSANDS.sub("", normalize(raw))
+    if not _DIGITS.fullmatch(text) or len(text) > MONEY_DIGITS_MAX:
+        return Invalid("number.format")
+    value = int(text)
+    if not minimum <= value <= maximum:
         return Invalid("number.range")
     return value

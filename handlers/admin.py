@@ -1,24 +1,32 @@
 """Admins (ADMIN_IDS): officers per province, and the job catalog (commands, or a whole CSV file)."""
 
 import logging
+import re
+from collections.abc import Sequence
+from contextlib import suppress
 from datetime import timedelta
 from itertools import groupby
 from typing import Any
 
-from telegram import Message, Update, User
+from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from domain.normalize import normalize, search_key
-from handlers.access import admin_command
+from handlers.access import admin_command, refuse
+from handlers.callbacks import Page
 from handlers.context import Ctx
-from messages import render
+from handlers.pages import page_keyboard, render_page
+from messages import label, render
 from storage import Duplicate, NotFound, Province
 from storage.catalog import CatalogError, parse_categories
+from storage.records import Category, Sector
+from storage.records import User as Officer
 
 logger = logging.getLogger(__name__)
 
 MAX_CSV_BYTES = 1_000_000  # the 515 official categories are ~60 KB
+SECTOR_CODE = re.compile(r"[a-z][a-z0-9_]{1,31}")
 APPROVAL_BODIES = ("health", "veterinary", "culture", "agriculture_health", "other")
 
 
@@ -93,34 +101,78 @@ async def remove_officer(update: Update, context: Ctx, message: Message, user: U
 
 @admin_command
 async def list_officers(update: Update, context: Ctx, message: Message, user: User) -> None:
+    text, markup = await officers_page(context, 1)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def officers_page(context: Ctx, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Officers with their names, grouped by province; a province may continue on the next page."""
     lang = context.lang
     names = {p.code: getattr(p, f"name_{lang}") for p in await context.store.list_provinces()}
-    officers = await context.store.list_officers()
-    groups = [(names.get(code or "", code), list(group))
-              for code, group in groupby(officers, key=lambda officer: officer.province_code)]
-    await message.reply_text(render(lang, "admin/officers", groups=groups))
+
+    def render_officers(officers: Sequence[Officer], page: int, pages: int) -> str:
+        groups = [(names.get(code or "", code), list(group))
+                  for code, group in groupby(officers, key=lambda officer: officer.province_code)]
+        return render(lang, "admin/officers", groups=groups, page=page, pages=pages)
+
+    text, page, pages = render_page(await context.store.list_officers(), render_officers, page)
+    return text, page_keyboard(lang, "officers", "", page, pages)
 
 
 # -- catalog --------------------------------------------------------------------------------------
 
 
 def _fields(context: Ctx) -> list[str]:
-    """Arguments separated by ';' so that names may contain spaces: /addcategory handicrafts; نام; Name"""
-    return [normalize(part) for part in " ".join(context.args or []).split(";")]
+    """Arguments separated by ';' (or the Persian '؛') so that names may contain spaces:
+    /addcategory handicrafts؛ نام؛ Name"""
+    return [normalize(part) for part in re.split("[;\u061b]", " ".join(context.args or []))]
 
 
 @admin_command
 async def list_categories(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/categories [sector code]: ids to use with the other catalog commands."""
+    wanted = normalize(" ".join(context.args or [])).lower()
+    text, markup = await categories_page(context, wanted if SECTOR_CODE.fullmatch(wanted) else "", 1)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def categories_page(context: Ctx, wanted: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Every category under its sector (one sector when `wanted` names it); a sector may continue on the
+    next page, under its name again."""
     lang = context.lang
-    sectors = await context.store.list_sectors(include_inactive=True)
-    wanted = normalize(" ".join(context.args or []))
-    shown = [s for s in sectors if not wanted or s.code == wanted]
-    lines: list[dict[str, Any]] = []
-    for sector in shown:
+    rows: list[tuple[Sector, Category | None]] = []
+    for sector in await context.store.list_sectors(include_inactive=True):
+        if wanted and sector.code != wanted:
+            continue
         categories = await context.store.list_categories(sector.id, include_inactive=True)
-        lines.append({"sector": sector, "categories": categories})
-    await message.reply_text(render(lang, "admin/categories", sectors=lines)[:4000])
+        rows += [(sector, category) for category in categories] or [(sector, None)]
+
+    def render_categories(chunk: Sequence[tuple[Sector, Category | None]], page: int, pages: int) -> str:
+        sectors = [{"sector": sector, "categories": [c for _, c in group if c is not None]}
+                   for sector, group in groupby(chunk, key=lambda row: row[0])]
+        return render(lang, "admin/categories", sectors=sectors, page=page, pages=pages)
+
+    text, page, pages = render_page(rows, render_categories, page)
+    return text, page_keyboard(lang, "categories", wanted, page, pages)
+
+
+async def turn_admin_page(update: Update, context: Ctx) -> None:
+    """◀ / ▶ on /officers or /categories: admins only, checked again at the press."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    if not context.is_admin(user.id):
+        refuse("admin list page", user.id)
+        await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
+        return
+    pressed = Page.parse(query.data)
+    await query.answer()
+    if pressed.kind == "officers":
+        text, markup = await officers_page(context, pressed.page)
+    else:
+        text, markup = await categories_page(context, pressed.filter, pressed.page)
+    with suppress(BadRequest):  # the page pressed is the page shown: "message is not modified"
+        await query.edit_message_text(text, reply_markup=markup)
 
 
 @admin_command
@@ -194,7 +246,8 @@ async def star_category(update: Update, context: Ctx, message: Message, user: Us
     fields = _fields(context)
     if (len(fields) != 2 or not fields[0].isascii() or not fields[0].isdigit()
             or fields[1] not in (*APPROVAL_BODIES, "off")):
-        await message.reply_text(render(lang, "admin/starcategory_usage", bodies=", ".join(APPROVAL_BODIES)))
+        await message.reply_text(render(lang, "admin/starcategory_usage",
+                                        bodies=[(body, label(lang, f"approval.{body}")) for body in APPROVAL_BODIES]))
         return
     try:
         category = await context.store.set_category_star(int(fields[0]), None if fields[1] == "off" else fields[1],
@@ -257,6 +310,9 @@ async def replace_catalog(update: Update, context: Ctx) -> None:
         await message.reply_text(render(lang, "admin/catalog_not_csv"))
         return
     data = await (await document.get_file()).download_as_bytearray()
+    if len(data) > MAX_CSV_BYTES:  # the size Telegram announced is not to be trusted
+        await message.reply_text(render(lang, "admin/catalog_not_csv"))
+        return
     try:
         sectors, categories = parse_categories(bytes(data).decode("utf-8"))
     except UnicodeDecodeError:
@@ -298,4 +354,6 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
     return [
         *(CommandHandler(name, callback, filters=private) for name, callback in commands.items()),
         MessageHandler(private & filters.Document.ALL, replace_catalog),
+        CallbackQueryHandler(turn_admin_page, pattern=Page.pattern("officers")),
+        CallbackQueryHandler(turn_admin_page, pattern=Page.pattern("categories")),
     ]

@@ -61,7 +61,7 @@ class FormButton:
 
 # Officer actions on an application card; the action names are domain.lifecycle.Action values, plus
 # "cancel" (drop a pending reason/amount question). The server re-checks everything on every press.
-OFFICER_ACTIONS = ("supervise", "approve", "reject", "queue", "introduce", "pay_loan", "bank_reject", "cancel")
+OFFICER_ACTIONS = ("supervise", "approve", "reject", "queue", "introduce", "pay_loan", "bank_reject", "void", "cancel")
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,3 +163,26 @@ class Withdraw:
     def parse(cls, data: str) -> "Withdraw":
         _, _, step, application_id = data.split(":")
         return cls(step, int(application_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of a long list: `v1:pg:<list>:<filter>:<page>` (the filter is e.g. a sector code, or empty)."""
+
+    LISTS: ClassVar[tuple[str, ...]] = ("officers", "channels", "categories", "status")
+    kind: str
+    filter: str
+    page: int
+
+    @classmethod
+    def pattern(cls, kind: str) -> str:
+        assert kind in cls.LISTS, kind
+        return rf"^v1:pg:{kind}:[a-z0-9_]{{0,32}}:[0-9]{{1,4}}\Z"
+
+    def pack(self) -> str:
+        return _checked(f"v1:pg:{self.kind}:{self.filter}:{self.page}")
+
+    @classmethod
+    def parse(cls, data: str) -> "Page":
+        _, _, kind, wanted, page = data.split(":")
+        return cls(kind, wanted, int(page))

@@ -7,27 +7,30 @@ through the Application's rate limiter; one failing channel is reported and the 
 
 import asyncio
 import logging
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
 from persiantools.jdatetime import JalaliDate
-from telegram import Bot, Message, Update, User
+from telegram import Bot, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, BaseHandler, CommandHandler, filters
+from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from domain.normalize import normalize
 from handlers.access import admin_command, officer_of, refuse
 from handlers.admin import find_province
+from handlers.callbacks import Page
 from handlers.context import BACKGROUND, Ctx, sending_in_bulk
+from handlers.pages import page_keyboard, render_page
 from messages import label, render
 from messages.chart import render_stats_chart
+from messages.markup import CAPTION_LIMIT, visible_length
 from storage import Store
 from storage.records import Channel, Stats
 
 logger = logging.getLogger(__name__)
 
-CAPTION_LIMIT = 1024
 NATIONAL = "all"
 
 
@@ -47,7 +50,7 @@ def stats_text(stats: Stats, lang: str) -> str:
 
 
 async def send_post(bot: Bot, chat_id: int, chart: bytes, text: str) -> None:
-    if len(text) <= CAPTION_LIMIT:
+    if visible_length(text) <= CAPTION_LIMIT:
         await bot.send_photo(chat_id, chart, caption=text)
         return
     await bot.send_photo(chat_id, chart)
@@ -199,10 +202,31 @@ async def unset_channel(update: Update, context: Ctx, message: Message, user: Us
 
 @admin_command
 async def list_channels(update: Update, context: Ctx, message: Message, user: User) -> None:
+    text, markup = await channels_page(context, 1)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def channels_page(context: Ctx, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
     lang = context.lang
     items = [{"channel": channel, "place": await place_name(context.store, channel.scope, lang)}
              for channel in await context.store.list_channels()]
-    await message.reply_text(render(lang, "channels/list", items=items))
+    text, page, pages = render_page(
+        items, lambda chunk, page, pages: render(lang, "channels/list", items=chunk, page=page, pages=pages), page)
+    return text, page_keyboard(lang, "channels", "", page, pages)
+
+
+async def turn_channels_page(update: Update, context: Ctx) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    if not context.is_admin(user.id):
+        refuse("channels page", user.id)
+        await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
+        return
+    await query.answer()
+    text, markup = await channels_page(context, Page.parse(query.data).page)
+    with suppress(BadRequest):  # the page pressed is the page shown: "message is not modified"
+        await query.edit_message_text(text, reply_markup=markup)
 
 
 async def show_stats(update: Update, context: Ctx) -> None:
@@ -274,4 +298,5 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         CommandHandler("channels", list_channels, filters=private),
         CommandHandler("stats", show_stats, filters=private),
         CommandHandler("broadcast", broadcast, filters=private),
+        CallbackQueryHandler(turn_channels_page, pattern=Page.pattern("channels")),
     ]

@@ -21,7 +21,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from domain.lifecycle import Stage
 from handlers.officer_view import bank_name, officer_card
-from messages import render
+from messages import label, render
 from storage import Store
 from storage.errors import StoreUnavailable
 from storage.records import Application, OfficerCardRef, OutboxKind, OutboxMessage
@@ -165,11 +165,20 @@ async def send_no_officer_alert(courier: Courier, admin_id: int, application: Ap
                                                     province=province))
 
 
+async def send_claim_released(courier: Courier, claimant_id: int, application: Application,
+                              message: OutboxMessage) -> None:
+    """The application that held their national ID was voided: they may apply; nothing else is said of it."""
+    lang = await courier.language(claimant_id)
+    await courier.bot.send_message(claimant_id, render(lang, "applicant/claim_released",
+                                                       apply=label(lang, "main.apply")))
+
+
 SENDERS: dict[OutboxKind, Sender] = {
     OutboxKind.OFFICER_CARD: send_card,
     OutboxKind.STAGE_CHANGED: send_stage_update,
     OutboxKind.EXPIRY_REMINDER: send_expiry_reminder,
     OutboxKind.NO_OFFICER: send_no_officer_alert,
+    OutboxKind.CLAIMANT_RELEASED: send_claim_released,
 }
 
 

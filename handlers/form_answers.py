@@ -5,7 +5,10 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from persiantools.jdatetime import JalaliDate
+
 from domain import validators
+from domain.jalali import completed_years
 from domain.normalize import compact
 from handlers.context import Ctx
 from messages import render
@@ -22,9 +25,12 @@ def parse_answer(context: Ctx, field: str, raw: str, answers: Answers) -> Any:
         years = validators.whole_number(raw, 0, MAX_EXPERIENCE_YEARS)
         if isinstance(years, int) and years < rules.supporter_min_experience_years:
             return validators.Invalid("support.experience")
+        age = age_of(context, answers)
+        if isinstance(years, int) and age is not None and not validators.experience_fits_age(years, age):
+            return validators.Invalid("support.experience_age")
         return years
     if field == "own_share_percent":
-        share = validators.whole_number(raw, 0, 100)
+        share = validators.percent(raw, 0, 100)
         if isinstance(share, int) and share < rules.supporter_min_own_share_percent:
             return validators.Invalid("support.own_share")
         return share
@@ -43,6 +49,20 @@ def parse_answer(context: Ctx, field: str, raw: str, answers: Answers) -> Any:
     return parsers[field](raw)
 
 
+def age_of(context: Ctx, answers: Answers) -> int | None:
+    """Completed years on today's date, once the birth date is answered."""
+    if not answers.get("birth_date"):
+        return None
+    born = JalaliDate.to_jalali(date.fromisoformat(answers["birth_date"]))
+    return completed_years(born, context.store.today())
+
+
+def experience_too_long(context: Ctx, answers: Answers) -> bool:
+    """The support plan's experience, typed before the birth date, cannot fit the age now known."""
+    age, years = age_of(context, answers), answers.get("experience_years")
+    return age is not None and years is not None and not validators.experience_fits_age(int(years), age)
+
+
 def minimum_age(context: Ctx, answers: Answers) -> int:
     rules = context.config.rules
     return rules.min_age_supporter if answers.get("track") == "support" else rules.min_age_independent
@@ -56,5 +76,7 @@ def error_text(context: Ctx, field: str, code: str, raw: str, answers: Answers) 
                else rules.supporter_min_own_share_percent)
     number = validators.whole_number(raw, 0, 10**6)
     value = number if isinstance(number, int) else compact(raw)[:12]
+    age = age_of(context, answers)
     return render(context.lang, f"validation/{code}", low=low, high=high, max_length=high,
-                  min_age=minimum_age(context, answers), minimum=minimum, value=value)
+                  min_age=minimum_age(context, answers), minimum=minimum, value=value,
+                  most=max(0, age - validators.YOUNGEST_WORKING_AGE) if age is not None else None)

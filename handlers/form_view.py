@@ -64,7 +64,8 @@ def _text_prompt(context: Ctx, state: Reg, answers: Answers) -> tuple[str, Any]:
     if current is not None:
         rows.append([button(label(lang, "form.keep", value=display_value(lang, field, current))[:60],
                              FormButton("keep"))])
-    if state in (Reg.EXPERIENCE, Reg.OWN_SHARE):
+    # The support plan's own rules (experience, share, its higher minimum age) may not be met: a way out.
+    if state in (Reg.EXPERIENCE, Reg.OWN_SHARE) or (state == Reg.BIRTH_DATE and answers.get("track") == "support"):
         rows.append([button(label(lang, "form.switch_to_independent"), FormButton("indep"))])
     return text, with_controls(lang, rows)
 
@@ -74,6 +75,8 @@ async def _category_page(context: Ctx, answers: Answers) -> tuple[str, InlineKey
     sector_id = int(answers["_sector"])
     sectors = {s.id: s for s in await context.store.list_sectors()}
     categories = await context.store.list_categories(sector_id)
+    if not categories:  # a hidden sector (a stale or forged button, a draft resumed after hiding): the sectors
+        return await prompt(context, Reg.SECTOR, answers)
     pages = max(1, math.ceil(len(categories) / PAGE_SIZE))
     page = min(max(1, int(answers.get("_page", 1))), pages)
     answers["_page"] = page

@@ -34,6 +34,7 @@ from handlers.callbacks import OFFICER_ACTIONS, ActOn, ListPage, OpenApplication
 from handlers.context import Ctx
 from handlers.lifecycle_events import apply_action, refresh_cards
 from handlers.officer_view import (
+    LOAN_FLOOR_TOMAN,
     bank_keyboard,
     cancel_keyboard,
     details_text,
@@ -96,7 +97,7 @@ async def answer_refusal(update: Update, context: Ctx, refused: Refused) -> None
 
 async def still_legal(update: Update, context: Ctx, application: Application, action: Action) -> bool:
     """Whether the action is legal from the application's stage now; if not, say so and refresh the cards."""
-    if action in legal_actions(application.stage):
+    if action in legal_actions(application.stage, application.disputed):
         return True
     chat = update.effective_chat
     assert chat is not None
@@ -229,9 +230,10 @@ async def receive_amount(update: Update, context: Ctx) -> Owed | int:
     message = update.effective_message
     assert message is not None and message.text is not None
     ceiling = loan_ceiling_toman(context.config, application)
-    amount = validators.whole_number(message.text.replace(",", "").replace("٬", ""), 1, ceiling)
+    amount = validators.money_toman(message.text, LOAN_FLOOR_TOMAN, ceiling)
     if isinstance(amount, validators.Invalid):
-        await message.reply_text(render(context.lang, "officer/bad_amount", ceiling=ceiling),
+        await message.reply_text(render(context.lang, "officer/bad_amount", floor=LOAN_FLOOR_TOMAN,
+                                        ceiling=ceiling),
                                  reply_markup=cancel_keyboard(context.lang, application.id))
         raise ApplicationHandlerStop(Owed.AMOUNT)
     await retire_question(context, message.chat_id)

@@ -15,9 +15,10 @@ if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
     from bot.config import Config
 
 # The actions an officer takes from a card, in button order; the state machine decides which are legal.
-CARD_ACTIONS: tuple[Action, ...] = OFFICER_STEPS
-# Actions that need one more answer from the officer before they happen.
-NEEDS_REASON = (Action.REJECT, Action.BANK_REJECT)
+# The card's buttons: the officer's steps, and voiding a disputed application (never 'awaited').
+CARD_ACTIONS: tuple[Action, ...] = (*OFFICER_STEPS, Action.VOID)
+# No loan of the programme is smaller: below this an officer has surely dropped digits.
+LOAN_FLOOR_TOMAN = 1_000_000
 
 
 def bank_name(config: "Config", code: str | None, lang: str) -> str | None:
@@ -46,7 +47,7 @@ def card_text(lang: str, application: Application, config: "Config", last: LastA
 
 
 def card_keyboard(lang: str, application: Application) -> InlineKeyboardMarkup | None:
-    legal = [action for action in CARD_ACTIONS if action in legal_actions(application.stage)]
+    legal = [action for action in CARD_ACTIONS if action in legal_actions(application.stage, application.disputed)]
     if not legal:
         return None
     buttons = [InlineKeyboardButton(label(lang, f"act.{action.value}"),

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Mess
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from domain import validators
+from domain.flood import HourlyQuota
 from domain.lifecycle import CLOSED_STAGES, Action, Stage
 from domain.normalize import normalize
 from domain.signature import parse_verification_payload, signature_ok, verification_payload
@@ -59,7 +60,7 @@ async def show_permits(update: Update, context: Ctx) -> None:
     message = update.effective_message
     assert user is not None and message is not None
     applications = [a for a in await context.store.list_user_applications(user.id)
-                    if a.stage != Stage.WITHDRAWN]  # a withdrawn application has no permit to show
+                    if a.stage not in (Stage.WITHDRAWN, Stage.VOIDED)]  # no permit to show
     if not applications:
         await message.reply_text(render(context.lang, "permit/none"), reply_markup=main_menu(context.lang))
         return
@@ -104,7 +105,7 @@ def mask_name(name: str) -> str:
 
 
 def permit_status(context: Ctx, application: Application) -> str:
-    if application.stage == Stage.REVOKED:
+    if application.stage in (Stage.REVOKED, Stage.VOIDED):  # voided: never rightfully issued
         return "revoked"
     if application.stage == Stage.WITHDRAWN:
         return "withdrawn"
@@ -114,6 +115,8 @@ def permit_status(context: Ctx, application: Application) -> str:
 
 
 async def verify(update: Update, context: Ctx, number: str, signature: str | None) -> None:
+    """A signed QR link shows the holder's details; a bare number only the status and the category, since
+    numbers are sequential and anyone could walk through them."""
     message = update.effective_message
     assert message is not None
     lang = context.lang
@@ -125,16 +128,23 @@ async def verify(update: Update, context: Ctx, number: str, signature: str | Non
         await message.reply_text(render(lang, "permit/verify", status="unknown", number=number[:40]))
         return
     await message.reply_text(render(lang, "permit/verify", status=permit_status(context, application),
-                                    a=application, holder=mask_name(application.full_name), number=number))
+                                    a=application, holder=mask_name(application.full_name), number=number,
+                                    full=signature is not None))
 
 
 async def verify_command(update: Update, context: Ctx) -> None:
     """/verify <permit number>: anyone, no registration."""
     message = update.effective_message
-    assert message is not None
+    user = update.effective_user
+    assert message is not None and user is not None
     number = normalize(" ".join(context.args or [])).replace(" ", "")
     if not number:
         await message.reply_text(render(context.lang, "permit/verify_usage"))
+        return
+    quota: HourlyQuota = context.bot_data["verify_quota"]
+    if not quota.take(user.id):
+        refuse("verify (hourly quota)", user.id)
+        await message.reply_text(render(context.lang, "permit/verify_limit", limit=quota.limit))
         return
     await verify(update, context, number[:40], None)
 

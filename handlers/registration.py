@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from persiantools.jdatetime import JalaliDate
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
@@ -25,7 +25,7 @@ from domain.search import best_matches
 from handlers.callbacks import FormButton
 from handlers.context import BACKGROUND, Ctx
 from handlers.drafts import current_state, delete_draft, forget_draft, load_answers, save_draft
-from handlers.form_answers import error_text, minimum_age, parse_answer
+from handlers.form_answers import error_text, experience_too_long, minimum_age, parse_answer
 from handlers.form_view import (
     button,
     category_button,
@@ -36,10 +36,12 @@ from handlers.form_view import (
     with_controls,
 )
 from handlers.keyboards import main_menu
-from handlers.permits import send_permit_card
+from handlers.officer import refresh_cards
+from handlers.permits import send_permit_card, show_permits
 from handlers.states import FIELD_STATE, STATE_FIELD, Reg
+from handlers.status import show_status
 from messages import all_labels, label, render
-from storage import AlreadyRegistered
+from storage import AlreadyRegistered, CategoryNotOffered, HeldByAnotherAccount
 from storage.records import PermitRequest
 
 logger = logging.getLogger(__name__)
@@ -94,12 +96,26 @@ async def redraw(update: Update, context: Ctx, state: Reg, answers: Answers) -> 
 
 
 async def start_application(update: Update, context: Ctx) -> Reg:
-    """/apply or the menu button: a fresh form (an unfinished one is discarded)."""
+    """/apply or the menu button: a fresh form; with one unfinished, first ask whether to go on or start over."""
     user = update.effective_user
-    message = update.effective_message
-    assert user is not None and message is not None
+    assert user is not None
     await context.store.ensure_user(user.id, context.lang)
-    await message.reply_text(render(context.lang, "registration/intro"), reply_markup=main_menu(context.lang))
+    answers = await load_answers(context, user.id)
+    if any(not key.startswith("_") for key in answers):  # answers would be lost: never silently
+        lang = context.lang
+        rows = [[button(label(lang, "form.resume"), FormButton("resume"))],
+                [button(label(lang, "form.restart"), FormButton("restart"))]]
+        state = await current_state(context, user.id)
+        return await send_prompt(update, context, state, answers, render(lang, "registration/resume_or_restart"),
+                                 InlineKeyboardMarkup(rows))
+    return await start_fresh(update, context)
+
+
+async def start_fresh(update: Update, context: Ctx) -> Reg:
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, render(context.lang, "registration/intro"),
+                                   reply_markup=main_menu(context.lang))
     return await ask(update, context, Reg.SECTOR, {})
 
 
@@ -237,6 +253,41 @@ async def ask_to_use_buttons(update: Update, context: Ctx) -> Reg:
     return await reprompt(update, context, "registration/use_buttons")
 
 
+@form_callback
+async def resume_form(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    """«Continue the form»: the question the person was at, with every answer kept."""
+    user = update.effective_user
+    query = update.callback_query
+    assert user is not None and query is not None
+    await query.edit_message_reply_markup(None)
+    return await ask(update, context, await current_state(context, user.id), answers)
+
+
+@form_callback
+async def restart_form(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
+    query = update.callback_query
+    assert query is not None
+    await query.edit_message_reply_markup(None)
+    return await start_fresh(update, context)
+
+
+def beside_the_form(show: Callable[[Update, Ctx], Awaitable[None]]) -> Callable[[Update, Ctx], Awaitable[Reg]]:
+    """A menu button pressed mid-form (status, permit): show what it shows, then ask the current question again."""
+
+    async def show_then_resume(update: Update, context: Ctx) -> Reg:
+        user = update.effective_user
+        assert user is not None
+        await show(update, context)
+        answers = await load_answers(context, user.id)
+        state = await current_state(context, user.id)
+        if state == Reg.CATEGORY and "_sector" not in answers:
+            state = Reg.SECTOR
+        return await ask(update, context, state, answers)
+
+    show_then_resume.__name__ = f"{show.__name__}_in_the_form"
+    return show_then_resume
+
+
 # -- category ---------------------------------------------------------------------------------
 
 
@@ -281,8 +332,8 @@ async def search_categories(update: Update, context: Ctx) -> Reg:
 @form_callback
 async def pick_category(update: Update, context: Ctx, button: FormButton, answers: Answers) -> Reg:
     lang = context.lang
-    category = await context.store.get_category(int(button.value))
-    if category is None or not category.active:
+    category = await context.store.get_offered_category(int(button.value))
+    if category is None:  # hidden (or its sector hidden) since the button was drawn, or forged
         return await redraw(update, context, Reg.SECTOR, answers)
     await _show_choice(update, context, getattr(category, f"name_{lang}"))
     answers["category_id"] = category.id
@@ -298,7 +349,7 @@ async def _show_choice(update: Update, context: Ctx, text: str) -> None:
     """Turn the answered prompt into a record of the answer, without buttons."""
     query = update.callback_query
     assert query is not None
-    await query.edit_message_text(label(context.lang, "form.chosen", value=text))
+    await query.edit_message_text(render(context.lang, "registration/chosen", value=text))  # escaped: typed text
 
 
 # -- track ------------------------------------------------------------------------------------
@@ -345,14 +396,46 @@ async def accept(update: Update, context: Ctx, field: str, raw: str, answers: An
     if isinstance(value, validators.Invalid):
         note = error_text(context, field, value.code, raw, answers)
         return await ask(update, context, FIELD_STATE[field], answers, note)
+    user = update.effective_user
+    assert user is not None
+    if field == "national_id" and await claim_held_national_id(context, user.id, value):
+        note = render(context.lang, "registration/national_id_disputed")
+        return await ask(update, context, Reg.NATIONAL_ID, answers, note)
     answers[field] = value
     note = None
     if field == "postal_code" and validators.postal_code_looks_unusual(value):
         note = render(context.lang, "validation/postal_code.unusual")
+    if field == "birth_date" and experience_too_long(context, answers):  # asked before the age was known
+        answers.pop("experience_years")
+        answers["_editing"] = True  # then every question still unanswered, in order, and the review
+        note = error_text(context, "experience_years", "support.experience_age", "", answers)
+        return await ask(update, context, Reg.EXPERIENCE, answers, note)
     if field == "mobile":  # the contact keyboard goes; the main menu comes back
         await update.effective_message.reply_text(  # type: ignore[union-attr]
             render(context.lang, "registration/saved"), reply_markup=main_menu(context.lang))
     return await advance(update, context, field, answers, note)
+
+
+async def claim_held_national_id(context: Ctx, user_id: int, national_id: str) -> bool:
+    """True when another account's open application holds this national ID: the claim is recorded for the
+    officers (their cards now say so), and the claimant is told nothing about that application."""
+    disputed = await context.store.claim_national_id(national_id, user_id)
+    for application_id in disputed:
+        application = await context.store.get_application(application_id)
+        if application is not None:
+            await refresh_cards(context, application)
+    if disputed:
+        logger.info("national ID claim by user %s against applications %s", user_id, disputed)
+    return bool(disputed)
+
+
+async def refuse_typed_mobile(update: Update, context: Ctx) -> Reg:
+    """Only a shared contact is a verified phone (Telegram checks it); a typed number could be anyone's."""
+    user = update.effective_user
+    assert user is not None
+    answers = await load_answers(context, user.id)
+    note = render(context.lang, "registration/mobile_use_button", button=label(context.lang, "form.share_contact"))
+    return await ask(update, context, Reg.MOBILE, answers, note)
 
 
 async def receive_contact(update: Update, context: Ctx) -> Reg:
@@ -419,7 +502,7 @@ async def search_provinces(update: Update, context: Ctx) -> Reg:
         province = next(p for p in provinces if p.code == found[0])
         answers["province_code"] = province.code
         return await advance(update, context, "province_code", answers,
-                             label(lang, "form.chosen", value=getattr(province, f"name_{lang}")))
+                             render(lang, "registration/chosen", value=getattr(province, f"name_{lang}")))
     if not found:
         query = normalize(message.text)[:40]
         return await ask(update, context, Reg.PROVINCE, answers,
@@ -472,8 +555,13 @@ async def confirm(update: Update, context: Ctx, button: FormButton, answers: Ans
         return await ask(update, context, FIELD_STATE[missing[0]], answers)
     born = JalaliDate.to_jalali(date.fromisoformat(answers["birth_date"]))
     if completed_years(born, context.store.today()) < minimum_age(context, answers):
+        # The birth date prompt offers the way out (the independent track, or cancel), not only the same date.
         answers["_editing"] = True
         note = render(lang, "validation/birth_date.too_young", min_age=minimum_age(context, answers))
+        if answers["track"] == "support":
+            way_out = label(lang, "form.switch_to_independent")
+            note += "\n" + render(lang, "registration/too_young_for_support", button=way_out,
+                                   min_age=context.config.rules.min_age_independent)
         return await ask(update, context, Reg.BIRTH_DATE, answers, note)
     await query.edit_message_text(
         await review_card(context, answers) + "\n\n" + render(lang, "registration/confirmed")
@@ -483,7 +571,16 @@ async def confirm(update: Update, context: Ctx, button: FormButton, answers: Ans
         application = await context.store.issue_permit(
             permit_request(user.id, answers), rules.permit_number_format, rules.permit_validity_years
         )
-    except AlreadyRegistered as error:
+    except CategoryNotOffered:  # hidden by an admin since it was picked: pick another
+        answers["_editing"] = True
+        answers.pop("category_id", None)
+        return await ask(update, context, Reg.SECTOR, answers, render(lang, "registration/category_not_offered"))
+    except HeldByAnotherAccount:  # taken by another account since the national ID step
+        await claim_held_national_id(context, user.id, answers["national_id"])
+        answers["_editing"] = True
+        answers.pop("national_id", None)
+        return await ask(update, context, Reg.NATIONAL_ID, answers, render(lang, "registration/national_id_disputed"))
+    except AlreadyRegistered as error:  # the same account's own application: it may see its own permit
         await delete_draft(context, user.id)
         await context.bot.send_message(user.id, render(lang, "permit/already_registered", a=error.existing),
                                        reply_markup=main_menu(lang))
@@ -520,8 +617,8 @@ def permit_request(user_id: int, answers: Answers) -> PermitRequest:
 
 def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
     private = filters.ChatType.PRIVATE
-    menu_labels = all_labels("main.apply") | all_labels("main.status") | all_labels("menu.help") | \
-        all_labels("menu.switch_language")
+    menu_labels = all_labels("main.apply") | all_labels("main.status") | all_labels("main.permit") | \
+        all_labels("menu.help") | all_labels("menu.switch_language")
     reply_controls = all_labels("form.back") | all_labels("form.cancel")
     keep_prefixes = [label(lang, "form.keep", value="") for lang in ("fa", "en")]
     keep_filter = filters.Regex("^(" + "|".join(map(re.escape, keep_prefixes)) + ")")
@@ -535,10 +632,11 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         for field in ("experience_years", "own_share_percent", "full_name", "national_id", "birth_date",
                       "mobile", "city", "address", "postal_code", "workers")
     }
-    for state in (Reg.EXPERIENCE, Reg.OWN_SHARE):
+    for state in (Reg.EXPERIENCE, Reg.OWN_SHARE, Reg.BIRTH_DATE):  # the support plan's rules, or too young for it
         text_states[state].append(on("indep", switch_to_independent))
-    text_states[Reg.MOBILE] += [MessageHandler(private & filters.CONTACT, receive_contact),
-                                MessageHandler(private & keep_filter, keep_typed_answer)]
+    text_states[Reg.MOBILE] = [MessageHandler(private & filters.CONTACT, receive_contact),
+                                MessageHandler(private & keep_filter, keep_typed_answer),
+                                MessageHandler(answer, refuse_typed_mobile)]
     category_browsing = [on("sec", pick_sector), on("cpg", show_category_page), on("sectors", show_sectors),
                          on("cat", pick_category), MessageHandler(answer, search_categories)]
     states: dict[object, list[BaseHandler[Update, Ctx, Any]]] = {
@@ -558,6 +656,13 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         CommandHandler("start", restart_to_menu, filters=private & ~filters.Regex(r"^/start v-")),  # not a QR
         MessageHandler(private & filters.Text(all_labels("form.cancel")), cancel),
         MessageHandler(private & filters.Text(all_labels("form.back")), go_back),
+        # The menu's status and permit buttons, and their commands, answer beside the form and never become answers.
+        MessageHandler(private & filters.Text(all_labels("main.status")), beside_the_form(show_status)),
+        CommandHandler("status", beside_the_form(show_status), filters=private),
+        MessageHandler(private & filters.Text(all_labels("main.permit")), beside_the_form(show_permits)),
+        CommandHandler("permit", beside_the_form(show_permits), filters=private),
+        on("resume", resume_form),
+        on("restart", restart_form),
         on("cancel", form_callback(cancel_by_button)),
         on("back", form_callback(back_by_button)),
         on("noop", form_callback(ignore_press)),

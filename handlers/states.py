@@ -40,4 +40,5 @@ class Owed(StrEnum):
 
 
 # The answer each action needs, so a restart resumes the right question from the prompt kept in the store.
-OWED_FOR_ACTION: dict[str, Owed] = {"reject": Owed.REASON, "bank_reject": Owed.REASON, "pay_loan": Owed.AMOUNT}
+OWED_FOR_ACTION: dict[str, Owed] = {"reject": Owed.REASON, "bank_reject": Owed.REASON, "void": Owed.REASON,
+                                    "pay_loan": Owed.AMOUNT}

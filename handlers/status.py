@@ -1,18 +1,21 @@
 """/status: every application of the user, its stage as a progress line, and the queue position;
 /withdraw: the applicant takes back an open application."""
 
+from contextlib import suppress
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from domain.lifecycle import OPEN_STAGES, Action, Stage, progress_marks
 from handlers.access import refuse
-from handlers.callbacks import Withdraw
+from handlers.callbacks import Page, Withdraw
 from handlers.context import Ctx
 from handlers.keyboards import main_menu
 from handlers.lifecycle_events import apply_action
 from handlers.officer_view import bank_name
+from handlers.pages import page_keyboard, render_page
 from messages import all_labels, label, render
 from storage import StageConflict
 from storage.records import Application, QueuePosition
@@ -25,16 +28,35 @@ async def show_status(update: Update, context: Ctx) -> None:
     message = update.effective_message
     assert user is not None and message is not None
     lang = context.lang
-    applications = await context.store.list_user_applications(user.id)
+    text, markup = await status_page(context, user.id, 1)
+    # One page: the main menu stays under it; several: the page buttons (the menu stays from earlier messages).
+    await message.reply_text(text, reply_markup=markup or main_menu(lang))
+
+
+async def status_page(context: Ctx, user_id: int, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    lang = context.lang
+    applications = await context.store.list_user_applications(user_id)
     if not applications:
-        await message.reply_text(render(lang, "status/none"), reply_markup=main_menu(lang))
-        return
+        return render(lang, "status/none"), None
     items = []
     for application in applications:
         position = await context.store.queue_position(application.id) if application.stage == Stage.QUEUED else None
         items.append(status_item(lang, application, position) | {
             "bank": bank_name(context.config, application.bank, lang)})
-    await message.reply_text(render(lang, "status/list", items=items), reply_markup=main_menu(lang))
+    text, page, pages = render_page(
+        items, lambda chunk, page, pages: render(lang, "status/list", items=chunk, page=page, pages=pages), page)
+    return text, page_keyboard(lang, "status", "", page, pages)
+
+
+async def turn_status_page(update: Update, context: Ctx) -> None:
+    """◀ / ▶ under /status: always the presser's own applications."""
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    await query.answer()
+    text, markup = await status_page(context, user.id, Page.parse(query.data).page)
+    with suppress(BadRequest):  # the page pressed is the page shown: "message is not modified"
+        await query.edit_message_text(text, reply_markup=markup)
 
 
 def status_item(lang: str, application: Application, position: QueuePosition | None) -> dict[str, Any]:
@@ -102,4 +124,5 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         MessageHandler(private & filters.Text(all_labels("main.status")), show_status),
         CommandHandler("withdraw", offer_withdrawal, filters=private),
         CallbackQueryHandler(press_withdraw, pattern=Withdraw.PATTERN),
+        CallbackQueryHandler(turn_status_page, pattern=Page.pattern("status")),
     ]

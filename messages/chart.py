@@ -12,8 +12,9 @@ matplotlib.use("Agg")  # no display; must precede pyplot
 
 from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen)
 
+from messages.fonts import drawable  # noqa: E402
 from messages.formatting import format_jalali, format_number  # noqa: E402
-from messages.render import label  # noqa: E402
+from messages.render import clean, label  # noqa: E402
 from storage.records import Stats  # noqa: E402
 
 FUNNEL_STEPS = ("permit_issued", "supervised", "eligible", "queued", "introduced_to_bank", "loan_paid")
@@ -22,17 +23,30 @@ COLORS = {"sectors": "#2a7f62", "funnel": "#c9822b", "text": "#222222", "muted":
 
 
 def render_stats_chart(stats: Stats, lang: str) -> bytes:
-    """A 1200×1000 PNG: permits by sector above, the journey funnel below."""
+    """A 1200×1000 PNG: permits by sector above, the journey funnel below.
+
+    Names are admin-typed: they go through `clean` (and lose what the font cannot draw), and mathtext is
+    off, so a `$…$` in a name is shown as typed instead of being parsed as a formula (which fails on most
+    text)."""
+    with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
+        return _draw(stats, lang)
+
+
+def _shown(name: str) -> str:
+    return drawable(clean(name))
+
+
+def _draw(stats: Stats, lang: str) -> bytes:
     figure = Figure(figsize=(12, 10), dpi=100)
     figure.set_facecolor("white")
     sectors_axes, funnel_axes = figure.subplots(2, 1, gridspec_kw={"height_ratios": [1, 1]})
 
-    place = (stats.province_fa if lang == "fa" else stats.province_en) or label(lang, "stats.country")
+    place = _shown((stats.province_fa if lang == "fa" else stats.province_en) or label(lang, "stats.country"))
     figure.suptitle(f"{label(lang, 'stats.chart_title', place=place)} — {format_jalali(stats.as_of, lang)}",
                     fontsize=20, color=COLORS["text"])
 
     sectors = stats.by_sector[:SECTOR_BARS]
-    _bars(sectors_axes, [getattr(s, f"name_{lang}") for s in sectors], [s.count for s in sectors],
+    _bars(sectors_axes, [_shown(getattr(s, f"name_{lang}")) for s in sectors], [s.count for s in sectors],
           label(lang, "stats.by_sector"), COLORS["sectors"], lang)
     _bars(funnel_axes, [label(lang, f"stage.{step}") for step in FUNNEL_STEPS], list(stats.funnel),
           label(lang, "stats.funnel"), COLORS["funnel"], lang)

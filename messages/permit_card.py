@@ -8,18 +8,16 @@ shipped inside matplotlib, which covers Persian. Rendering is CPU work: callers 
 import io
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import matplotlib
 import segno
 from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
+from messages.fonts import FONT_DIR, drawable
 from messages.formatting import format_jalali
-from messages.render import label
+from messages.render import clean, label
 from storage.records import Application
 
-FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 WIDTH, HEIGHT = 1080, 1460
 GREEN, INK, MUTED, PAPER = "#1f6f55", "#1d1d1d", "#6b6b6b", "#fbfaf6"
 
@@ -50,9 +48,15 @@ def card_content(application: Application, lang: str, verify_link: str) -> CardC
         (label(lang, "card.issued"), format_jalali(application.issued_at, lang)),
         (label(lang, "card.valid_until"), format_jalali(application.valid_until, lang)),
     )
+    rows = tuple((caption, _one_line(value)) for caption, value in rows)  # typed by people: the one escaping path
     return CardContent(lang=lang, title=label(lang, "card.title"), subtitle=label(lang, "card.subtitle"), rows=rows,
                        number_label=label(lang, "card.number"), number=application.permit_number,
                        qr_link=verify_link, qr_caption=label(lang, "card.scan"))
+
+
+def _one_line(value: str) -> str:
+    """`clean`, on one line (a card row has no room for a second), in characters the font can draw."""
+    return drawable(" ".join(clean(value).split()))
 
 
 def qr_png(link: str, scale: int = 10) -> bytes:

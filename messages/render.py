@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from messages import formatting
 
@@ -51,6 +52,22 @@ def _jdatetime(context: Context, value: Any) -> str:
     return formatting.format_jalali_datetime(value, context["lang"], _settings["timezone"])
 
 
+# Characters that change how the rest of a line is shown (bidi embeddings, overrides, isolates) or that no
+# sink shows at all (controls but tab and newline): a typed U+202E would turn a card or a message around.
+_UNSHOWABLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(value: object) -> str:
+    """The one path every person-supplied string takes before it is shown, whatever shows it: templates (then
+    HTML-escaped by autoescape, or not at all in plain-text mode and labels), chart labels and permit cards."""
+    return _UNSHOWABLE.sub("", str(value))
+
+
+def _finalize(value: Any) -> Any:
+    """Every {{ value }} of every template and label goes through `clean` (numbers and Markup stay as they are)."""
+    return clean(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
 def _environment(autoescape: bool) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_ROOT),
@@ -58,6 +75,7 @@ def _environment(autoescape: bool) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
     env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate, jdatetime=_jdatetime,
                        jmonth=_jmonth)

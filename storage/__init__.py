@@ -1,10 +1,19 @@
 """Persistence: one aiosqlite connection, SQL migrations, a repository API returning records."""
 
-from storage.errors import AlreadyRegistered, Duplicate, NotFound, StageConflict, StoreError
+from storage.errors import (
+    AlreadyRegistered,
+    CategoryNotOffered,
+    Duplicate,
+    HeldByAnotherAccount,
+    NotFound,
+    StageConflict,
+    StoreError,
+)
 from storage.records import Application, Category, Province, Sector, User
 from storage.store import Store
 
 __all__ = [
-    "AlreadyRegistered", "Application", "Category", "Duplicate", "NotFound", "Province", "Sector", "StageConflict",
+    "AlreadyRegistered", "Application", "Category", "CategoryNotOffered", "Duplicate", "HeldByAnotherAccount",
+    "NotFound", "Province", "Sector", "StageConflict",
     "Store", "StoreError", "User",
 ]

@@ -3,10 +3,20 @@
 import json
 from datetime import date, datetime, timedelta
 
-from domain.lifecycle import AWAITING_OFFICER, Action, IllegalTransition, Stage, next_stage
+from domain.lifecycle import (
+    AWAITING_OFFICER,
+    CLOSED_STAGES,
+    NEEDS_DISPUTE,
+    UNCOUNTED_STAGES,
+    Action,
+    IllegalTransition,
+    Stage,
+    next_stage,
+    sql_list,
+)
 from domain.permit import permit_number, validity_end
 from storage.base import AWAITING_CONDITION, Row, StoreBase
-from storage.errors import AlreadyRegistered, NotFound, StageConflict
+from storage.errors import AlreadyRegistered, CategoryNotOffered, HeldByAnotherAccount, NotFound, StageConflict
 from storage.records import (
     Application,
     AuditEntry,
@@ -23,7 +33,10 @@ QUEUE_BUCKET = 256  # places per stretch of the loan queue (see queue_position)
 _AT_STAGE = {Stage.PERMIT_ISSUED: "at_issued", Stage.SUPERVISED: "at_supervised", Stage.ELIGIBLE: "at_eligible",
              Stage.QUEUED: "in_queue", Stage.INTRODUCED_TO_BANK: "at_introduced"}
 
-REBUILD_SUMMARIES = """
+_UNCOUNTED = sql_list(UNCOUNTED_STAGES)  # left out of every published figure
+_CLOSED = sql_list(CLOSED_STAGES)
+
+REBUILD_SUMMARIES = f"""
 DELETE FROM tallies;
 INSERT INTO tallies
     SELECT scope, category_id, track, count(*), sum(workers), count(supervised_at), count(eligible_at),
@@ -33,16 +46,16 @@ INSERT INTO tallies
            count(*) FILTER (WHERE stage = 'supervised'), count(*) FILTER (WHERE stage = 'eligible'),
            count(*) FILTER (WHERE stage = 'introduced_to_bank')
     FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications) a
-    WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY scope, category_id, track;
+    WHERE stage NOT IN {_UNCOUNTED} GROUP BY scope, category_id, track;
 DELETE FROM monthly_permits;
 INSERT INTO monthly_permits
     SELECT scope, issued_month, count(*)
     FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications) a
-    WHERE stage NOT IN ('withdrawn', 'revoked') GROUP BY scope, issued_month;
+    WHERE stage NOT IN {_UNCOUNTED} GROUP BY scope, issued_month;
 DELETE FROM queue_buckets;
 INSERT INTO queue_buckets
-    SELECT province_code, queue_seq / 256, count(*) FROM applications WHERE stage = 'queued'
-    GROUP BY province_code, queue_seq / 256;
+    SELECT province_code, queue_seq / {QUEUE_BUCKET}, count(*) FROM applications WHERE stage = 'queued'
+    GROUP BY province_code, queue_seq / {QUEUE_BUCKET};
 """
 
 # Which timestamp column each stage sets when reached.
@@ -50,7 +63,7 @@ _STAGE_TIME = {
     Stage.SUPERVISED: "supervised_at", Stage.ELIGIBLE: "eligible_at", Stage.REJECTED: "rejected_at",
     Stage.QUEUED: "queued_at", Stage.INTRODUCED_TO_BANK: "introduced_at", Stage.LOAN_PAID: "loan_paid_at",
     Stage.BANK_REJECTED: "bank_rejected_at", Stage.WITHDRAWN: "closed_at", Stage.REVOKED: "closed_at",
-    Stage.EXPIRED: "closed_at",
+    Stage.EXPIRED: "closed_at", Stage.VOIDED: "closed_at",
 }
 
 _APPLICATION_SELECT = """
@@ -59,7 +72,8 @@ SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.nation
        a.education, a.workers, a.experience_years, a.own_share_percent, a.category_id, c.name_fa AS category_fa,
        c.name_en AS category_en, s.name_fa AS sector_fa, s.name_en AS sector_en, c.needs_extra_approval,
        c.approval_body, a.issued_at, a.valid_until, a.queued_at, a.queue_seq, a.bank, a.loan_amount_rials,
-       a.reason, a.updated_at
+       a.reason, a.updated_at,
+       EXISTS (SELECT 1 FROM national_id_claims n WHERE n.application_id = a.id) AS disputed
 FROM applications a
 JOIN provinces p ON p.code = a.province_code
 JOIN categories c ON c.id = a.category_id
@@ -70,11 +84,20 @@ class ApplicationStore(StoreBase):
     async def issue_permit(self, form: PermitRequest, number_format: str, validity_years: int) -> Application:
         """Create the application and its permit in one transaction; notify the province's officers.
 
-        Raises `AlreadyRegistered` when the national ID already holds an open application in the category.
+        Raises `CategoryNotOffered` when the category or its sector is hidden; `HeldByAnotherAccount` when
+        another account's open application holds the national ID (it carries nothing about that application);
+        `AlreadyRegistered` when the same account has an open one in the category.
         """
         now = self._now()
         today = self.today()
         async with self._transaction() as db:
+            offered = await db.execute_fetchall(
+                "SELECT 1 FROM categories c JOIN sectors s ON s.id = c.sector_id WHERE c.id = ? AND c.active = 1"
+                " AND s.active = 1", (form.category_id,))
+            if not offered:  # hidden (or its sector hidden) since it was picked
+                raise CategoryNotOffered(f"category {form.category_id}")
+            if await self._held_by_others(form.national_id, form.user_id):
+                raise HeldByAnotherAccount()
             existing = await self._find_open(form.national_id, form.category_id)
             if existing is not None:
                 raise AlreadyRegistered(existing)
@@ -118,10 +141,32 @@ class ApplicationStore(StoreBase):
     async def _find_open(self, national_id: str, category_id: int) -> Application | None:
         rows = await self.db.execute_fetchall(
             _APPLICATION_SELECT + " WHERE a.national_id = ? AND a.category_id = ?"
-            " AND a.stage NOT IN ('withdrawn', 'revoked', 'expired')",
+            f" AND a.stage NOT IN {_CLOSED}",
             (national_id, category_id),
         )
         return _application(rows[0]) if rows else None
+
+    async def _held_by_others(self, national_id: str, user_id: int) -> list[Row]:
+        """The open applications of other accounts that hold this national ID (id, holder)."""
+        return list(await self.db.execute_fetchall(
+            f"SELECT id, user_id FROM applications WHERE national_id = ? AND user_id != ? AND stage NOT IN {_CLOSED}",
+            (national_id, user_id),
+        ))
+
+    async def claim_national_id(self, national_id: str, claimant_id: int) -> list[int]:
+        """Record that `claimant_id` typed a national ID other accounts hold; the ids of those applications
+        (none: nobody else holds it, nothing recorded). A repeated claim only moves its `last_at`."""
+        now = self._now()
+        async with self._transaction() as db:
+            held = await self._held_by_others(national_id, claimant_id)
+            for row in held:
+                await db.execute(
+                    "INSERT INTO national_id_claims (application_id, holder_id, claimant_id, at, last_at)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (application_id, claimant_id) DO UPDATE SET"
+                    " last_at = excluded.last_at",
+                    (row["id"], row["user_id"], claimant_id, now, now),
+                )
+        return [int(row["id"]) for row in held]
 
     async def queue_position(self, application_id: int) -> QueuePosition | None:
         """1-based place in the province's loan queue, exact, in one round trip: the stretches of the queue
@@ -162,7 +207,7 @@ class ApplicationStore(StoreBase):
                    :s * {_one_if("a.stage = 'supervised'")}, :s * {_one_if("a.stage = 'eligible'")},
                    :s * {_one_if("a.stage = 'introduced_to_bank'")}
             FROM applications a CROSS JOIN (SELECT 0 AS national UNION ALL SELECT 1) s
-            WHERE a.id = :id AND a.stage NOT IN ('withdrawn', 'revoked')
+            WHERE a.id = :id AND a.stage NOT IN {_UNCOUNTED}
             ON CONFLICT (province_code, category_id, track) DO UPDATE SET
                 permits = tallies.permits + excluded.permits, jobs = tallies.jobs + excluded.jobs,
                 supervised = tallies.supervised + excluded.supervised,
@@ -177,10 +222,10 @@ class ApplicationStore(StoreBase):
             {"s": sign, "id": application_id},
         )
         await self.db.execute(
-            """INSERT INTO monthly_permits (province_code, jalali_month, permits)
+            f"""INSERT INTO monthly_permits (province_code, jalali_month, permits)
             SELECT CASE WHEN s.national = 1 THEN '*' ELSE a.province_code END, a.issued_month, CAST(:s AS INTEGER)
             FROM applications a CROSS JOIN (SELECT 0 AS national UNION ALL SELECT 1) s
-            WHERE a.id = :id AND a.stage NOT IN ('withdrawn', 'revoked')
+            WHERE a.id = :id AND a.stage NOT IN {_UNCOUNTED}
             ON CONFLICT (province_code, jalali_month)
             DO UPDATE SET permits = monthly_permits.permits + excluded.permits""",
             {"s": sign, "id": application_id},
@@ -227,6 +272,8 @@ class ApplicationStore(StoreBase):
                 target = next_stage(current.stage, action)
             except IllegalTransition:
                 raise StageConflict(current, action) from None
+            if action in NEEDS_DISPUTE and not current.disputed:  # a void needs a recorded claim
+                raise StageConflict(current, action)
             sets = {"stage": target.value, "updated_at": now, _STAGE_TIME[target]: now}
             await self._tally(application_id, -1)  # out with the old contribution, in with the new below
             if current.stage == Stage.QUEUED:
@@ -253,6 +300,12 @@ class ApplicationStore(StoreBase):
                 await self._enqueue(OutboxKind.STAGE_CHANGED, current.user_id, application_id,
                                     {"from": current.stage.value, "to": target.value, "action": action.value}
                                     | ({"reason": reason} if reason is not None else {}))  # this decision's
+            if target == Stage.VOIDED:  # each claimant may now apply; they hear nothing else about it
+                claimants = await db.execute_fetchall(
+                    "SELECT claimant_id FROM national_id_claims WHERE application_id = ? ORDER BY id",
+                    (application_id,))
+                for (claimant_id,) in claimants:
+                    await self._enqueue(OutboxKind.CLAIMANT_RELEASED, claimant_id, application_id)
         updated = await self.get_application(application_id)
         assert updated is not None
         return updated
@@ -385,5 +438,6 @@ def _application(row: Row) -> Application:
         "valid_until": date.fromisoformat(row["valid_until"]),
         "queued_at": datetime.fromisoformat(row["queued_at"]) if row["queued_at"] else None,
         "updated_at": datetime.fromisoformat(row["updated_at"]),
+        "disputed": bool(row["disputed"]),
     })
 

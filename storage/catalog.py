@@ -10,11 +10,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from domain.normalize import normalize
+
 PROVINCE_COLUMNS = ("code", "name_fa", "name_en")
 SECTOR_COLUMNS = ("code", "name_fa", "name_en", "approval_body")
 BANK_COLUMNS = ("code", "name_fa", "name_en")
 CATEGORY_COLUMNS = ("sector_code", "sector_fa", "sector_en", "category_fa", "category_en", "needs_extra_approval")
 MAX_NAME = 120
+MAX_LINES = 5_000  # the official list is 515 categories; typed search reads the whole catalog
 
 
 class CatalogError(ValueError):
@@ -62,20 +65,30 @@ class Catalog:
 
 
 def _rows(text: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """The file's rows, each value normalised exactly as /addcategory normalises a typed name (no NUL, no
+    bidi overrides, single spaces), with its line number; any problem names its line."""
+    if text.count("\n") > MAX_LINES:
+        raise CatalogError(MAX_LINES + 1, f"the file has more than {MAX_LINES} lines")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if tuple(reader.fieldnames or ()) != columns:
-        raise CatalogError(1, f"the header must be {','.join(columns)}")
     rows = []
-    for row in reader:
-        line = reader.line_num
-        if None in row or any(value is None for value in row.values()):
-            raise CatalogError(line, f"expected {len(columns)} columns")
-        values = {key: value.strip() for key, value in row.items()}
-        for key in columns:
-            if len(values[key]) > MAX_NAME:
-                raise CatalogError(line, f"{key} is longer than {MAX_NAME} characters")
-        rows.append((line, values))
+    try:
+        if tuple(reader.fieldnames or ()) != columns:
+            raise CatalogError(1, f"the header must be {','.join(columns)}")
+        for row in reader:
+            rows.append((reader.line_num, _values(reader.line_num, row, columns)))
+    except csv.Error as error:  # e.g. a field over the csv module's own limit, a NUL inside quotes
+        raise CatalogError(reader.line_num + 1, f"unreadable CSV ({error})") from None
     return rows
+
+
+def _values(line: int, row: dict[str | None, str | list[str] | None], columns: tuple[str, ...]) -> dict[str, str]:
+    if None in row or any(value is None for value in row.values()):
+        raise CatalogError(line, f"expected {len(columns)} columns")
+    values = {str(key): normalize(str(value)) for key, value in row.items()}
+    for key in columns:
+        if len(values[key]) > MAX_NAME:
+            raise CatalogError(line, f"{key} is longer than {MAX_NAME} characters")
+    return values
 
 
 def _require(line: int, values: dict[str, str], *keys: str) -> None:

@@ -57,8 +57,8 @@ class CatalogStore(StoreBase):
         if sector_id is not None:
             conditions.append("sector_id = ?")
             params.append(sector_id)
-        if not include_inactive:
-            conditions.append("active = 1")
+        if not include_inactive:  # what applicants are offered: a hidden sector hides its categories too
+            conditions.append("active = 1 AND sector_id IN (SELECT id FROM sectors WHERE active = 1)")
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = await self.db.execute_fetchall(
             "SELECT id, sector_id, name_fa, name_en, needs_extra_approval, approval_body, active"
@@ -70,6 +70,15 @@ class CatalogStore(StoreBase):
         rows = await self.db.execute_fetchall(
             "SELECT id, sector_id, name_fa, name_en, needs_extra_approval, approval_body, active"
             " FROM categories WHERE id = ?",
+            (category_id,),
+        )
+        return _category(rows[0]) if rows else None
+
+    async def get_offered_category(self, category_id: int) -> Category | None:
+        """The category if applicants may pick it now: it and its sector are shown (not hidden)."""
+        rows = await self.db.execute_fetchall(
+            "SELECT c.id, c.sector_id, c.name_fa, c.name_en, c.needs_extra_approval, c.approval_body, c.active"
+            " FROM categories c JOIN sectors s ON s.id = c.sector_id WHERE c.id = ? AND c.active = 1 AND s.active = 1",
             (category_id,),
         )
         return _category(rows[0]) if rows else None

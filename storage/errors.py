@@ -16,6 +16,14 @@ class AlreadyRegistered(StoreError):
         self.existing = existing
 
 
+class HeldByAnotherAccount(StoreError):
+    """Another account's open application holds the national ID; it carries nothing about that application."""
+
+
+class CategoryNotOffered(StoreError):
+    """The category, or its sector, was hidden by an admin: no permit is issued in it."""
+
+
 class NotFound(StoreError):
     """No application, category or sector with that id or code."""
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from domain.lifecycle import UNCOUNTED_STAGES, sql_list
 from storage.catalog import read_catalog
 from storage.dialect import postgres_query
 from storage.migrate import available_migrations
@@ -82,7 +83,7 @@ async def check_postgres(url: str, data_dir: Path) -> list[Finding]:
 _VERSION = "SELECT coalesce(max(version), 0) FROM schema_version"
 _CATALOG = "SELECT (SELECT count(*) FROM provinces), (SELECT count(*) FROM categories WHERE active = 1)"
 _SUMMARIES = ("SELECT (SELECT coalesce(sum(permits), 0) FROM tallies WHERE province_code = '*'),"
-              " (SELECT count(*) FROM applications WHERE stage NOT IN ('withdrawn', 'revoked')),"
+              f" (SELECT count(*) FROM applications WHERE stage NOT IN {sql_list(UNCOUNTED_STAGES)}),"
               " (SELECT count(*) FROM applications WHERE stage = 'queued'),"
               " (SELECT coalesce(sum(size), 0) FROM queue_buckets)")
 _FAILED = "SELECT count(*) FROM outbox WHERE status = 'failed'"

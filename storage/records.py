@@ -43,6 +43,7 @@ class User:
     role: str
     province_code: str | None
     active: bool
+    display_name: str | None = None  # their Telegram first name, as last seen (filled by list_officers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,7 @@ class Application:
     loan_amount_rials: int | None
     reason: str | None
     updated_at: datetime
+    disputed: bool = False  # another account has claimed this national ID (officers may void it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,7 @@ class OutboxKind(StrEnum):
     STAGE_CHANGED = "applicant.stage_changed"
     EXPIRY_REMINDER = "applicant.expiry_reminder"
     NO_OFFICER = "admin.no_officer"  # queued once for all admins; the courier fans it out into a row per admin
+    CLAIMANT_RELEASED = "claimant.released"  # the application holding their national ID was voided
 
 
 @dataclass(frozen=True, slots=True)

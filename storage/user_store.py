@@ -1,5 +1,7 @@
 """Everyone who talks to the bot: language, role, province."""
 
+from dataclasses import replace
+
 from storage.base import Row, StoreBase
 from storage.records import User, UserSession
 
@@ -94,12 +96,12 @@ class UserStore(StoreBase):
     async def list_officers(self, province_code: str | None = None) -> list[User]:
         """Officers by province (all provinces by default), reachable or not."""
         rows = await self.db.execute_fetchall(
-            "SELECT telegram_id, language, role, province_code, active FROM users"
+            "SELECT telegram_id, language, role, province_code, active, display_name FROM users"
             " WHERE role = 'officer' AND (CAST(? AS TEXT) IS NULL OR province_code = ?)"
             " ORDER BY province_code, telegram_id",
             (province_code, province_code),
         )
-        return [_user(row) for row in rows]
+        return [replace(_user(row), display_name=row["display_name"]) for row in rows]
 
 
 def _user(row: Row) -> User:

@@ -24,7 +24,7 @@ class Answers:
 
 
 ENGLISH = Answers(
-    sector="Handicrafts", category="Kilim weaving", track="🧑‍🔧 Independent", full_name="Maryam Ahmadi",
+    sector="Handicrafts", category="Kilim weaving", track="🧑‍🔧 Independent", full_name="مریم احمدی",
     national_id="0790419904", birth_date="1365/01/15", mobile="+98 912 000 1122", province="Tehran",
     city="Tehran", address="12 Fifth Alley, Imam Street", postal_code="1939546973", education="Bachelor's degree",
     workers="2", confirm="✅ Confirm and get my permit",
@@ -41,7 +41,7 @@ async def fill_form(user: FakeUser, answers: Answers = Answers(), stop_before: s
         ("full_name", lambda: user.send(answers.full_name)),
         ("national_id", lambda: user.send(answers.national_id)),
         ("birth_date", lambda: user.send(answers.birth_date)),
-        ("mobile", lambda: user.send(answers.mobile)),
+        ("mobile", lambda: user.send_contact(answers.mobile)),  # only a shared contact is accepted
         ("province", lambda: user.send(answers.province)),
         ("city", lambda: user.send(answers.city)),
         ("address", lambda: user.send(answers.address)),

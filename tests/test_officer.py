@@ -363,7 +363,7 @@ async def test_an_applicant_withdraws_and_the_officers_card_stops_offering_actio
     await bot.deliver()
     assert sum("پس گرفته شد" in call.text for call in bot.rec.sent(chat_id=applicant.id)) == 1  # told once
     await applicant.send("/withdraw")
-    assert "درخواست بازی ندارید" in applicant.last_text
+    assert "هیچ درخواست در جریانی ندارید" in applicant.last_text
 
 
 async def test_nobody_withdraws_someone_elses_application(bot: Harness) -> None:

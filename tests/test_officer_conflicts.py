@@ -80,8 +80,11 @@ async def test_an_officer_sees_their_own_application_without_actions_and_is_refu
 
 async def test_the_same_national_id_or_mobile_is_the_officers_own_application(bot: Harness) -> None:
     officer = await appoint(bot)
-    await issue(bot, OFFICER, "0499370899", mobile="09125550000", category="قالیبافی")
-    by_national_id = await issue(bot, 2001, "0499370899")  # another account, the officer's national ID
+    mine = await issue(bot, OFFICER, "0499370899", mobile="09125550000", category="قالیبافی")
+    # One open application holds a national ID; once the officer withdrew theirs, another account registered
+    # it (a relative's phone, say): still the officer's own national ID.
+    await bot.store.transition(mine.id, Action.WITHDRAW, OFFICER)
+    by_national_id = await issue(bot, 2001, "0499370899")
     by_mobile = await issue(bot, 2002, "0790419904", mobile="09125550000")
     someone_else = await issue(bot, 2003, "0084575948", mobile="09127770000")
     for application in (by_national_id, by_mobile):
@@ -110,7 +113,7 @@ async def test_an_open_question_is_refused_once_the_application_turns_out_to_be_
     await bot.store.transition(application.id, Action.SUPERVISE, None)
     await officer.press(f"v1:act:{application.id}:reject", card_of(officer, application))
     assert "دلیل" in officer.last_text
-    await issue(bot, OFFICER, "0499370899", category="قالیبافی")  # meanwhile: the same national ID is his
+    await issue(bot, OFFICER, "0790419904", mobile="09121111111", category="قالیبافی")  # meanwhile: his mobile
     await officer.send("مدارک ناقص است")
     assert "اجازه" in officer.last_text
     assert await stage_of(bot, application) == Stage.SUPERVISED

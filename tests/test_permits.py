@@ -90,11 +90,11 @@ async def test_a_forged_code_is_not_genuine(bot: Harness) -> None:
     _, application = await holder_with_permit(bot)
     visitor = bot.user(3003)
     await visitor.send(f"/start v-{application.permit_number}-aaaaaaaaaa")
-    assert "اصل نیست" in visitor.last_text and no_personal_data(visitor.last_text, application)
+    assert "معتبر نیست" in visitor.last_text and no_personal_data(visitor.last_text, application)
     await visitor.send(f"/start v-15-1405-99999-9-{sign_permit('15-1405-99999-9', 'another secret')}")
-    assert "اصل نیست" in visitor.last_text
+    assert "معتبر نیست" in visitor.last_text
     await visitor.send("/start v-garbage")
-    assert "اصل نیست" in visitor.last_text
+    assert "معتبر نیست" in visitor.last_text
 
 
 async def test_verify_by_number_reports_each_status(bot: Harness) -> None:
@@ -117,6 +117,39 @@ async def test_verify_by_number_reports_each_status(bot: Harness) -> None:
                            "independent", 1)
     await visitor.send(f"/verify {expired.permit_number}")
     assert "به پایان رسیده" in visitor.last_text
+
+
+async def test_a_typed_number_tells_only_the_status_and_the_category(bot: Harness) -> None:
+    _, application = await holder_with_permit(bot)
+    visitor = bot.user(3003)
+    await visitor.send(f"/verify {application.permit_number}")
+    text = visitor.last_text
+    assert "مجوز معتبر است" in text and "گلیم‌بافی" in text
+    for detail in ("م. ا.", "لرستان", "صدور", "اعتبار تا"):  # initials, province and dates: only by the QR link
+        assert detail not in text, detail
+    assert "کد QR" in text
+
+
+async def test_a_persian_typed_number_is_verified_too(bot: Harness) -> None:
+    _, application = await holder_with_permit(bot)
+    visitor = bot.user(3003)
+    await visitor.send("/verify " + application.permit_number.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
+    assert "مجوز معتبر است" in visitor.last_text
+
+
+async def test_each_person_may_check_twenty_bare_numbers_an_hour(bot: Harness) -> None:
+    _, application = await holder_with_permit(bot)
+    prober, other = bot.user(3003), bot.user(3004)
+    for serial in range(20):
+        await prober.send(f"/verify 15-1405-{serial:05d}-0")
+        assert "ساعتی دیگر" not in prober.last_text
+    await prober.send(f"/verify {application.permit_number}")
+    assert "ساعتی دیگر" in prober.last_text and "معتبر است" not in prober.last_text
+    signature = sign_permit(application.permit_number, bot.app.bot_data["permit_secret"])
+    await prober.send(f"/start v-{application.permit_number}-{signature}")  # the QR link is not counted
+    assert "مجوز معتبر است" in prober.last_text
+    await other.send(f"/verify {application.permit_number}")  # the quota is per person
+    assert "مجوز معتبر است" in other.last_text
 
 
 async def test_revocation_by_the_provinces_officer_reaches_the_holder(bot: Harness) -> None:

@@ -149,7 +149,7 @@ async def test_the_standby_finishes_the_form_after_the_leader_dies_and_the_card_
     successor = await Harness(config, leadership=second).start()
     try:
         person, answers = successor.user(1002), Answers()
-        await person.send(answers.mobile)  # the step the form was at
+        await person.send_contact(answers.mobile)  # the step the form was at
         for text in (answers.province, answers.city, answers.address, answers.postal_code):
             await person.send(text)
         await person.click(answers.education)
@@ -243,7 +243,7 @@ async def test_copy_to_postgres_moves_everything_and_refuses_a_second_time(
         [application] = await moved.store.list_user_applications(1001)
         assert [entry.action for entry in await moved.store.list_audit(application.id)] == ["issue", "supervise"]
         assert [(m.id, m.kind, m.chat_id) for m in await moved.store.list_outbox()] == outbox
-        await moved.user(1002).send(Answers().mobile)  # the unfinished form goes on where it was
+        await moved.user(1002).send_contact(Answers().mobile)  # the unfinished form goes on where it was
         draft = await moved.store.get_draft(1002)
         assert draft is not None and draft.data["mobile"] == Answers().mobile
         await moved.store.ensure_user(1, "fa")

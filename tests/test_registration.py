@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from persiantools.jdatetime import JalaliDate
 
 from bot.config import Config
 from domain.lifecycle import Action
@@ -12,6 +13,8 @@ from storage import Store
 from tests.conftest import ADMIN_ID
 from tests.fakes import FakeClock, FakeUser, Harness
 from tests.journey import ENGLISH, Answers, complete_journey, fill_form
+
+NINETEEN_YEARS_AGO = f"{JalaliDate.today().year - 19}/01/01"  # old enough for the independent track only
 
 
 async def test_complete_journey_in_persian_issues_a_permit(user: FakeUser, bot: Harness) -> None:
@@ -40,7 +43,7 @@ async def test_complete_journey_in_english(user: FakeUser, bot: Harness) -> None
     assert "Your home-business permit has been issued" in user.last_text
     [application] = await bot.store.list_user_applications(user.id)
     assert application.province_code == "IR-23" and application.mobile == "09120001122"
-    assert application.education == "bachelor" and application.full_name == "Maryam Ahmadi"
+    assert application.education == "bachelor" and application.full_name == "مریم احمدی"
 
 
 async def test_confirm_queues_a_card_for_each_officer_of_the_province(user: FakeUser, bot: Harness) -> None:
@@ -127,7 +130,7 @@ async def test_a_sticker_in_a_text_step_reprompts(user: FakeUser) -> None:
 
 async def test_back_returns_to_the_previous_step_and_keeps_the_value(user: FakeUser, bot: Harness) -> None:
     await fill_form(user, stop_before="birth_date")
-    await user.click("◀ بازگشت")
+    await user.click("↩ بازگشت")
     assert "کد ملی" in user.last_text and "۰۴۹۹۳۷۰۸۹۹" in user.last_text
     await user.click("✔ بدون تغییر: ۰۴۹۹۳۷۰۸۹۹")
     assert "تاریخ تولد" in user.last_text
@@ -137,7 +140,7 @@ async def test_back_returns_to_the_previous_step_and_keeps_the_value(user: FakeU
 
 async def test_back_from_the_mobile_keyboard(user: FakeUser) -> None:
     await fill_form(user, stop_before="mobile")
-    await user.send("◀ بازگشت")  # a reply-keyboard button on this step
+    await user.send("↩ بازگشت")  # a reply-keyboard button on this step
     assert "تاریخ تولد" in user.last_text
     assert "📝 درخواست مجوز" in user.reply_keyboard()
 
@@ -181,6 +184,33 @@ async def test_support_plan_refuses_someone_under_twenty(user: FakeUser) -> None
     assert "دست‌کم ۲۰ سال" in user.last_text
 
 
+async def test_too_young_for_the_support_plan_at_confirm_is_offered_a_way_out(user: FakeUser, bot: Harness) -> None:
+    await fill_form(user, Answers(birth_date=NINETEEN_YEARS_AGO))  # 18 or 19: old enough only for the independent track
+    await user.click("✏ مسیر")
+    await user.click("🤝 طرح پشتیبان")
+    for answer in ("۶", "۲۵"):
+        await user.send(answer)
+    await user.click("✅ تأیید و دریافت مجوز")
+    assert "دست‌کم ۲۰ سال" in user.last_text and "مسیر مستقل" in user.last_text
+    assert {"انتخاب مسیر مستقل", "✖ انصراف"} <= set(user.inline_buttons())
+    await user.click("انتخاب مسیر مستقل")
+    assert "بررسی نهایی" in user.last_text and "مستقل" in user.last_text
+    await user.click("✅ تأیید و دریافت مجوز")
+    [application] = await bot.store.list_user_applications(user.id)
+    assert application.track == "independent" and application.experience_years is None
+
+
+async def test_too_young_for_the_support_plan_may_cancel(user: FakeUser, bot: Harness) -> None:
+    await fill_form(user, Answers(birth_date=NINETEEN_YEARS_AGO))
+    await user.click("✏ مسیر")
+    await user.click("🤝 طرح پشتیبان")
+    for answer in ("۶", "۲۵"):
+        await user.send(answer)
+    await user.click("✅ تأیید و دریافت مجوز")
+    await user.click("✖ انصراف")
+    assert "لغو شد" in user.last_text and await bot.store.get_draft(user.id) is None
+
+
 async def test_support_refusal_offers_the_independent_track(user: FakeUser, bot: Harness) -> None:
     await fill_form(user, Answers(track="🤝 طرح پشتیبان"), stop_before="full_name")
     await user.send("۲")
@@ -199,12 +229,42 @@ async def test_cancel_clears_the_draft(user: FakeUser, bot: Harness) -> None:
     assert "فرمی در جریان نیست" in user.last_text
 
 
-async def test_apply_during_the_form_starts_over(user: FakeUser, bot: Harness) -> None:
+@pytest.mark.parametrize("how", ["/apply", "📝 درخواست مجوز"])
+async def test_apply_during_the_form_asks_before_erasing(user: FakeUser, bot: Harness, how: str) -> None:
+    await fill_form(user, stop_before="birth_date")
+    await user.send(how)
+    assert "نیمه‌کاره" in user.last_text and user.inline_buttons()[:2] == ["ادامه فرم", "شروع از نو"]
+    draft = await bot.store.get_draft(user.id)
+    assert draft is not None and draft.data["full_name"] == "مریم احمدی"  # nothing erased by asking
+    await user.click("ادامه فرم")
+    assert "تاریخ تولد" in user.last_text
+    await user.send("۱۳۷۰/۰۶/۲۵")
+    assert "موبایل" in user.last_text
+    draft = await bot.store.get_draft(user.id)
+    assert draft is not None and draft.data["national_id"] == "0499370899"
+
+
+async def test_apply_during_the_form_may_start_over(user: FakeUser, bot: Harness) -> None:
     await fill_form(user, stop_before="birth_date")
     await user.send("/apply")
+    await user.click("شروع از نو")
     assert "گروه شغلی" in user.last_text
     draft = await bot.store.get_draft(user.id)
     assert draft is not None and "full_name" not in draft.data
+
+
+async def test_apply_during_the_form_asks_in_english(user: FakeUser) -> None:
+    await user.send("/lang en")
+    await fill_form(user, ENGLISH, stop_before="birth_date")
+    await user.send("📝 Apply for a permit")
+    assert "unfinished" in user.last_text
+    assert user.inline_buttons()[:2] == ["Continue where I left off", "Start over"]
+
+
+async def test_apply_without_answers_starts_at_once(user: FakeUser) -> None:
+    await user.send("/apply")
+    await user.send("/apply")
+    assert "گروه شغلی" in user.last_text
 
 
 async def test_start_during_the_form_leaves_it(user: FakeUser, bot: Harness) -> None:
@@ -216,12 +276,27 @@ async def test_start_during_the_form_leaves_it(user: FakeUser, bot: Harness) -> 
     assert "منو" in user.last_text  # no form any more: a pointer to the menu
 
 
-async def test_status_works_in_the_middle_of_the_form(user: FakeUser, bot: Harness) -> None:
-    await fill_form(user, stop_before="birth_date")
-    await user.click("📋 وضعیت من")
-    assert "هنوز درخواستی" in user.last_text
-    await user.send("۱۳۷۰/۰۶/۲۵")
-    assert "موبایل" in user.last_text
+@pytest.mark.parametrize(("press", "shown"), [("📋 وضعیت من", "هنوز درخواستی"), ("/status", "هنوز درخواستی"),
+                                             ("🪪 مجوز من", "مجوزی"), ("/permit", "مجوزی")])
+async def test_status_and_permit_mid_form_show_then_repeat_the_question(user: FakeUser, bot: Harness, press: str,
+                                                                       shown: str) -> None:
+    await fill_form(user, stop_before="city")  # a free-text step: a menu label would pass as a city
+    mark = len(bot.rec.calls)
+    await user.send(press)
+    said = user.texts_since(mark)
+    assert any(shown in text for text in said[:-1]), said
+    assert "شهر" in said[-1]  # the current question again
+    draft = await bot.store.get_draft(user.id)
+    assert draft is not None and draft.state == "reg.city" and "city" not in draft.data
+    await user.send("خرم‌آباد")
+    assert "نشانی" in user.last_text
+
+
+async def test_permit_mid_form_shows_the_permit_card(user: FakeUser, bot: Harness) -> None:
+    await complete_journey(user)
+    await fill_form(user, Answers(category="قالیبافی"), stop_before="city")
+    await user.click("🪪 مجوز من")
+    assert user.last_photo is not None and "شهر" in user.last_text
 
 
 async def test_category_paging_both_ways(user: FakeUser) -> None:
@@ -295,13 +370,14 @@ async def test_double_confirm_gives_one_permit(user: FakeUser, bot: Harness) -> 
     assert "منقضی" in bot.rec.last("answerCallbackQuery").params["text"]
 
 
-async def test_same_national_id_and_category_shows_the_existing_permit(bot: Harness) -> None:
+async def test_another_accounts_national_id_at_confirm_reveals_nothing_of_its_permit(bot: Harness) -> None:
     first, second = bot.user(1), bot.user(2)
+    await fill_form(second)  # the same national ID, typed before the first account confirmed
     await complete_journey(first)
-    await complete_journey(second)
-    assert "پیش‌تر صادر شده" in second.last_text
+    await second.click("✅ تأیید و دریافت مجوز")
     [application] = await bot.store.list_user_applications(1)
-    assert application.permit_number in second.last_text
+    assert application.permit_number not in second.last_text and "صادره" not in second.last_text
+    assert "حساب دیگری" in second.last_text
     assert await bot.store.list_user_applications(2) == []
 
 

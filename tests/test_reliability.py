@@ -13,6 +13,7 @@ from telegram.error import TimedOut
 import main
 from bot.config import Config
 from bot.logs import quiet_chatty_libraries
+from domain.flood import HourlyQuota
 from domain.lifecycle import Stage
 from tests.conftest import ADMIN_ID
 from tests.fakes import FakeClock, FakeUser, Harness
@@ -42,7 +43,7 @@ async def test_after_a_crash_the_form_resumes_and_every_pending_message_goes_onc
     revived = await Harness(config).start()
     try:
         again = revived.user(1002)
-        await again.send("09121234567")  # the mobile step, where the form was
+        await again.send_contact("09121234567")  # the mobile step, where the form was
         draft = await revived.store.get_draft(1002)
         assert draft is not None and draft.data["mobile"] == "09121234567" and draft.data["full_name"] == "مریم احمدی"
         await revived.deliver()
@@ -183,21 +184,48 @@ async def test_edited_messages_and_channel_posts_are_ignored(user: FakeUser, bot
     assert draft is not None and "full_name" not in draft.data
 
 
-async def test_groups_get_one_short_note_for_commands(bot: Harness) -> None:
+async def in_group(bot: Harness, member: User, text: str, update_id: int) -> None:
     group = Chat(-2001, Chat.SUPERGROUP, title="خانوادگی")
+    message = Message(7, bot.user(member.id)._message(text="x").date, group, from_user=member, text=text)
+    message = Message.de_json(message.to_dict() | {"entities": [{"type": "bot_command", "offset": 0,
+                                                                 "length": len(text.split()[0])}]
+                                                   if text.startswith("/") else {}}, bot.app.bot)
+    await bot.app.process_update(Update(update_id, message=message))
+
+
+async def test_a_group_gets_one_short_note_an_hour_and_nothing_else(bot: Harness) -> None:
     member = User(81, "علی", False)
-    for number, (text, answered) in enumerate((("/start", True), ("سلام به همه", False), ("/apply", True))):
-        message = Message(7, bot.user(81)._message(text="x").date, group, from_user=member, text=text)
-        message = Message.de_json(message.to_dict() | {"entities": [{"type": "bot_command", "offset": 0,
-                                                                     "length": len(text.split()[0])}]
-                                                       if text.startswith("/") else {}}, bot.app.bot)
-        before = len(list(bot.rec.sent(chat_id=-2001)))
-        await bot.app.process_update(Update(90100 + number, message=message))
-        after = list(bot.rec.sent(chat_id=-2001))
-        assert len(after) - before == (1 if answered else 0), text
-        if answered:
-            assert "خصوصی" in after[-1].text
+    for number, text in enumerate(("/start", "سلام به همه", "/apply", *["/help"] * 11)):
+        await in_group(bot, member, text, 90100 + number)
+    notes = list(bot.rec.sent(chat_id=-2001))
+    assert len(notes) == 1 and "خصوصی" in notes[0].text
     assert await bot.store.get_draft(81) is None and await bot.store.get_user(81) is None
+
+
+def test_the_group_note_quota_refills_after_an_hour() -> None:
+    now = [0.0]
+    notes = HourlyQuota(limit=1, clock=lambda: now[0])
+    assert notes.take(-2001) and not notes.take(-2001) and notes.take(-2002)
+    now[0] = 3601
+    assert notes.take(-2001)
+
+
+async def test_a_flood_in_a_group_counts_against_the_sender_everywhere(tmp_path: Path) -> None:
+    config = Config.from_env({"BOT_TOKEN": "123:abc", "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+                              "FLOOD_LIMIT": "5", "FLOOD_WINDOW_SECONDS": "60", "FLOOD_COOLDOWN_SECONDS": "60"})
+    bot = await Harness(config).start()
+    try:
+        flooder = User(81, "علی", False)
+        for number in range(11):
+            await in_group(bot, flooder, "/help", 90200 + number)
+        before = len(bot.rec.calls)
+        await bot.user(81).send("/start")  # held by the flood gate, like a flood in the private chat
+        assert len(bot.rec.calls) == before
+        await bot.user(82).send("/start")  # everyone else goes on at once
+        assert "خوش آمدید" in bot.user(82).last_text
+    finally:
+        await bot.stop()
+    assert not bot.errors
 
 
 # -- operations -------------------------------------------------------------------------------------

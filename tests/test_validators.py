@@ -86,7 +86,7 @@ def test_bad_mobiles_are_rejected(bad: str) -> None:
     assert v.mobile(bad) == v.Invalid("mobile.format")
 
 
-@given(st.text("0123456789", min_size=10, max_size=10))
+@given(st.text("0123456789", min_size=10, max_size=10).filter(lambda code: len(set(code)) > 1))
 def test_postal_codes_accept_ten_digits_in_any_script(code: str) -> None:
     assert v.postal_code(code.translate(PERSIAN)) == code
     assert v.postal_code(code[:5] + "-" + code[5:]) == code
@@ -133,7 +133,7 @@ def test_every_real_past_date_round_trips(day: date) -> None:
 def test_full_names() -> None:
     assert v.full_name("  علي  كريمي ") == "علی کریمی"
     assert v.full_name("زهرا\u200cسادات موسوی") == "زهرا\u200cسادات موسوی"
-    assert v.full_name("Maryam Ahmadi") == "Maryam Ahmadi"
+    assert v.full_name("Maryam Ahmadi") == v.Invalid("full_name.characters")  # as on the national card: Persian
     assert v.full_name("م") == v.Invalid("full_name.length")
     assert v.full_name("Ali123") == v.Invalid("full_name.characters")
     assert v.full_name("<b>hi</b>") == v.Invalid("full_name.characters")
@@ -142,7 +142,8 @@ def test_full_names() -> None:
 @given(st.text(max_size=300))
 def test_validators_never_raise(text: str) -> None:
     for result in (v.national_id(text), v.mobile(text), v.postal_code(text), v.full_name(text), v.free_text(text),
-                   v.birth_date(text, TODAY, 18), v.whole_number(text, 1, 50)):
+                   v.birth_date(text, TODAY, 18), v.whole_number(text, 1, 50), v.percent(text, 0, 100),
+                   v.money_toman(text, 1_000_000, 200_000_000)):
         assert result is not None
 
 
@@ -159,3 +160,73 @@ def test_search_key_ignores_arabic_letters_and_half_spaces() -> None:
 def test_whole_numbers_in_any_digits(n: int) -> None:
     assert v.whole_number(str(n).translate(PERSIAN), 1, 50) == n
     assert v.whole_number(str(n + 50), 1, 50) == v.Invalid("number.range")
+
+
+# -- issue 9, item 23 ---------------------------------------------------------------------------------
+
+SEPARATORS = st.sampled_from([",", "\u060c", "\u066c", " ", "\u00a0", "\u2009", "\u200c", "_", "'"])
+
+
+def grouped(n: int, separator: str) -> str:
+    """n with its thousands separated, as people write amounts: 150,000,000."""
+    return f"{n:,}".replace(",", separator)
+
+
+@given(st.integers(1_000_000, 10**12), SEPARATORS, st.sampled_from([PERSIAN, ARABIC, str.maketrans("", "")]))
+def test_amounts_read_with_any_thousands_separator_and_digits(n: int, separator: str, digits: dict[int, str]) -> None:
+    assert v.money_toman(grouped(n, separator).translate(digits), 1_000_000, 10**12) == n
+    assert v.money_toman(str(n).translate(digits), 1_000_000, 10**12) == n
+
+
+@given(st.integers(0, 999_999))
+def test_amounts_below_the_floor_are_refused(n: int) -> None:
+    assert v.money_toman(grouped(n, "\u066c"), 1_000_000, 200_000_000) == v.Invalid("number.range")
+
+
+@given(st.integers(1, 10**6), st.sampled_from([".", "/", "-"]))
+def test_amounts_with_a_decimal_point_or_sign_are_not_guessed(n: int, mark: str) -> None:
+    assert v.money_toman(f"{n}{mark}5", 1, 10**12) == v.Invalid("number.format")
+    assert v.money_toman(f"-{n}", 1, 10**12) == v.Invalid("number.format")
+
+
+@given(st.integers(0, 100), st.sampled_from(["", "%", "٪", " %", " ٪"]), st.sampled_from([PERSIAN, ARABIC, {}]))
+def test_percentages_with_or_without_a_percent_sign(n: int, sign: str, digits: dict[int, str]) -> None:
+    assert v.percent(f"{n}{sign}".translate(digits), 0, 100) == n
+
+
+@given(st.integers(101, 10**6), st.sampled_from(["", "%", "٪"]))
+def test_percentages_above_100_are_refused(n: int, sign: str) -> None:
+    assert v.percent(f"{n}{sign}", 0, 100) == v.Invalid("number.range")
+
+
+@given(st.sampled_from("0123456789"), st.sampled_from([PERSIAN, ARABIC, {}]))
+def test_postal_codes_of_one_repeated_digit_are_refused(digit: str, digits: dict[int, str]) -> None:
+    assert v.postal_code((digit * 10).translate(digits)) == v.Invalid("postal_code.repeated")
+
+
+@given(st.text("0123456789", min_size=10, max_size=10).filter(lambda code: len(set(code)) > 1))
+def test_postal_codes_of_mixed_digits_pass(code: str) -> None:
+    assert v.postal_code(code) == code
+
+
+@given(st.dates(date(1900, 1, 1), date(2030, 12, 31)), st.sampled_from(["/", "-", "."]))
+def test_gregorian_birth_dates_are_told_to_write_jalali(day: date, separator: str) -> None:
+    text = f"{day.year}{separator}{day.month:02d}{separator}{day.day:02d}"
+    assert v.birth_date(text.translate(PERSIAN), TODAY, 18) == v.Invalid("birth_date.gregorian")
+
+
+@given(st.integers(0, 120), st.integers(0, 120))
+def test_experience_may_not_exceed_age_minus_ten(years: int, age: int) -> None:
+    assert v.experience_fits_age(years, age) == (years <= max(0, age - 10))
+
+
+LATIN = st.text(alphabet=st.characters(min_codepoint=ord("A"), max_codepoint=ord("z")).filter(str.isalpha),
+                min_size=2, max_size=20)
+PERSIAN_LETTERS = st.text(alphabet="ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی", min_size=2, max_size=20)
+
+
+@given(LATIN, PERSIAN_LETTERS)
+def test_full_names_need_persian_letters(latin: str, persian: str) -> None:
+    assert v.full_name(latin) == v.Invalid("full_name.characters")
+    assert v.full_name(f"{persian} {latin}") == v.Invalid("full_name.characters")
+    assert v.full_name(persian) == persian

@@ -1,0 +1,45 @@
+"""Long lists as pages under Telegram's limits, turned with ◀ n/m ▶ buttons (as /pending does).
+
+A page holds whole items only, packed by their rendered length, so no message is too long and none is cut
+inside a tag. Each list's module renders its own page and handles its own `Page` presses.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from handlers.callbacks import Page
+from messages import label
+from messages.markup import pack_pages
+
+T = TypeVar("T")
+RenderPage = Callable[[Sequence[T], int, int], str]  # (the page's items, page, pages) -> the message
+
+
+def render_page(items: Sequence[T], render: RenderPage[T], page: int) -> tuple[str, int, int]:
+    """The text of page `page` (clamped to the pages there are), the page shown and the number of pages."""
+    slices = pack_pages(items, lambda chunk: render(chunk, 1, 1))
+    pages = len(slices)
+    page = min(max(page, 1), pages)
+    start, end = slices[page - 1]
+    return render(items[start:end], page, pages), page, pages
+
+
+def page_buttons(lang: str, kind: str, wanted: str, page: int, pages: int) -> list[InlineKeyboardButton]:
+    """◀ n/m ▶, wrapping around at both ends; nothing when everything fits on one page."""
+    if pages <= 1:
+        return []
+    return [
+        InlineKeyboardButton(label(lang, "form.previous_page"),
+                             callback_data=Page(kind, wanted, pages if page == 1 else page - 1).pack()),
+        InlineKeyboardButton(label(lang, "form.page", page=page, pages=pages),
+                             callback_data=Page(kind, wanted, page).pack()),
+        InlineKeyboardButton(label(lang, "form.next_page"),
+                             callback_data=Page(kind, wanted, 1 if page == pages else page + 1).pack()),
+    ]
+
+
+def page_keyboard(lang: str, kind: str, wanted: str, page: int, pages: int) -> InlineKeyboardMarkup | None:
+    buttons = page_buttons(lang, kind, wanted, page, pages)
+    return InlineKeyboardMarkup([buttons]) if buttons else None
