@@ -1,7 +1,8 @@
 """Run the Home Business Permit Bot: `python main.py` (settings from the environment or .env).
 
 Also: `python main.py demo` (try it in a terminal, no Telegram), `python main.py check` (settings, catalog and
-database), `python main.py backup <file>` (an online copy).
+database), `python main.py backup <file>` (an online copy), `python main.py copy-to-postgres <DATABASE_URL>`
+(move an SQLite deployment to PostgreSQL).
 """
 
 import argparse
@@ -13,14 +14,19 @@ from pathlib import Path
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot.app import DATA_DIR, build_application
+from bot.app import DATA_DIR, BotApp, build_application, stop_offline
 from bot.config import Config, ConfigError, database_path_from_env
+from bot.health import serve_health
+from bot.leadership import Leadership
 from bot.logs import configure_logging
 from bot.permit_secret import secret_path
+from bot.runner import serve, stop_on_signals
 from bot.webhook import webhook_arguments, webhook_secret
 from demo import terminal as demo
 from storage import Store
-from storage.operations import backup_database, check_database
+from storage.copy import CopyMismatch, TargetNotEmpty, copy_to_postgres
+from storage.operations import backup_database, check_database, check_postgres
+from storage.postgres import connection_problem
 
 logger = logging.getLogger("main")
 
@@ -35,6 +41,9 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot (the default)")
     commands.add_parser("check", help="validate settings, the catalog and the database; exit 1 on a problem")
+    copy = commands.add_parser("copy-to-postgres", help="copy the SQLite database (DATABASE_PATH) into an empty "
+                                "PostgreSQL database, in one transaction, and verify it")
+    copy.add_argument("url", metavar="DATABASE_URL", help="postgresql://user:password@host:5432/database")
     backup = commands.add_parser("backup", help="copy the database consistently, even while the bot runs "
                                                 "(needs only DATABASE_PATH; the permit key file is not copied)")
     backup.add_argument("target", type=Path, help="the file to write")
@@ -55,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
                                     arguments.output))
     if arguments.command == "backup":  # needs no token: it only reads the database
         return backup(database_path_from_env(), arguments.target, arguments.force)
+    if arguments.command == "copy-to-postgres":  # needs no token either
+        return copy(database_path_from_env(), arguments.url)
     try:
         config = Config.from_env()
     except ConfigError as error:
@@ -67,23 +78,52 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(config: Config) -> int:
-    app = build_application(config, Store(config.database_path, tz=config.timezone))
-    logger.info("starting: database %s, API %s", config.database_path, config.api_url)
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)  # run_polling goes on in this loop
+    if config.database_url and (problem := asyncio.run(connection_problem(config.database_url))):
+        print(problem, file=sys.stderr)
+        return 2
+    logger.info("starting: database %s, API %s", config.database_label, config.api_url)
     try:
-        if not loop.run_until_complete(wait_for_bot_api(app.bot)):
-            return 1
-    except KeyboardInterrupt:
-        return 0
-    # SIGINT and SIGTERM stop cleanly: updates already received are handled, persistence is flushed and the
-    # store closed in post_shutdown. A network failure while polling is one log line (bot/errors.py) and
-    # retried by PTB with a growing delay.
-    if config.webhook_url:
-        app.run_webhook(**webhook_arguments(config, webhook_secret(config)), bootstrap_retries=-1)
-    else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+        asyncio.run(run_bot(config))
+    except InvalidToken:
+        return 1
     return 0
+
+
+async def run_bot(config: Config) -> None:
+    """Lead or stand by until SIGINT/SIGTERM (bot/runner.py). Stopping, updates already received are handled,
+    persistence is flushed and the store closed in post_shutdown, the leader lock released. A network failure
+    while polling is one log line (bot/errors.py) and retried by PTB with a growing delay."""
+    stopping = asyncio.Event()
+    stop_on_signals(stopping)
+    leadership = Leadership(config.database_url, config.leader_poll_seconds)
+    health = await serve_health(config.health_listen, leadership) if config.health_listen else None
+    secret = webhook_secret(config) if config.webhook_url else None
+
+    async def start() -> BotApp:
+        store = Store(config.database, tz=config.timezone, pool_size=config.database_pool)
+        app = build_application(config, store, leadership=leadership)
+        assert app.updater is not None and app.post_init is not None
+        if not await wait_for_bot_api(app.bot):
+            raise InvalidToken("the Bot API refused BOT_TOKEN")
+        await app.initialize()
+        await app.post_init(app)
+        if secret is not None:
+            await app.updater.start_webhook(**webhook_arguments(config, secret), bootstrap_retries=-1)
+        else:
+            await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+        await app.start()
+        return app
+
+    async def stop(app: BotApp) -> None:
+        if app.updater is not None and app.updater.running:
+            await app.updater.stop()
+        await stop_offline(app)
+
+    try:
+        await serve(leadership, start, stop, stopping)
+    finally:
+        if health is not None:
+            health.close()
 
 
 async def wait_for_bot_api(bot: Bot) -> bool:
@@ -105,9 +145,18 @@ async def wait_for_bot_api(bot: Bot) -> bool:
 
 def check(config: Config) -> int:
     print("settings: ok")
-    findings = check_database(config.database_path, DATA_DIR)
+    if config.database_url:
+        if problem := asyncio.run(connection_problem(config.database_url)):
+            print(problem, file=sys.stderr)
+            return 2
+        findings = asyncio.run(check_postgres(config.database_url, DATA_DIR))
+    else:
+        findings = check_database(config.database_path, DATA_DIR)
     for finding in findings:
         print(("ok   " if finding.ok else "FAIL ") + finding.what)
+    if config.database_url and config.permit_secret is None:
+        print("WARN PERMIT_SECRET is unset: each host keeps its own key file, so set the same PERMIT_SECRET on "
+              "every host that shares DATABASE_URL (or copy the key file to each)")
     key_file = secret_path(config.database_path)
     if config.permit_secret is None and not key_file.exists():
         # A warning, not a failure: a new installation makes it at first start. On a running one it means
@@ -115,6 +164,32 @@ def check(config: Config) -> int:
         print(f"WARN permit key file {key_file} is missing: the bot makes a new one at start, and QR codes "
               "signed with the old one stop verifying; restore it if you have it (or set PERMIT_SECRET)")
     return 0 if all(finding.ok for finding in findings) else 1
+
+
+def copy(database_path: Path, url: str) -> int:
+    try:
+        url = Config.from_env({"BOT_TOKEN": "0:copy", "DATABASE_URL": url}).database_url or ""
+    except ConfigError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
+        return 2
+    if not database_path.exists():
+        print(f"No database at {database_path} (DATABASE_PATH)", file=sys.stderr)
+        return 1
+    if problem := asyncio.run(connection_problem(url)):
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        report = asyncio.run(copy_to_postgres(database_path, url))
+    except TargetNotEmpty as error:
+        print(f"Refused: the PostgreSQL database already holds data ({error}); nothing was copied", file=sys.stderr)
+        return 1
+    except CopyMismatch as error:
+        print(f"The copy did not match and was rolled back: {error}", file=sys.stderr)
+        return 1
+    for table, rows in report.rows.items():
+        print(f"{table}: {rows} rows")
+    print("summaries: " + ("the same on both" if report.summaries_match else "DIFFERENT (see main.py check)"))
+    return 0 if report.summaries_match else 1
 
 
 def backup(database_path: Path, target: Path, force: bool) -> int:

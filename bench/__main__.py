@@ -1,5 +1,7 @@
 """`python -m bench [--quick]`: the figures in the README's Performance section, printed and saved as JSON.
 `python -m bench network [--rtt-ms 100] [--users N] [--think-s S]`: a crowd over a network (bench/network.py).
+`python -m bench store`: only the store at scale. `--database postgresql://…` runs the store and network figures
+on that PostgreSQL server instead of SQLite (each run in a scratch database, dropped afterwards).
 
 Pinned to one CPU first: on a small VM an aiosqlite round trip costs several times more when its worker
 thread runs on another core than the event loop, which makes unpinned figures swing from run to run.
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.broadcast import run_broadcast
+from bench.databases import scratch_database
 from bench.export_scale import run_export
 from bench.journey import run_floor, run_journey
 from bench.memory import run_memory
@@ -38,7 +41,20 @@ def pin_to_one_cpu() -> str:
         return "not pinned (this system does not allow it)"
 
 
-async def run(size: dict[str, int]) -> dict[str, Any]:
+async def run_store_on(size: dict[str, int], server: str | None) -> dict[str, Any]:
+    async with scratch_database(server, "store") as database:
+        return await run_store(size["rows"], size["samples"], database)
+
+
+def store_report(store: dict[str, Any]) -> str:
+    lines = [f"store: {store['rows']:,} applications loaded in {store['load_seconds']:.0f} s,"
+             f" {store['bytes_per_row']:,.0f} bytes per row"]
+    lines += [f"{name}: p50 {figures['p50'] / 1000:.3f} ms, p99 {figures['p99'] / 1000:.3f} ms"
+              for name, figures in store["calls"].items()]
+    return "\n".join(lines)
+
+
+async def run(size: dict[str, int], server: str | None = None) -> dict[str, Any]:
     results: dict[str, Any] = {}
     journey = await run_journey(size["applicants"])
     fed, made = journey.pop("fed"), journey.pop("made")
@@ -51,7 +67,7 @@ async def run(size: dict[str, int]) -> dict[str, Any]:
         "journey_over_floor_with_write": journey["all"]["mean"] / floor_write["all"]["mean"],
         "journey_over_same_calls": journey["all"]["mean"] / same_calls["all"]["mean"],
     }
-    results["store"] = await run_store(size["rows"], size["samples"])
+    results["store"] = await run_store_on(size, server)
     results["memory"] = await run_memory(size["conversations"])
     results["broadcast"] = await run_broadcast()
     results["export"] = await run_export(size["export_rows"])
@@ -99,8 +115,11 @@ def report(results: dict[str, Any]) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", nargs="?", choices=("cpu", "network"), default="cpu",
-                        help="cpu: the store, journey and memory figures (default); network: a crowd over a network")
+    parser.add_argument("what", nargs="?", choices=("cpu", "network", "store"), default="cpu",
+                        help="cpu: the store, journey and memory figures (default); network: a crowd over a network;"
+                             " store: the store at scale only")
+    parser.add_argument("--database", metavar="URL", help="a PostgreSQL server (postgresql://…) for the store and"
+                        " network runs, instead of SQLite; the role must be allowed to create databases")
     parser.add_argument("--quick", action="store_true", help="smaller sizes: under a minute")
     parser.add_argument("--json", type=Path, help="where to save figures (default bench/results/<what>.json)")
     parser.add_argument("--rtt-ms", type=float, default=100, help="network: round trip of every Bot API call")
@@ -111,7 +130,7 @@ def main() -> int:
     output = arguments.json or Path(f"bench/results/{arguments.what}.json")
     if arguments.what == "network":
         started = time.perf_counter()
-        network = asyncio.run(run_scenarios(arguments.users, arguments.think_s, arguments.rtt_ms))
+        network = asyncio.run(run_scenarios(arguments.users, arguments.think_s, arguments.rtt_ms, arguments.database))
         print(network_report(network))
         print(f"\nnetwork run, {pinning}, {time.perf_counter() - started:.0f} s in all")
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -119,7 +138,13 @@ def main() -> int:
         return 0
     size_name = "quick" if arguments.quick else "full"
     started = time.perf_counter()
-    results = asyncio.run(run(SIZES[size_name]))
+    if arguments.what == "store":
+        store = asyncio.run(run_store_on(SIZES[size_name], arguments.database))
+        print(store_report(store))
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(json.dumps(store, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        return 0
+    results = asyncio.run(run(SIZES[size_name], arguments.database))
     results["run"] = {"size": size_name, "seconds": time.perf_counter() - started, "cpu": pinning,
                       "python": sys.version.split()[0], "machine": platform.machine(), "cores": os.cpu_count()}
     print(report(results))

@@ -49,7 +49,7 @@ class TelegramLikeRequest(RecordingRequest):
 async def run_broadcast(latency: float = 0.05) -> dict[str, Any]:
     config = bench_config(Path(tempfile.mkdtemp(prefix="bench-broadcast-")))
     request = TelegramLikeRequest(latency)
-    store = Store(config.database_path)
+    store = Store(config.database)
     app = build_application(config, store, request=request)  # the production AIORateLimiter
     await start_offline(app)
     try:

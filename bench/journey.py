@@ -49,7 +49,7 @@ async def run_journey(applicants: int) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="bench-journey-"))
     config = bench_config(folder)
     rec = RecordingRequest()
-    app = build_application(config, Store(config.database_path), request=rec, rate_limiter=None)
+    app = build_application(config, Store(config.database), request=rec, rate_limiter=None)
     await start_offline(app)
     samples: dict[str, list[float]] = defaultdict(list)
     fed: list[tuple[str, dict[str, Any]]] = []

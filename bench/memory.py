@@ -20,7 +20,7 @@ PARKED_AFTER = 8  # /apply … birth date: a user who stopped at the mobile numb
 async def run_memory(conversations: int) -> dict[str, Any]:
     config = bench_config(Path(tempfile.mkdtemp(prefix="bench-memory-")))
     rec = RecordingRequest()
-    app = build_application(config, Store(config.database_path), request=rec, rate_limiter=None)
+    app = build_application(config, Store(config.database), request=rec, rate_limiter=None)
     await start_offline(app)
     try:
         await park(app, rec, 50, 20_000_000)  # warm caches, templates and code paths first

@@ -12,11 +12,13 @@ import random
 import tempfile
 import time
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from telegram import Update
 
+from bench.databases import scratch_database
 from bench.journey import STEPS, bench_config
 from bench.timing import summary
 from bot.app import build_application, start_offline, stop_offline
@@ -31,11 +33,12 @@ COUNTED = {"sendMessage", "sendPhoto", "sendDocument", "editMessageText", "editM
 SCENARIOS = ((1, 0.0), (50, 4.0), (200, 0.0))  # (applicants, mean think time): the README's table
 
 
-async def run_network(users: int, think_s: float, rtt_ms: float, seed: int = 10) -> dict[str, Any]:
+async def run_network(users: int, think_s: float, rtt_ms: float, seed: int = 10,
+                      database: str | None = None) -> dict[str, Any]:
     folder = Path(tempfile.mkdtemp(prefix="bench-network-"))
-    config = bench_config(folder)
+    config = replace(bench_config(folder), database_url=database)
     rec = RecordingRequest()
-    app = build_application(config, Store(config.database_path), request=rec)  # the production rate limiter
+    app = build_application(config, Store(config.database), request=rec)  # the production rate limiter
     await start_offline(app)
     rec.delay = rtt_ms / 1000
     rec.calls.clear()
@@ -110,7 +113,12 @@ def report(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-async def run_scenarios(users: int | None, think_s: float | None, rtt_ms: float) -> list[dict[str, Any]]:
+async def run_scenarios(users: int | None, think_s: float | None, rtt_ms: float,
+                        server: str | None = None) -> list[dict[str, Any]]:
     scenarios = [(users, think_s or 0.0)] if users else [(n, think if think_s is None else think_s)
                                                           for n, think in SCENARIOS]
-    return [await run_network(n, think, rtt_ms) for n, think in scenarios]
+    results = []
+    for n, think in scenarios:
+        async with scratch_database(server, f"network_{n}") as database:
+            results.append(await run_network(n, think, rtt_ms, database=database))
+    return results

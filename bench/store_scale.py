@@ -24,9 +24,10 @@ OFFICIAL_CATEGORIES = 515  # the official list's size; the seed catalog has the 
 LARGEST_PROVINCE = "IR-23"
 
 
-async def run_store(rows: int, samples: int) -> dict[str, Any]:
+async def run_store(rows: int, samples: int, database: str | None = None) -> dict[str, Any]:
+    """On a fresh SQLite file, or on `database` (an empty PostgreSQL database)."""
     path = Path(tempfile.mkdtemp(prefix="bench-store-")) / "scale.sqlite3"
-    store = Store(path)
+    store = Store(database or path)
     await store.connect()
     try:
         await store.load_catalog(read_catalog(DATA_DIR))
@@ -43,7 +44,7 @@ async def run_store(rows: int, samples: int) -> dict[str, Any]:
         load_seconds = time.perf_counter() - started
         await store.writer.execute("ANALYZE")
 
-        queued = [row[0] for row in await store.db.execute_fetchall(
+        queued = [row["id"] for row in await store.db.execute_fetchall(
             "SELECT id FROM applications WHERE province_code = ? AND stage = 'queued'", (LARGEST_PROVINCE,))]
         rng = random.Random(7)
         serial = iter(range(9_000_000, 9_999_999))  # national IDs no loaded application has
@@ -89,9 +90,16 @@ async def run_store(rows: int, samples: int) -> dict[str, Any]:
         for name, call in calls.items():
             await time_calls(call, 5)  # warm the page cache
             results[name] = summary(await time_calls(call, samples))
-        size = os.path.getsize(path) + (os.path.getsize(f"{path}-wal") if os.path.exists(f"{path}-wal") else 0)
+        size = await _database_bytes(store, path)
         return {"rows": loaded, "load_seconds": load_seconds, "queued_in_largest_province": len(queued),
                 "bytes_per_row": size / max(loaded, 1), "calls": results,
                 "largest_province_rows": (await store.list_by_stage(LARGEST_PROVINCE, tuple(Stage), 1))[1]}
     finally:
         await store.close()
+
+
+async def _database_bytes(store: Store, path: Path) -> int:
+    if store.dialect == "postgresql":
+        rows = await store.db.execute_fetchall("SELECT pg_database_size(current_database()) AS size")
+        return int(rows[0]["size"])
+    return os.path.getsize(path) + (os.path.getsize(f"{path}-wal") if os.path.exists(f"{path}-wal") else 0)

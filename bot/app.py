@@ -24,6 +24,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.config import Config
 from bot.errors import on_error
+from bot.leadership import Leadership
 from bot.permit_secret import load_permit_secret
 from bot.persistence import DraftPersistence
 from bot.rate_limits import AnswersFirstRateLimiter
@@ -84,6 +85,7 @@ def build_application(
     persistence: BasePersistence[Any, Any, Any] | None = None,
     rate_limiter: BaseRateLimiter[Any] | None | _Default = DEFAULT_RATE_LIMITER,
     with_updater: bool = False,
+    leadership: Leadership | None = None,
 ) -> BotApp:
     """Build the bot. `request` replaces the network (tests, demo, bench); then no Updater is made unless
     `with_updater` (a webhook test)."""
@@ -126,6 +128,7 @@ def build_application(
     configure_rendering(plain_text=config.parse_mode is None, timezone=config.timezone)
     app.bot_data["store"] = store  # read as context.store
     app.bot_data["config"] = config  # read as context.config
+    app.bot_data["leadership"] = leadership or Leadership(config.database_url)  # who leads, for /health
 
     app.bot_data["courier"] = Courier(app.bot, store, config)  # delivers the outbox
     app.bot_data["flood"] = FloodGate(config.flood_limit, config.flood_window, config.flood_cooldown)

@@ -6,12 +6,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
 from domain.lifecycle import Stage
 from storage.catalog import Bank, CatalogError, parse_banks
+from storage.postgres import mask_password
 
 LANGUAGES = ("fa", "en")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -66,6 +68,10 @@ class Config:
     api_url: str = DEFAULT_API_URL
     file_api_url: str = "https://api.telegram.org/file/bot"
     database_path: Path = DEFAULT_DATABASE
+    database_url: str | None = None  # postgresql://…: PostgreSQL instead of the SQLite file
+    database_pool: tuple[int, int] = (2, 10)  # PostgreSQL connections per process: (min, max)
+    leader_poll_seconds: float = 2.0  # how often a standby tries to become the leader (PostgreSQL only)
+    health_listen: tuple[str, int] | None = None  # an HTTP endpoint answering 200 only on the leader
     admin_ids: frozenset[int] = frozenset()
     timezone: ZoneInfo = ZoneInfo("Asia/Tehran")
     default_language: str = "fa"
@@ -88,7 +94,17 @@ class Config:
     retention_years: int = 5  # personal fields of applications closed longer ago are erased (daily job)
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
-        return f"Config(api_url={self.api_url!r}, database_path={str(self.database_path)!r}, …)"
+        return f"Config(api_url={self.api_url!r}, database={self.database_label!r}, …)"
+
+    @property
+    def database(self) -> Path | str:
+        """What the store opens: the PostgreSQL URL when set, else the SQLite file."""
+        return self.database_url or self.database_path
+
+    @property
+    def database_label(self) -> str:
+        """The database as it may be printed: the password masked."""
+        return mask_password(self.database_url) if self.database_url else str(self.database_path)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")) -> "Config":
@@ -110,6 +126,10 @@ class Config:
             api_url=api_url,
             file_api_url=file_api_url,
             database_path=Path(env.get("DATABASE_PATH") or DEFAULT_DATABASE),
+            database_url=_database_url(env.get("DATABASE_URL") or None),
+            database_pool=_pool(env),
+            leader_poll_seconds=_int(env, "LEADER_POLL_SECONDS", 2, 1, 60),
+            health_listen=_listen(env["HEALTH_LISTEN"], "HEALTH_LISTEN") if env.get("HEALTH_LISTEN") else None,
             admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
             timezone=_timezone(env.get("TIMEZONE") or "Asia/Tehran"),
             default_language=_choice(env, "DEFAULT_LANGUAGE", "fa", LANGUAGES, str.lower),
@@ -130,7 +150,36 @@ class Config:
             webhook_listen=_listen(env.get("WEBHOOK_LISTEN") or "127.0.0.1:8443"),
             webhook_secret=_webhook_secret(env.get("WEBHOOK_SECRET") or None),
             retention_years=_int(env, "RETENTION_YEARS", 5, 1, 100),
-        )
+        )._shared_settings_checked()
+
+    def _shared_settings_checked(self) -> "Config":
+        # Processes on several hosts share one PostgreSQL: a secret generated beside one host's file would differ.
+        if self.database_url and self.webhook_url and not self.webhook_secret:
+            raise ConfigError("WEBHOOK_SECRET must be set when DATABASE_URL is: every process must give Telegram"
+                              " the same webhook URL")
+        return self
+
+
+def _database_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.scheme not in ("postgresql", "postgres") or port == -1 or not (parts.hostname or "host=" in value):
+        raise ConfigError(f"DATABASE_URL must look like postgresql://user:password@host:5432/database; "
+                          f"got {mask_password(value)!r}")
+    return value
+
+
+def _pool(env: Mapping[str, str]) -> tuple[int, int]:
+    low = _int(env, "DATABASE_POOL_MIN", 2, 1, 100)
+    high = _int(env, "DATABASE_POOL_MAX", 10, 1, 100)
+    if high < low:
+        raise ConfigError(f"DATABASE_POOL_MAX ({high}) must be at least DATABASE_POOL_MIN ({low})")
+    return low, high
 
 
 def _webhook_url(value: str | None) -> str | None:
@@ -139,10 +188,10 @@ def _webhook_url(value: str | None) -> str | None:
     return value.rstrip("/") if value else None
 
 
-def _listen(value: str) -> tuple[str, int]:
+def _listen(value: str, name: str = "WEBHOOK_LISTEN") -> tuple[str, int]:
     match = re.fullmatch(r"\[?([0-9A-Za-z.:-]+?)\]?:([0-9]{1,5})", value)
     if match is None or not 0 < int(match.group(2)) < 65536:
-        raise ConfigError(f"WEBHOOK_LISTEN must be host:port, such as 127.0.0.1:8443; got {value!r}")
+        raise ConfigError(f"{name} must be host:port, such as 127.0.0.1:8443; got {value!r}")
     return match.group(1), int(match.group(2))
 
 

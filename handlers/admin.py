@@ -332,6 +332,8 @@ async def show_health(update: Update, context: Ctx, message: Message, user: User
         channels=[c for c in await store.list_channels() if c.failing], drafts=len(await store.list_drafts(
             timedelta(days=context.config.rules.draft_ttl_days))),
         schema=await store.schema_version(), officers=len(await store.list_officers()),
+        database="PostgreSQL" if store.dialect == "postgresql" else "SQLite",
+        leader=await context.bot_data["leadership"].describe(),
     ))
 
 

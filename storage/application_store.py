@@ -1,7 +1,6 @@
 """Applications, permits, the lifecycle and the loan queue."""
 
 import json
-import sqlite3
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
@@ -18,7 +17,7 @@ from domain.lifecycle import (
     sql_list,
 )
 from domain.permit import permit_number, validity_end
-from storage.base import AWAITING_CONDITION
+from storage.base import AWAITING_CONDITION, Row
 from storage.errors import (
     AlreadyRegistered,
     CategoryNotOffered,
@@ -57,13 +56,13 @@ INSERT INTO tallies
            count(*) FILTER (WHERE stage = 'queued'), count(*) FILTER (WHERE stage = 'permit_issued'),
            count(*) FILTER (WHERE stage = 'supervised'), count(*) FILTER (WHERE stage = 'eligible'),
            count(*) FILTER (WHERE stage = 'introduced_to_bank')
-    FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications)
+    FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications) a
     WHERE stage NOT IN {_UNCOUNTED} GROUP BY scope, category_id, track;
 DELETE FROM monthly_permits;
 INSERT INTO monthly_permits
-    SELECT scope, jalali_month(issued_at), count(*)
-    FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications)
-    WHERE stage NOT IN {_UNCOUNTED} GROUP BY scope, jalali_month(issued_at);
+    SELECT scope, issued_month, count(*)
+    FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications) a
+    WHERE stage NOT IN {_UNCOUNTED} GROUP BY scope, issued_month;
 DELETE FROM queue_buckets;
 INSERT INTO queue_buckets
     SELECT province_code, queue_seq / {QUEUE_BUCKET}, count(*) FROM applications WHERE stage = 'queued'
@@ -85,11 +84,12 @@ STAGE_SINCE = "CASE a.stage " + " ".join(
 
 _APPLICATION_SELECT = f"""
 SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.national_id, a.birth_date, a.mobile,
-       a.province_code, p.name_fa, p.name_en, a.city, a.address, a.postal_code, a.education, a.workers,
-       a.experience_years, a.own_share_percent, a.category_id, c.name_fa, c.name_en, s.name_fa, s.name_en,
-       c.needs_extra_approval, c.approval_body, a.issued_at, a.valid_until, a.queued_at, a.queue_seq, a.bank,
-       a.loan_amount_rials, a.reason, a.updated_at,
-       EXISTS (SELECT 1 FROM national_id_claims n WHERE n.application_id = a.id),
+       a.province_code, p.name_fa AS province_fa, p.name_en AS province_en, a.city, a.address, a.postal_code,
+       a.education, a.workers, a.experience_years, a.own_share_percent, a.category_id, c.name_fa AS category_fa,
+       c.name_en AS category_en, s.name_fa AS sector_fa, s.name_en AS sector_en, c.needs_extra_approval,
+       c.approval_body, a.issued_at, a.valid_until, a.queued_at, a.queue_seq, a.bank, a.loan_amount_rials,
+       a.reason, a.updated_at,
+       EXISTS (SELECT 1 FROM national_id_claims n WHERE n.application_id = a.id) AS disputed,
        {STAGE_SINCE} AS stage_since
 FROM applications a
 JOIN provinces p ON p.code = a.province_code
@@ -111,8 +111,8 @@ class ApplicationStore(NameIndexStore):
         today = self.today()
         async with self._transaction() as db:
             offered = await db.execute_fetchall(
-                "SELECT 1 FROM categories c JOIN sectors s ON s.id = c.sector_id WHERE c.id = ? AND c.active"
-                " AND s.active", (form.category_id,))
+                "SELECT 1 FROM categories c JOIN sectors s ON s.id = c.sector_id WHERE c.id = ? AND c.active = 1"
+                " AND s.active = 1", (form.category_id,))
             if not offered:  # hidden (or its sector hidden) since it was picked
                 raise CategoryNotOffered(f"category {form.category_id}")
             if await self._held_by_others(form.national_id, form.user_id):
@@ -128,19 +128,19 @@ class ApplicationStore(NameIndexStore):
             rows = await db.execute_fetchall(
                 "INSERT INTO applications (user_id, category_id, track, full_name, national_id, birth_date, mobile,"
                 " province_code, city, address, postal_code, education, workers, experience_years,"
-                " own_share_percent, permit_number, issued_at, valid_until, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                " own_share_percent, permit_number, issued_at, issued_month, valid_until, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (form.user_id, form.category_id, form.track, form.full_name, form.national_id,
                  form.birth_date.isoformat(), form.mobile, form.province_code, form.city, form.address,
                  form.postal_code, form.education, form.workers, form.experience_years, form.own_share_percent,
-                 number, now, valid_until, now),
+                 number, now, self._jalali_month(now), valid_until, now),
             )
-            application_id = int(rows[0][0])
+            application_id = int(rows[0]["id"])
             await self._index_names([(application_id, form.province_code, form.full_name)])
             await self._audit(application_id, form.user_id, "issue", None, Stage.PERMIT_ISSUED)
             await self._tally(application_id, +1)
             officers = await db.execute_fetchall(
-                "SELECT telegram_id FROM users WHERE role = 'officer' AND active AND province_code = ?",
+                "SELECT telegram_id FROM users WHERE role = 'officer' AND active = 1 AND province_code = ?",
                 (form.province_code,),
             )
             for (officer_id,) in officers:
@@ -176,7 +176,7 @@ class ApplicationStore(NameIndexStore):
         )
         return _application(rows[0]) if rows else None
 
-    async def _held_by_others(self, national_id: str, user_id: int) -> list[sqlite3.Row]:
+    async def _held_by_others(self, national_id: str, user_id: int) -> list[Row]:
         """The open applications of other accounts that hold this national ID (id, holder)."""
         return list(await self.db.execute_fetchall(
             f"SELECT id, user_id FROM applications WHERE national_id = ? AND user_id != ? AND stage NOT IN {_CLOSED}",
@@ -189,14 +189,14 @@ class ApplicationStore(NameIndexStore):
         now = self._now()
         async with self._transaction() as db:
             held = await self._held_by_others(national_id, claimant_id)
-            for application_id, holder_id in held:
+            for row in held:
                 await db.execute(
                     "INSERT INTO national_id_claims (application_id, holder_id, claimant_id, at, last_at)"
                     " VALUES (?, ?, ?, ?, ?) ON CONFLICT (application_id, claimant_id) DO UPDATE SET"
                     " last_at = excluded.last_at",
-                    (application_id, holder_id, claimant_id, now, now),
+                    (row["id"], row["user_id"], claimant_id, now, now),
                 )
-        return [int(row[0]) for row in held]
+        return [int(row["id"]) for row in held]
 
     async def queue_position(self, application_id: int) -> QueuePosition | None:
         """1-based place in the province's loan queue, exact, in one round trip: the stretches of the queue
@@ -207,14 +207,15 @@ class ApplicationStore(NameIndexStore):
                  WHERE b.province_code = a.province_code AND b.bucket < a.queue_seq / {QUEUE_BUCKET})
               + (SELECT count(*) FROM applications q
                  WHERE q.province_code = a.province_code AND q.stage = 'queued'
-                   AND q.queue_seq >= a.queue_seq / {QUEUE_BUCKET} * {QUEUE_BUCKET} AND q.queue_seq < a.queue_seq),
-                (SELECT coalesce(sum(size), 0) FROM queue_buckets b WHERE b.province_code = a.province_code)
+                   AND q.queue_seq >= a.queue_seq / {QUEUE_BUCKET} * {QUEUE_BUCKET} AND q.queue_seq < a.queue_seq)
+                AS ahead,
+                (SELECT coalesce(sum(size), 0) FROM queue_buckets b WHERE b.province_code = a.province_code) AS total
             FROM applications a WHERE a.id = ? AND a.stage = 'queued'""",
             (application_id,),
         )
         if not rows:
             return None
-        ahead, total = int(rows[0][0]), int(rows[0][1])
+        ahead, total = int(rows[0]["ahead"]), int(rows[0]["total"])
         return QueuePosition(position=ahead + 1, ahead=ahead, total=total)
 
     # -- summaries, kept in the transaction of every change ----------------------------------
@@ -226,32 +227,37 @@ class ApplicationStore(NameIndexStore):
             f"""INSERT INTO tallies (province_code, category_id, track, permits, jobs, supervised, eligible, queued,
                                     introduced, loans_paid, loans_rials, in_queue, at_issued, at_supervised,
                                     at_eligible, at_introduced)
-            SELECT iif(s.national, '*', a.province_code), a.category_id, a.track, :s, :s * a.workers,
-                   :s * (a.supervised_at IS NOT NULL), :s * (a.eligible_at IS NOT NULL),
-                   :s * (a.queued_at IS NOT NULL), :s * (a.introduced_at IS NOT NULL),
-                   :s * (a.loan_paid_at IS NOT NULL),
-                   :s * iif(a.loan_paid_at IS NULL, 0, coalesce(a.loan_amount_rials, 0)),
-                   :s * (a.stage = 'queued'), :s * (a.stage = 'permit_issued'), :s * (a.stage = 'supervised'),
-                   :s * (a.stage = 'eligible'), :s * (a.stage = 'introduced_to_bank')
-            FROM applications a JOIN (SELECT 0 AS national UNION ALL SELECT 1) s
+            SELECT CASE WHEN s.national = 1 THEN '*' ELSE a.province_code END, a.category_id, a.track,
+                   CAST(:s AS INTEGER), :s * a.workers,
+                   :s * {_one_if("a.supervised_at IS NOT NULL")}, :s * {_one_if("a.eligible_at IS NOT NULL")},
+                   :s * {_one_if("a.queued_at IS NOT NULL")}, :s * {_one_if("a.introduced_at IS NOT NULL")},
+                   :s * {_one_if("a.loan_paid_at IS NOT NULL")},
+                   :s * CASE WHEN a.loan_paid_at IS NULL THEN 0 ELSE coalesce(a.loan_amount_rials, 0) END,
+                   :s * {_one_if("a.stage = 'queued'")}, :s * {_one_if("a.stage = 'permit_issued'")},
+                   :s * {_one_if("a.stage = 'supervised'")}, :s * {_one_if("a.stage = 'eligible'")},
+                   :s * {_one_if("a.stage = 'introduced_to_bank'")}
+            FROM applications a CROSS JOIN (SELECT 0 AS national UNION ALL SELECT 1) s
             WHERE a.id = :id AND a.stage NOT IN {_UNCOUNTED}
             ON CONFLICT (province_code, category_id, track) DO UPDATE SET
-                permits = permits + excluded.permits, jobs = jobs + excluded.jobs,
-                supervised = supervised + excluded.supervised, eligible = eligible + excluded.eligible,
-                queued = queued + excluded.queued, introduced = introduced + excluded.introduced,
-                loans_paid = loans_paid + excluded.loans_paid, loans_rials = loans_rials + excluded.loans_rials,
-                in_queue = in_queue + excluded.in_queue, at_issued = at_issued + excluded.at_issued,
-                at_supervised = at_supervised + excluded.at_supervised,
-                at_eligible = at_eligible + excluded.at_eligible,
-                at_introduced = at_introduced + excluded.at_introduced""",
+                permits = tallies.permits + excluded.permits, jobs = tallies.jobs + excluded.jobs,
+                supervised = tallies.supervised + excluded.supervised,
+                eligible = tallies.eligible + excluded.eligible, queued = tallies.queued + excluded.queued,
+                introduced = tallies.introduced + excluded.introduced,
+                loans_paid = tallies.loans_paid + excluded.loans_paid,
+                loans_rials = tallies.loans_rials + excluded.loans_rials,
+                in_queue = tallies.in_queue + excluded.in_queue, at_issued = tallies.at_issued + excluded.at_issued,
+                at_supervised = tallies.at_supervised + excluded.at_supervised,
+                at_eligible = tallies.at_eligible + excluded.at_eligible,
+                at_introduced = tallies.at_introduced + excluded.at_introduced""",
             {"s": sign, "id": application_id},
         )
         await self.db.execute(
             f"""INSERT INTO monthly_permits (province_code, jalali_month, permits)
-            SELECT iif(s.national, '*', a.province_code), jalali_month(a.issued_at), :s
-            FROM applications a JOIN (SELECT 0 AS national UNION ALL SELECT 1) s
+            SELECT CASE WHEN s.national = 1 THEN '*' ELSE a.province_code END, a.issued_month, CAST(:s AS INTEGER)
+            FROM applications a CROSS JOIN (SELECT 0 AS national UNION ALL SELECT 1) s
             WHERE a.id = :id AND a.stage NOT IN {_UNCOUNTED}
-            ON CONFLICT (province_code, jalali_month) DO UPDATE SET permits = permits + excluded.permits""",
+            ON CONFLICT (province_code, jalali_month)
+            DO UPDATE SET permits = monthly_permits.permits + excluded.permits""",
             {"s": sign, "id": application_id},
         )
 
@@ -259,7 +265,7 @@ class ApplicationStore(NameIndexStore):
         bucket = queue_seq // QUEUE_BUCKET
         await self.db.execute(
             "INSERT INTO queue_buckets (province_code, bucket, size) VALUES (?, ?, ?)"
-            " ON CONFLICT (province_code, bucket) DO UPDATE SET size = size + excluded.size",
+            " ON CONFLICT (province_code, bucket) DO UPDATE SET size = queue_buckets.size + excluded.size",
             (province_code, bucket, delta),
         )
         await self.db.execute("DELETE FROM queue_buckets WHERE province_code = ? AND bucket = ? AND size <= 0",
@@ -336,12 +342,14 @@ class ApplicationStore(NameIndexStore):
 
     async def list_audit(self, application_id: int) -> list[AuditEntry]:
         rows = await self.db.execute_fetchall(
-            "SELECT l.at, l.actor_id, u.display_name, l.action, l.from_stage, l.to_stage, l.detail FROM audit_log l"
+            "SELECT l.at, l.actor_id, u.display_name AS actor_name, l.action, l.from_stage, l.to_stage, l.detail"
+            " FROM audit_log l"
             " LEFT JOIN users u ON u.telegram_id = l.actor_id WHERE l.application_id = ? ORDER BY l.id",
             (application_id,),
         )
-        return [AuditEntry(datetime.fromisoformat(row[0]), row[1], row[2], row[3], row[4], row[5],
-                           json.loads(row[6]) if row[6] else {}) for row in rows]
+        return [AuditEntry(**dict(row) | {"at": datetime.fromisoformat(row["at"]),
+                                          "detail": json.loads(row["detail"]) if row["detail"] else {}})
+                for row in rows]
 
     async def closed_from(self, application_id: int) -> Stage | None:
         """The stage a closed application was closed from (withdrawn at, revoked at…), if it was closed."""
@@ -354,13 +362,13 @@ class ApplicationStore(NameIndexStore):
 
     async def last_action(self, application_id: int) -> LastAction | None:
         rows = await self.db.execute_fetchall(
-            "SELECT l.action, l.actor_id, u.display_name FROM audit_log l"
+            "SELECT l.action, l.actor_id, u.display_name AS actor_name FROM audit_log l"
             " LEFT JOIN users u ON u.telegram_id = l.actor_id"
             " WHERE l.application_id = ? AND l.to_stage IS NOT NULL"  # a step, not a refusal
             " ORDER BY l.id DESC LIMIT 1",
             (application_id,),
         )
-        return LastAction(rows[0][0], rows[0][1], rows[0][2]) if rows else None
+        return LastAction(**dict(rows[0])) if rows else None
 
     async def is_own_application(self, user_id: int, application_id: int) -> bool:
         """Whether `user_id` is this application's applicant: the same Telegram account, or the national ID
@@ -368,10 +376,10 @@ class ApplicationStore(NameIndexStore):
         rows = await self.db.execute_fetchall(
             "SELECT EXISTS (SELECT 1 FROM applications a WHERE a.id = ? AND (a.user_id = ? OR EXISTS ("
             " SELECT 1 FROM applications o WHERE o.user_id = ? AND (o.national_id = a.national_id"
-            " OR o.mobile = a.mobile))))",
+            " OR o.mobile = a.mobile)))) AS own",
             (application_id, user_id, user_id),
         )
-        return bool(rows[0][0])
+        return bool(rows[0]["own"])
 
     async def record_refusal(self, application_id: int, actor_id: int, attempted: str) -> None:
         """Audit an action refused because the application is the actor's own (no stage change)."""
@@ -395,14 +403,14 @@ class ApplicationStore(NameIndexStore):
         )
         if all(stage in _AT_STAGE for stage in stages):
             columns = " + ".join(f"coalesce(sum({_AT_STAGE[stage]}), 0)" for stage in stages)
-            total = await self.db.execute_fetchall(f"SELECT {columns} FROM tallies WHERE province_code = ?",
+            total = await self.db.execute_fetchall(f"SELECT {columns} AS n FROM tallies WHERE province_code = ?",
                                                    (province_code,))
         else:
             total = await self.db.execute_fetchall(
-                f"SELECT count(*) FROM applications WHERE province_code = ? AND stage IN ({marks})",
+                f"SELECT count(*) AS n FROM applications WHERE province_code = ? AND stage IN ({marks})",
                 (province_code, *stages),
             )
-        return [_application(row) for row in rows], int(total[0][0])
+        return [_application(row) for row in rows], int(total[0]["n"])
 
     async def list_waiting_in_order(self, province_code: str, stage: Stage) -> list[int]:
         """The ids of a province's applications at `stage`, in the order they reached it (then by id)."""
@@ -437,10 +445,12 @@ class ApplicationStore(NameIndexStore):
             " LIMIT ? OFFSET ?",
             (province_code, limit, offset),
         )
+        # The length from the tallies, as /pending's: a count of the queue visits every queued row (PostgreSQL
+        # reads the table for it, tens of ms for a large province).
         total = await self.db.execute_fetchall(
-            "SELECT count(*) FROM applications WHERE province_code = ? AND stage = 'queued'", (province_code,)
+            "SELECT coalesce(sum(in_queue), 0) AS n FROM tallies WHERE province_code = ?", (province_code,)
         )
-        return [_application(row) for row in rows], int(total[0][0])
+        return [_application(row) for row in rows], int(total[0]["n"])
 
     # -- officers' cards and pending answers ----------------------------------------------
 
@@ -449,7 +459,7 @@ class ApplicationStore(NameIndexStore):
             "SELECT officer_id, message_id FROM officer_cards WHERE application_id = ? ORDER BY officer_id, message_id",
             (application_id,)
         )
-        return [OfficerCard(row[0], row[1]) for row in rows]
+        return [OfficerCard(**dict(row)) for row in rows]
 
     async def set_officer_prompt(self, officer_id: int, application_id: int, action: str,
                                  message_id: int | None = None, amount_toman: int | None = None) -> None:
@@ -479,22 +489,25 @@ _PROMPT_SELECT = ("SELECT officer_id, application_id, action, message_id, create
                   " FROM officer_prompts")
 
 
-def _prompt(row: sqlite3.Row) -> OfficerPrompt:
-    return OfficerPrompt(officer_id=row["officer_id"], application_id=row["application_id"], action=row["action"],
-                         message_id=row["message_id"], created_at=datetime.fromisoformat(row["created_at"]),
-                         amount_toman=row["amount_toman"])
+def _one_if(condition: str) -> str:
+    """1 when the condition holds, else 0 (SQLite would multiply by the comparison; PostgreSQL's is boolean)."""
+    return f"CASE WHEN {condition} THEN 1 ELSE 0 END"
 
 
-def _application(row: sqlite3.Row) -> Application:
-    values = list(row)
-    values[3] = Stage(values[3])
-    values[7] = date.fromisoformat(values[7])
-    values[24] = bool(values[24])
-    values[26] = datetime.fromisoformat(values[26])
-    values[27] = date.fromisoformat(values[27])
-    values[28] = datetime.fromisoformat(values[28]) if values[28] else None
-    values[33] = datetime.fromisoformat(values[33])
-    values[34] = bool(values[34])
-    values[35] = datetime.fromisoformat(values[35]) if values[35] else None
-    return Application(*values)
+def _prompt(row: Row) -> OfficerPrompt:
+    return OfficerPrompt(**dict(row) | {"created_at": datetime.fromisoformat(row["created_at"])})
+
+
+def _application(row: Row) -> Application:
+    return Application(**dict(row) | {
+        "stage": Stage(row["stage"]),
+        "birth_date": date.fromisoformat(row["birth_date"]),
+        "needs_extra_approval": bool(row["needs_extra_approval"]),
+        "issued_at": datetime.fromisoformat(row["issued_at"]),
+        "valid_until": date.fromisoformat(row["valid_until"]),
+        "queued_at": datetime.fromisoformat(row["queued_at"]) if row["queued_at"] else None,
+        "updated_at": datetime.fromisoformat(row["updated_at"]),
+        "disputed": bool(row["disputed"]),
+        "stage_since": datetime.fromisoformat(row["stage_since"]) if row["stage_since"] else None,
+    })
 

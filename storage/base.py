@@ -1,10 +1,7 @@
 """The connection, transactions and the helpers every part of the store shares."""
 
-import asyncio
-import itertools
 import json
 import logging
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
@@ -17,108 +14,113 @@ import aiosqlite
 from persiantools.jdatetime import JalaliDate
 
 from domain.lifecycle import AWAITING_OFFICER, Stage
-from storage.migrate import migrate
+from storage.migrate import migrate, migrate_postgres
+from storage.postgres import PgConnection, PostgresDatabase
 from storage.records import OutboxKind
+from storage.sqlite import SqliteDatabase
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+# What the store's code talks to: an aiosqlite connection, or a PostgreSQL one taking the same SQL.
+Connection = aiosqlite.Connection | PgConnection
+Row = Any  # sqlite3.Row or asyncpg.Record: both read by column name (the store's way) and by position
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def is_postgres_url(location: Path | str) -> bool:
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
 # Applications awaiting an officer, as an SQL condition built from the lifecycle's one list (no copy in SQL).
 AWAITING_CONDITION = "stage IN (" + ", ".join(f"'{stage.value}'" for stage in AWAITING_OFFICER) + ")"
 _AWAITING_INDEX = "applications_awaiting_officer"
+_WANTED_INDEX = f"CREATE INDEX {_AWAITING_INDEX} ON applications (province_code, id) WHERE {AWAITING_CONDITION}"
 
 
 async def index_awaiting(db: aiosqlite.Connection) -> None:
     """The officers' /pending index, (re)made whenever the lifecycle's list of awaiting stages changes."""
-    wanted = f"CREATE INDEX {_AWAITING_INDEX} ON applications (province_code, id) WHERE {AWAITING_CONDITION}"
     rows = await db.execute_fetchall("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?",
                                      (_AWAITING_INDEX,))
-    if rows and rows[0][0] == wanted:
+    if rows and rows[0][0] == _WANTED_INDEX:
         return
     if rows:
         await db.execute(f"DROP INDEX {_AWAITING_INDEX}")
-    await db.execute(wanted)
+    await db.execute(_WANTED_INDEX)
+
+
+async def index_awaiting_postgres(connection: Any) -> None:
+    """The same on PostgreSQL, which rewrites an index's text: the wanted statement is kept as its comment."""
+    made = await connection.fetchval("SELECT obj_description(to_regclass($1), 'pg_class')", _AWAITING_INDEX)
+    if made == _WANTED_INDEX:
+        return
+    async with connection.transaction():
+        await connection.execute(f"DROP INDEX IF EXISTS {_AWAITING_INDEX}")
+        await connection.execute(_WANTED_INDEX)
+        quoted = _WANTED_INDEX.replace("'", "''")
+        await connection.execute(f"COMMENT ON INDEX {_AWAITING_INDEX} IS '{quoted}'")
 
 
 class StoreBase:
-    """One writer connection and a few reader connections to one SQLite file in WAL mode.
+    """The store over one database: an SQLite file (storage/sqlite.py) or PostgreSQL (storage/postgres.py).
 
-    Writes are serialised (SQLite has one writer anyway) by a lock on the writer connection; a transaction is
-    a unit that the store methods called inside it join, through a context variable, so a method that writes
-    inside another's transaction neither takes the lock twice nor commits early. Reads outside a transaction go
-    to the reader connections, whose every statement sees only committed data: a reader never sees another
-    task's half-done (and perhaps later rolled back) transaction. Reads inside a transaction see its own
-    writes. The same model fits a connection pool on PostgreSQL.
+    A transaction is a unit that the store methods called inside it join, through a context variable, so a
+    method that writes inside another's transaction neither takes the lock twice nor commits early; writers
+    are serialised on both databases. Reads outside a transaction see only committed data (SQLite's reader
+    connections, PostgreSQL's pool); reads inside a transaction see its own writes.
     """
 
-    READERS = 3  # statements are queued per connection; a few let unrelated reads run side by side
-
-    def __init__(self, path: Path, clock: Clock = utc_now, tz: ZoneInfo = ZoneInfo("Asia/Tehran")) -> None:
+    def __init__(self, path: Path | str, clock: Clock = utc_now, tz: ZoneInfo = ZoneInfo("Asia/Tehran"),
+                 pool_size: tuple[int, int] = (2, 10)) -> None:
+        """`path`: the SQLite file, or a postgresql:// URL; `pool_size`: PostgreSQL's (min, max) connections."""
         self.path = path
         self._clock = clock
         self._tz = tz  # the programme's calendar day (permit years, validity) is Tehran's
-        self._writer: aiosqlite.Connection | None = None
-        self._readers: list[aiosqlite.Connection] = []
-        self._next_reader = itertools.count()
-        self._write_lock = asyncio.Lock()
+        self._database: SqliteDatabase | PostgresDatabase = (
+            PostgresDatabase(path, *pool_size) if is_postgres_url(path)
+            else SqliteDatabase(Path(path), self._jalali_month))
+        self._connected = False
         # Per store (tests open several): the transaction the current task is inside, if any.
-        self._in_transaction: ContextVar[aiosqlite.Connection | None] = ContextVar(f"transaction-{id(self)}",
-                                                                                 default=None)
+        self._in_transaction: ContextVar[Any] = ContextVar(f"transaction-{id(self)}", default=None)
 
     # -- lifecycle -------------------------------------------------------------------------
 
-    async def connect(self) -> None:
-        """Open the database (creating its folder), set pragmas and apply missing migrations."""
-        if self._writer is not None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # secure_delete: erased personal data and keys leave no bytes behind in free pages.
-        writer = await self._open("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                                  " PRAGMA secure_delete = ON;")
-        await migrate(writer)
-        await index_awaiting(writer)
-        # query_only: a write that wrongly skips the writer fails loudly instead of racing it.
-        self._readers = [await self._open("PRAGMA query_only = ON;") for _ in range(self.READERS)]
-        self._writer = writer
+    @property
+    def dialect(self) -> str:
+        """'sqlite' or 'postgresql': for the few named pieces that differ (PRAGMAs, row locks)."""
+        return self._database.name
 
-    async def _open(self, pragmas: str) -> aiosqlite.Connection:
-        db = await aiosqlite.connect(self.path, isolation_level=None)  # explicit BEGIN/COMMIT only
-        db.row_factory = sqlite3.Row
-        await db.executescript("PRAGMA busy_timeout = 5000;" + pragmas)
-        # Summaries group permits by Jalali month of issue, in the programme's time zone (migrations use it too).
-        await db.create_function("jalali_month", 1, self._jalali_month, deterministic=True)
-        return db
+    async def connect(self) -> None:
+        """Open the database (an SQLite file's folder is created) and apply missing migrations."""
+        if self._connected:
+            return
+        if isinstance(self._database, SqliteDatabase):
+            await self._database.connect(_prepare_sqlite)
+        else:
+            await self._database.connect(_prepare_postgres)
+        self._connected = True
 
     async def close(self) -> None:
-        for db in self._readers:
-            await db.close()
-        self._readers = []
-        if self._writer is not None:
-            await self._writer.close()
-            self._writer = None
+        await self._database.close()
+        self._connected = False
 
     @property
-    def writer(self) -> aiosqlite.Connection:
-        """The one connection that writes (migrations, maintenance such as ANALYZE)."""
-        if self._writer is None:
-            raise RuntimeError("Store.connect() has not been awaited")
-        return self._writer
+    def writer(self) -> Connection:
+        """A connection that writes outside the store's methods (maintenance such as ANALYZE)."""
+        if isinstance(self._database, SqliteDatabase):
+            return self._database.writer
+        return self._database.reader
 
     @property
-    def db(self) -> aiosqlite.Connection:
-        """Where a read goes: the current task's transaction if it is inside one, else a reader connection."""
+    def db(self) -> Connection:
+        """Where a read goes: the current task's transaction if it is inside one, else a reader."""
         joined = self._in_transaction.get()
         if joined is not None:
-            return joined
-        if not self._readers:
-            raise RuntimeError("Store.connect() has not been awaited")
-        return self._readers[next(self._next_reader) % len(self._readers)]
+            return joined  # type: ignore[no-any-return]
+        return self._database.reader
 
     def _now(self) -> str:
         return stored_time(self._clock())
@@ -140,29 +142,22 @@ class StoreBase:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def transaction(self) -> AbstractAsyncContextManager[aiosqlite.Connection]:
+    def transaction(self) -> AbstractAsyncContextManager[Connection]:
         """One unit of several store calls: they all commit together, or none does."""
         return self._transaction()
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error; nobody else writes meanwhile. Called inside
-        another transaction, it joins that one (the outer one commits or rolls back everything)."""
+    async def _transaction(self) -> AsyncIterator[Connection]:
+        """A transaction, rolled back on any error; nobody else writes meanwhile. Called inside another
+        transaction, it joins that one (the outer one commits or rolls back everything)."""
         joined = self._in_transaction.get()
         if joined is not None:
             yield joined
             return
-        async with self._write_lock:
-            db = self.writer
-            await db.execute("BEGIN IMMEDIATE")
+        async with self._database.transaction() as db:
             token = self._in_transaction.set(db)
             try:
                 yield db
-                await db.execute("COMMIT")
-            except BaseException:
-                if db.in_transaction:
-                    await db.execute("ROLLBACK")
-                raise
             finally:
                 self._in_transaction.reset(token)
 
@@ -173,32 +168,32 @@ class StoreBase:
             cursor = await db.execute(sql, parameters)
             return int(cursor.rowcount)
 
-    async def _write_returning(self, sql: str, parameters: Any = ()) -> list[sqlite3.Row]:
+    async def _write_returning(self, sql: str, parameters: Any = ()) -> list[Any]:
         """One statement that changes data and returns rows (RETURNING)."""
         async with self._writing() as db:
             return list(await db.execute_fetchall(sql, parameters))
 
     @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def _writing(self) -> AsyncIterator[Connection]:
         joined = self._in_transaction.get()
         if joined is not None:
             yield joined
             return
-        async with self._write_lock:
-            yield self.writer
+        async with self._database.single() as db:
+            yield db
 
     async def schema_version(self) -> int:
-        rows = await self.db.execute_fetchall("SELECT coalesce(max(version), 0) FROM schema_version")
-        return int(rows[0][0])
+        rows = await self.db.execute_fetchall("SELECT coalesce(max(version), 0) AS version FROM schema_version")
+        return int(rows[0]["version"])
     # -- helpers inside a transaction -------------------------------------------------------
 
     async def _next_counter(self, name: str) -> int:
         rows = await self.db.execute_fetchall(
             "INSERT INTO counters (name, value) VALUES (?, 1)"
-            " ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value",
+            " ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value",
             (name,),
         )
-        return int(rows[0][0])
+        return int(rows[0]["value"])
 
     async def _audit(self, application_id: int | None, actor_id: int | None, action: str,
                      from_stage: Stage | None = None, to_stage: Stage | None = None,
@@ -220,6 +215,16 @@ class StoreBase:
             (kind, "user" if chat_id is not None else "admins", chat_id, application_id,
              json.dumps(payload or {}, ensure_ascii=False), now, now),
         )
+
+
+async def _prepare_sqlite(db: aiosqlite.Connection) -> None:
+    await migrate(db)
+    await index_awaiting(db)
+
+
+async def _prepare_postgres(connection: Any) -> None:
+    await migrate_postgres(connection)
+    await index_awaiting_postgres(connection)
 
 
 def stored_time(moment: datetime) -> str:

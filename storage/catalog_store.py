@@ -3,7 +3,7 @@
 import logging
 import sqlite3
 
-from storage.base import StoreBase
+from storage.base import Row, StoreBase
 from storage.catalog import Catalog, CategorySeed, SectorSeed
 from storage.errors import Duplicate, NotFound
 from storage.records import CatalogChange, Category, Province, Sector
@@ -16,19 +16,19 @@ class CatalogStore(StoreBase):
         """Seed provinces, sectors and categories on first start; never overwrites later edits."""
         async with self._transaction() as db:
             await db.executemany(
-                "INSERT OR IGNORE INTO provinces (code, name_fa, name_en) VALUES (?, ?, ?)",
+                "INSERT INTO provinces (code, name_fa, name_en) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 [(p.code, p.name_fa, p.name_en) for p in catalog.provinces],
             )
-            rows = await db.execute_fetchall("SELECT count(*) FROM categories")
-            if rows[0][0] == 0:
+            rows = await db.execute_fetchall("SELECT count(*) AS n FROM categories")
+            if rows[0]["n"] == 0:
                 await db.executemany(
-                    "INSERT OR IGNORE INTO sectors (code, name_fa, name_en, approval_body, position)"
-                    " VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO sectors (code, name_fa, name_en, approval_body, position)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                     [(s.code, s.name_fa, s.name_en, s.approval_body, i) for i, s in enumerate(catalog.sectors)],
                 )
                 await db.executemany(
                     "INSERT INTO categories (sector_id, name_fa, name_en, needs_extra_approval, approval_body)"
-                    " SELECT id, ?, ?, ?, CASE WHEN ? THEN coalesce(approval_body, 'other') END"
+                    " SELECT id, ?, ?, ?, CASE WHEN ? = 1 THEN coalesce(approval_body, 'other') END"
                     " FROM sectors WHERE code = ?",
                     [
                         (c.name_fa, c.name_en, c.needs_extra_approval, c.needs_extra_approval, c.sector_code)
@@ -39,18 +39,18 @@ class CatalogStore(StoreBase):
 
     async def list_provinces(self) -> list[Province]:
         rows = await self.db.execute_fetchall("SELECT code, name_fa, name_en FROM provinces ORDER BY code")
-        return [Province(*row) for row in rows]
+        return [Province(**dict(row)) for row in rows]
 
     async def list_sectors(self, include_inactive: bool = False) -> list[Sector]:
         """Sectors in display order; by default only those an applicant can pick from."""
         where = "" if include_inactive else (
-            "WHERE s.active AND EXISTS (SELECT 1 FROM categories c WHERE c.sector_id = s.id AND c.active)"
+            "WHERE s.active = 1 AND EXISTS (SELECT 1 FROM categories c WHERE c.sector_id = s.id AND c.active = 1)"
         )
         rows = await self.db.execute_fetchall(
             f"SELECT s.id, s.code, s.name_fa, s.name_en, s.approval_body, s.active FROM sectors s {where}"
             " ORDER BY s.position, s.id"
         )
-        return [Sector(*row[:5], active=bool(row[5])) for row in rows]
+        return [_sector(row) for row in rows]
 
     async def list_categories(self, sector_id: int | None = None, include_inactive: bool = False) -> list[Category]:
         conditions, params = [], []
@@ -58,7 +58,7 @@ class CatalogStore(StoreBase):
             conditions.append("sector_id = ?")
             params.append(sector_id)
         if not include_inactive:  # what applicants are offered: a hidden sector hides its categories too
-            conditions.append("active AND sector_id IN (SELECT id FROM sectors WHERE active)")
+            conditions.append("active = 1 AND sector_id IN (SELECT id FROM sectors WHERE active = 1)")
         where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = await self.db.execute_fetchall(
             "SELECT id, sector_id, name_fa, name_en, needs_extra_approval, approval_body, active"
@@ -78,14 +78,14 @@ class CatalogStore(StoreBase):
         """The category if applicants may pick it now: it and its sector are shown (not hidden)."""
         rows = await self.db.execute_fetchall(
             "SELECT c.id, c.sector_id, c.name_fa, c.name_en, c.needs_extra_approval, c.approval_body, c.active"
-            " FROM categories c JOIN sectors s ON s.id = c.sector_id WHERE c.id = ? AND c.active AND s.active",
+            " FROM categories c JOIN sectors s ON s.id = c.sector_id WHERE c.id = ? AND c.active = 1 AND s.active = 1",
             (category_id,),
         )
         return _category(rows[0]) if rows else None
 
     async def get_province(self, code: str) -> Province | None:
         rows = await self.db.execute_fetchall("SELECT code, name_fa, name_en FROM provinces WHERE code = ?", (code,))
-        return Province(*rows[0]) if rows else None
+        return Province(**dict(rows[0])) if rows else None
 
 
     # -- editing (admins) ------------------------------------------------------------------
@@ -94,7 +94,7 @@ class CatalogStore(StoreBase):
         rows = await self.db.execute_fetchall(
             "SELECT id, code, name_fa, name_en, approval_body, active FROM sectors WHERE code = ?", (code,)
         )
-        return Sector(*rows[0][:5], active=bool(rows[0][5])) if rows else None
+        return _sector(rows[0]) if rows else None
 
     async def add_category(self, sector_code: str, name_fa: str, name_en: str, starred: bool,
                            actor_id: int) -> Category:
@@ -111,8 +111,8 @@ class CatalogStore(StoreBase):
                 )
             except sqlite3.IntegrityError:
                 raise Duplicate(name_fa) from None
-            await self._audit(None, actor_id, "add_category", detail={"category_id": rows[0][0]})
-        category = await self.get_category(int(rows[0][0]))
+            await self._audit(None, actor_id, "add_category", detail={"category_id": rows[0]["id"]})
+        category = await self.get_category(int(rows[0]["id"]))
         assert category is not None
         return category
 
@@ -198,14 +198,14 @@ class CatalogStore(StoreBase):
                     " position = excluded.position, active = 1",
                     (sector.code, sector.name_fa, sector.name_en, position),
                 )
-            before = {(row[0], row[1]) for row in await db.execute_fetchall(
-                "SELECT s.code, c.name_fa FROM categories c JOIN sectors s ON s.id = c.sector_id WHERE c.active")}
+            before = {(row["code"], row["name_fa"]) for row in await db.execute_fetchall(
+                "SELECT s.code, c.name_fa FROM categories c JOIN sectors s ON s.id = c.sector_id WHERE c.active = 1")}
             await db.execute("UPDATE categories SET active = 0")
             added = 0
             for category in categories:
                 cursor = await db.execute(
                     "UPDATE categories SET name_en = ?, active = 1, needs_extra_approval = ?,"
-                    " approval_body = CASE WHEN ? THEN coalesce(approval_body,"
+                    " approval_body = CASE WHEN ? = 1 THEN coalesce(approval_body,"
                     "   (SELECT approval_body FROM sectors WHERE code = ?), 'other') END"
                     " WHERE name_fa = ? AND sector_id = (SELECT id FROM sectors WHERE code = ?)",
                     (category.name_en, category.needs_extra_approval, category.needs_extra_approval,
@@ -214,7 +214,7 @@ class CatalogStore(StoreBase):
                 if cursor.rowcount == 0:
                     await db.execute(
                         "INSERT INTO categories (sector_id, name_fa, name_en, needs_extra_approval, approval_body)"
-                        " SELECT id, ?, ?, ?, CASE WHEN ? THEN coalesce(approval_body, 'other') END"
+                        " SELECT id, ?, ?, ?, CASE WHEN ? = 1 THEN coalesce(approval_body, 'other') END"
                         " FROM sectors WHERE code = ?",
                         (category.name_fa, category.name_en, category.needs_extra_approval,
                          category.needs_extra_approval, category.sector_code),
@@ -227,15 +227,12 @@ class CatalogStore(StoreBase):
         return change
 
 
-def _category(row: sqlite3.Row) -> Category:
-    return Category(
-        id=row[0],
-        sector_id=row[1],
-        name_fa=row[2],
-        name_en=row[3],
-        needs_extra_approval=bool(row[4]),
-        approval_body=row[5],
-        active=bool(row[6]),
-    )
+def _sector(row: Row) -> Sector:
+    return Sector(**dict(row) | {"active": bool(row["active"])})
+
+
+def _category(row: Row) -> Category:
+    return Category(**dict(row) | {"needs_extra_approval": bool(row["needs_extra_approval"]),
+                                   "active": bool(row["active"])})
 
 

@@ -1,11 +1,10 @@
 """Unfinished application forms, written through at every step."""
 
 import json
-import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.base import StoreBase
+from storage.base import Row, StoreBase
 from storage.records import Draft
 
 
@@ -41,10 +40,11 @@ class DraftStore(StoreBase):
         rows = await self._write_returning(
             "DELETE FROM drafts WHERE updated_at < ? RETURNING user_id", (self._after(-max_age),)
         )
-        return [int(row[0]) for row in rows]
+        return [int(row["user_id"]) for row in rows]
 
 
-def _draft(row: sqlite3.Row) -> Draft:
-    return Draft(user_id=row[0], state=row[1], data=json.loads(row[2]), updated_at=datetime.fromisoformat(row[3]))
+def _draft(row: Row) -> Draft:
+    return Draft(**dict(row) | {"data": json.loads(row["data"]),
+                                "updated_at": datetime.fromisoformat(row["updated_at"])})
 
 

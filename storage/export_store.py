@@ -45,10 +45,8 @@ class ExportStore(StoreBase):
         last_id = 0
         while True:
             rows = await self.db.execute_fetchall(sql, (last_id, *parameters, EXPORT_PAGE))
-            if rows:
-                names = rows[0].keys()  # by name, looked up once a page
-                for row in rows:
-                    yield ExportRow(**dict(zip(names, row, strict=True)))
+            for row in rows:
+                yield ExportRow(**dict(row))  # by name
             if len(rows) < EXPORT_PAGE:
                 return
             last_id = int(rows[-1]["id"])

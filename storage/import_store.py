@@ -20,7 +20,8 @@ _STEP_COLUMN = {Stage.SUPERVISED: "supervised_at", Stage.ELIGIBLE: "eligible_at"
                 Stage.INTRODUCED_TO_BANK: "introduced_at", Stage.LOAN_PAID: "loan_paid_at"}
 _COLUMNS = ("user_id", "category_id", "track", "full_name", "national_id", "birth_date", "mobile", "province_code",
             "city", "address", "postal_code", "education", "workers", "experience_years", "own_share_percent",
-            "stage", "permit_number", "issued_at", "valid_until", "supervised_at", "eligible_at", "rejected_at",
+            "stage", "permit_number", "issued_at", "issued_month", "valid_until", "supervised_at", "eligible_at",
+            "rejected_at",
             "queued_at", "queue_seq", "introduced_at", "bank", "loan_paid_at", "loan_amount_rials",
             "bank_rejected_at", "closed_at", "reason", "updated_at")
 
@@ -33,7 +34,7 @@ class ImportStore(ApplicationStore):
         async with self._transaction() as db:
             last_id = await self._last_application_id()
             # Counters are kept in memory for the import and written back once: two round trips per row less.
-            counters = {str(name): int(value) for name, value in await db.execute_fetchall(
+            counters = {str(row["name"]): int(row["value"]) for row in await db.execute_fetchall(
                 "SELECT name, value FROM counters")}
             rows: list[tuple[object, ...]] = []
             users: set[int] = set()
@@ -82,6 +83,7 @@ class ImportStore(ApplicationStore):
             form.mobile, form.province_code, form.city, form.address, form.postal_code, form.education, form.workers,
             form.experience_years, form.own_share_percent, record.stage.value,
             permit_number(number_format, form.province_code, issued_day.year, seq), stored_time(record.issued_at),
+            f"{issued_day.year:04d}-{issued_day.month:02d}",
             validity_end(issued_day, validity_years).to_gregorian().isoformat(), times["supervised_at"],
             times["eligible_at"], times["rejected_at"], times["queued_at"], queue_seq, times["introduced_at"],
             record.bank, times["loan_paid_at"], record.loan_amount_rials, times["bank_rejected_at"],

@@ -5,19 +5,32 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import timedelta
 
-from storage.base import StoreBase
+from storage.base import Row, StoreBase
 from storage.errors import StoreUnavailable
 from storage.records import OfficerCardRef, OutboxKind, OutboxMessage
 
+CLAIM_LEASE = timedelta(minutes=1)  # how long a claimed row is left to its courier
+
 
 class OutboxStore(StoreBase):
-    async def due_messages(self, limit: int = 50) -> list[OutboxMessage]:
-        """Pending messages whose next attempt is due, oldest first."""
-        rows = await self.db.execute_fetchall(
-            "SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox"
-            " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
-            (self._now(), limit),
-        )
+    async def due_messages(self, limit: int = 50, lease: timedelta = CLAIM_LEASE) -> list[OutboxMessage]:
+        """Pending messages whose next attempt is due, oldest first.
+
+        On PostgreSQL, where several processes may share the database, they are also claimed for `lease`
+        (FOR UPDATE SKIP LOCKED, then the next attempt moved on): nobody else gets them meanwhile, so even two
+        leaders by mistake never send one row twice, and a crash before `mark_sent` leaves them due again
+        once the lease runs out. SQLite has one process and its courier drains one batch at a time: a plain
+        read, which also goes on working while the file is locked. Rows for all admins are not among them:
+        `fan_out_to_admins` turns each into a row per admin first (one queued meanwhile waits for the next drain)."""
+        select = ("SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox"
+                  " WHERE status = 'pending' AND audience = 'user' AND next_attempt_at <= ?"
+                  " ORDER BY next_attempt_at, id LIMIT ?")
+        if self.dialect == "sqlite":
+            return [_message(row) for row in await self.db.execute_fetchall(select, (self._now(), limit))]
+        async with self._transaction() as db:
+            rows = await db.execute_fetchall(select + " FOR UPDATE SKIP LOCKED", (self._now(), limit))
+            await db.executemany("UPDATE outbox SET next_attempt_at = ? WHERE id = ?",
+                                 [(self._after(lease), row["id"]) for row in rows])
         return [_message(row) for row in rows]
 
     async def fan_out_to_admins(self, admin_ids: Iterable[int]) -> int:
@@ -45,23 +58,23 @@ class OutboxStore(StoreBase):
         """Outbox rows in order, all of them or those with one status ('pending', 'sent', 'failed')."""
         rows = await self.db.execute_fetchall(
             "SELECT id, kind, chat_id, application_id, payload, attempts FROM outbox"
-            " WHERE ? IS NULL OR status = ? ORDER BY id",
+            " WHERE CAST(? AS TEXT) IS NULL OR status = ? ORDER BY id",
             (status, status),
         )
         return [_message(row) for row in rows]
 
     async def outbox_counts(self) -> dict[str, int]:
-        rows = await self.db.execute_fetchall("SELECT status, count(*) FROM outbox GROUP BY status")
-        return {"pending": 0, "sent": 0, "failed": 0} | {row[0]: int(row[1]) for row in rows}
+        rows = await self.db.execute_fetchall("SELECT status, count(*) AS n FROM outbox GROUP BY status")
+        return {"pending": 0, "sent": 0, "failed": 0} | {row["status"]: int(row["n"]) for row in rows}
 
     async def recent_failures(self, limit: int = 5) -> list[tuple[int, str, int, str]]:
         """(id, kind, attempts, error) of the latest failed deliveries: Telegram's words, no personal data."""
         rows = await self.db.execute_fetchall(
-            "SELECT id, kind, attempts, coalesce(last_error, '') FROM outbox WHERE status = 'failed'"
+            "SELECT id, kind, attempts, coalesce(last_error, '') AS error FROM outbox WHERE status = 'failed'"
             " ORDER BY id DESC LIMIT ?",
             (limit,),
         )
-        return [(int(row[0]), str(row[1]), int(row[2]), str(row[3])) for row in rows]
+        return [(int(row["id"]), str(row["kind"]), int(row["attempts"]), str(row["error"])) for row in rows]
 
     async def mark_sent(self, message_id: int, card: OfficerCardRef | None = None) -> None:
         """Telegram accepted the row; with `card`, also keep the officer card's message id, in the same write.
@@ -101,7 +114,5 @@ class OutboxStore(StoreBase):
         )
 
 
-def _message(row: sqlite3.Row) -> OutboxMessage:
-    return OutboxMessage(id=row["id"], kind=OutboxKind(row["kind"]), chat_id=row["chat_id"],
-                         application_id=row["application_id"], payload=json.loads(row["payload"]),
-                         attempts=row["attempts"])
+def _message(row: Row) -> OutboxMessage:
+    return OutboxMessage(**dict(row) | {"kind": OutboxKind(row["kind"]), "payload": json.loads(row["payload"])})

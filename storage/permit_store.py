@@ -17,7 +17,7 @@ class PermitStore(ApplicationStore):
     async def stored_permit_secret(self) -> str | None:
         """The QR signing key an older version kept in the database, if it is still there (bot/permit_secret.py)."""
         rows = await self.db.execute_fetchall("SELECT value FROM settings WHERE key = 'permit_secret'")
-        return str(rows[0][0]) if rows else None
+        return str(rows[0]["value"]) if rows else None
 
     async def forget_stored_permit_secret(self) -> None:
         """Delete that key once it lives in its own file; secure_delete (see base.py) overwrites its bytes."""
@@ -47,12 +47,14 @@ class PermitStore(ApplicationStore):
         async with self._transaction() as db:
             rows = await db.execute_fetchall(
                 f"SELECT id, user_id, valid_until FROM applications WHERE {_OPEN}"
-                " AND valid_until BETWEEN ? AND ? AND reminded_for IS NOT valid_until",
+                " AND valid_until BETWEEN ? AND ? AND reminded_for IS DISTINCT FROM valid_until",
                 (today.isoformat(), until.isoformat()),
             )
-            for application_id, user_id, valid_until in rows:
-                await self._enqueue(OutboxKind.EXPIRY_REMINDER, user_id, application_id, {"valid_until": valid_until})
-                await db.execute("UPDATE applications SET reminded_for = ? WHERE id = ?", (valid_until, application_id))
+            for row in rows:
+                await self._enqueue(OutboxKind.EXPIRY_REMINDER, row["user_id"], row["id"],
+                                    {"valid_until": row["valid_until"]})
+                await db.execute("UPDATE applications SET reminded_for = ? WHERE id = ?",
+                                 (row["valid_until"], row["id"]))
         return len(rows)
 
     async def expired_permits(self) -> list[int]:
@@ -61,4 +63,4 @@ class PermitStore(ApplicationStore):
         rows = await self.db.execute_fetchall(
             f"SELECT id FROM applications WHERE {_OPEN} AND valid_until < ?", (today.isoformat(),)
         )
-        return [int(row[0]) for row in rows]
+        return [int(row["id"]) for row in rows]

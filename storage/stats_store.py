@@ -1,8 +1,6 @@
 """The published figures, read from tallies kept with every change, and the channels they go to."""
 
-import sqlite3
-
-from storage.base import StoreBase
+from storage.base import Row, StoreBase
 from storage.records import Channel, NamedCount, Stats
 
 TOP_CATEGORIES = 5
@@ -16,43 +14,46 @@ class StatsStore(StoreBase):
         today = self.today()
         where, params = "WHERE t.province_code = ?", [province_code or "*"]  # '*': the whole country
         [row] = await self.db.execute_fetchall(
-            f"""SELECT coalesce(sum(permits), 0), coalesce(sum(permits) FILTER (WHERE track = 'independent'), 0),
-                coalesce(sum(permits) FILTER (WHERE track = 'support'), 0), coalesce(sum(jobs), 0),
-                coalesce(sum(in_queue), 0), coalesce(sum(loans_paid), 0), coalesce(sum(loans_rials), 0),
-                coalesce(sum(supervised), 0), coalesce(sum(eligible), 0), coalesce(sum(queued), 0),
-                coalesce(sum(introduced), 0),
+            f"""SELECT coalesce(sum(permits), 0) AS permits,
+                coalesce(sum(permits) FILTER (WHERE track = 'independent'), 0) AS independent,
+                coalesce(sum(permits) FILTER (WHERE track = 'support'), 0) AS support, coalesce(sum(jobs), 0) AS jobs,
+                coalesce(sum(in_queue), 0) AS in_queue, coalesce(sum(loans_paid), 0) AS loans_paid,
+                coalesce(sum(loans_rials), 0) AS loans_rials, coalesce(sum(supervised), 0) AS supervised,
+                coalesce(sum(eligible), 0) AS eligible, coalesce(sum(queued), 0) AS queued,
+                coalesce(sum(introduced), 0) AS introduced,
                 (SELECT coalesce(sum(m.permits) FILTER (WHERE m.jalali_month = ?), 0)
-                 FROM monthly_permits m {where.replace('t.', 'm.')}),
+                 FROM monthly_permits m {where.replace('t.', 'm.')}) AS this_month,
                 (SELECT coalesce(sum(m.permits) FILTER (WHERE m.jalali_month >= ?), 0)
-                 FROM monthly_permits m {where.replace('t.', 'm.')})
+                 FROM monthly_permits m {where.replace('t.', 'm.')}) AS this_year
             FROM tallies t {where}""",
             (f"{today.year:04d}-{today.month:02d}", *params, f"{today.year:04d}-01", *params, *params),
         )
         by_sector = await self.db.execute_fetchall(
             f"""SELECT s.name_fa, s.name_en, sum(t.permits) AS n FROM tallies t
             JOIN categories c ON c.id = t.category_id JOIN sectors s ON s.id = c.sector_id
-            {where} GROUP BY s.id HAVING n > 0 ORDER BY n DESC, s.position""",
+            {where} GROUP BY s.id HAVING sum(t.permits) > 0 ORDER BY n DESC, s.position""",
             params,
         )
         top = await self.db.execute_fetchall(
             f"""SELECT c.name_fa, c.name_en, sum(t.permits) AS n
             FROM tallies t JOIN categories c ON c.id = t.category_id
-            {where} GROUP BY c.id HAVING n > 0 ORDER BY n DESC, c.id LIMIT ?""",
+            {where} GROUP BY c.id HAVING sum(t.permits) > 0 ORDER BY n DESC, c.id LIMIT ?""",
             (*params, TOP_CATEGORIES),
         )
         names = await self.db.execute_fetchall("SELECT name_fa, name_en FROM provinces WHERE code = ?",
                                                (province_code,)) if province_code else []
         return Stats(
             province_code=province_code,
-            province_fa=names[0][0] if names else None,
-            province_en=names[0][1] if names else None,
+            province_fa=names[0]["name_fa"] if names else None,
+            province_en=names[0]["name_en"] if names else None,
             as_of=today.to_gregorian(),
-            permits_total=row[0], permits_this_month=row[11], permits_this_year=row[12],
-            independent=row[1], support=row[2], jobs_created=row[3], queue_length=row[4],
-            loans_paid=row[5], loans_paid_rials=row[6],
-            funnel=(row[0], row[7], row[8], row[9], row[10], row[5]),
-            by_sector=tuple(NamedCount(*r) for r in by_sector),
-            top_categories=tuple(NamedCount(*r) for r in top),
+            permits_total=row["permits"], permits_this_month=row["this_month"], permits_this_year=row["this_year"],
+            independent=row["independent"], support=row["support"], jobs_created=row["jobs"],
+            queue_length=row["in_queue"], loans_paid=row["loans_paid"], loans_paid_rials=row["loans_rials"],
+            funnel=(row["permits"], row["supervised"], row["eligible"], row["queued"], row["introduced"],
+                    row["loans_paid"]),
+            by_sector=tuple(_named_count(r) for r in by_sector),
+            top_categories=tuple(_named_count(r) for r in top),
         )
 
     # -- channels ---------------------------------------------------------------------------
@@ -97,6 +98,9 @@ class StatsStore(StoreBase):
         )
 
 
-def _channel(row: sqlite3.Row) -> Channel:
-    return Channel(scope=row[0], chat_id=row[1], title=row[2], language=row[3], failing=bool(row[4]),
-                   last_error=row[5])
+def _named_count(row: Row) -> NamedCount:
+    return NamedCount(name_fa=row["name_fa"], name_en=row["name_en"], count=int(row["n"]))
+
+
+def _channel(row: Row) -> Channel:
+    return Channel(**dict(row) | {"failing": bool(row["failing"])})

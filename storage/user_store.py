@@ -1,9 +1,8 @@
 """Everyone who talks to the bot: language, role, province."""
 
-import sqlite3
 from dataclasses import replace
 
-from storage.base import StoreBase
+from storage.base import Row, StoreBase
 from storage.records import User, UserSession
 
 
@@ -43,12 +42,12 @@ class UserStore(StoreBase):
         )
         if not rows:
             return None
-        return UserSession(user=_user(rows[0]), display_name=rows[0][5])
+        return UserSession(user=_user(rows[0]), display_name=rows[0]["display_name"])
 
     async def remember_name(self, telegram_id: int, display_name: str) -> None:
         """Keep the user's Telegram first name, shown beside an officer's actions."""
         await self._write(
-            "UPDATE users SET display_name = ? WHERE telegram_id = ? AND display_name IS NOT ?",
+            "UPDATE users SET display_name = ? WHERE telegram_id = ? AND display_name IS DISTINCT FROM ?",
             (display_name[:64], telegram_id, display_name[:64]),
         )
 
@@ -91,20 +90,22 @@ class UserStore(StoreBase):
             )
             await db.execute("DELETE FROM officer_prompts WHERE officer_id = ?", (telegram_id,))
             await self._audit(None, actor_id, "remove_officer", detail={"user_id": telegram_id,
-                                                                         "province": rows[0][3]})
+                                                                         "province": rows[0]["province_code"]})
         return _user(rows[0])
 
     async def list_officers(self, province_code: str | None = None) -> list[User]:
         """Officers by province (all provinces by default), reachable or not."""
         rows = await self.db.execute_fetchall(
             "SELECT telegram_id, language, role, province_code, active, display_name FROM users"
-            " WHERE role = 'officer' AND (? IS NULL OR province_code = ?) ORDER BY province_code, telegram_id",
+            " WHERE role = 'officer' AND (CAST(? AS TEXT) IS NULL OR province_code = ?)"
+            " ORDER BY province_code, telegram_id",
             (province_code, province_code),
         )
-        return [replace(_user(row), display_name=row[5]) for row in rows]
+        return [replace(_user(row), display_name=row["display_name"]) for row in rows]
 
 
-def _user(row: sqlite3.Row) -> User:
-    return User(telegram_id=row[0], language=row[1], role=row[2], province_code=row[3], active=bool(row[4]))
+def _user(row: Row) -> User:
+    return User(telegram_id=row["telegram_id"], language=row["language"], role=row["role"],
+                province_code=row["province_code"], active=bool(row["active"]))
 
 

@@ -1,6 +1,11 @@
-"""Fixtures: a fresh database per test, the real Application over the offline Bot API."""
+"""Fixtures: a fresh database per test, the real Application over the offline Bot API.
 
-from collections.abc import AsyncIterator
+Every test that uses `config` (and so `store`, `bot`, `user`) runs twice: on SQLite, and on PostgreSQL when a
+server is at hand (TEST_DATABASE_URL, or a throwaway cluster from the machine's binaries, see
+tests/postgres_server.py); each PostgreSQL test gets its own database, copied from a migrated template.
+"""
+
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +14,7 @@ from hypothesis import settings
 from bot.config import Config
 from storage import Store
 from tests.fakes import FakeUser, Harness
+from tests.postgres_server import PostgresForTests
 
 ADMIN_ID = 9000001
 
@@ -17,16 +23,42 @@ settings.register_profile("project", derandomize=True, deadline=None, max_exampl
 settings.load_profile("project")
 
 
+def pytest_report_header() -> str:
+    return PostgresForTests.shared().describe()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresForTests]:
+    server = PostgresForTests.shared()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, postgres: PostgresForTests) -> Iterator[str | None]:
+    """None on SQLite; a fresh PostgreSQL database's URL on PostgreSQL."""
+    if request.param == "sqlite":
+        yield None
+        return
+    if request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("SQLite only")
+    if not postgres.available:
+        pytest.skip(postgres.describe())
+    url = postgres.fresh_database()
+    yield url
+    postgres.drop_database(url)
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
+def config(tmp_path: Path, backend: str | None) -> Config:
     return Config.from_env({"BOT_TOKEN": "123456:TEST-token", "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-                            "ADMIN_IDS": str(ADMIN_ID),
+                            "ADMIN_IDS": str(ADMIN_ID), "DATABASE_URL": backend or "",
                             "FLOOD_LIMIT": "1000"})  # tests type faster than people; test_reliability checks floods
 
 
 @pytest.fixture
 async def store(config: Config) -> AsyncIterator[Store]:
-    store = Store(config.database_path)
+    store = Store(config.database)
     await store.connect()
     yield store
     await store.close()

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.app import build_application, start_offline, stop_offline
 from bot.config import Config
+from bot.leadership import Leadership
 from bot.offline_api import RecordingRequest
 from bot.offline_client import OfflineUser
 from messages.formatting import format_code
@@ -22,11 +23,12 @@ class Harness:
     Every handler exception is collected in `errors`; the fixture fails the test when any is left.
     """
 
-    def __init__(self, config: Config, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(self, config: Config, clock: Callable[[], datetime] = utc_now,
+                 leadership: Leadership | None = None) -> None:
         self.config = config
         self.rec = RecordingRequest()
-        self.store = Store(config.database_path, clock=clock)
-        self.app = build_application(config, self.store, request=self.rec, rate_limiter=None)
+        self.store = Store(config.database, clock=clock)
+        self.app = build_application(config, self.store, request=self.rec, rate_limiter=None, leadership=leadership)
         self.errors: list[BaseException] = []
         self.app.add_error_handler(self._collect_error)
 

@@ -62,6 +62,7 @@ async def test_a_polling_failure_is_one_line(bot: Harness, caplog: pytest.LogCap
     bot.errors.clear()  # the harness's own collector saw the injected error too
 
 
+@pytest.mark.sqlite_only  # SQLite's online backup; PostgreSQL's is pg_dump
 async def test_backup_needs_no_token_and_does_not_overwrite(bot: Harness, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,6 +83,7 @@ async def test_backup_needs_no_token_and_does_not_overwrite(bot: Harness, tmp_pa
     assert not list(target.parent.glob("*.partial"))  # nothing half-written left
 
 
+@pytest.mark.sqlite_only  # about SQLite backups
 async def test_the_generated_permit_key_lives_in_its_own_file_not_in_backups(
         bot: Harness, config: Config, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
@@ -108,7 +110,7 @@ async def test_the_generated_permit_key_lives_in_its_own_file_not_in_backups(
 
 async def test_a_key_kept_in_the_database_moves_to_its_file_and_old_codes_still_verify(config: Config) -> None:
     old_key = "an-old-key-from-the-settings-table"
-    store = Store(config.database_path)
+    store = Store(config.database)
     await store.connect()
     await store.writer.execute("INSERT INTO settings (key, value) VALUES ('permit_secret', ?)", (old_key,))
     await store.close()

@@ -44,6 +44,7 @@ def cards_sent(bot: Harness, officer_id: int) -> int:
     return sum("درخواست جدید" in call.text for call in bot.rec.sent("sendMessage", officer_id))
 
 
+@pytest.mark.sqlite_only  # locks the SQLite file; on PostgreSQL a lost connection is test_postgres's
 async def test_a_card_whose_mark_fails_is_not_sent_again(courier_bot: tuple[Harness, FakeClock]) -> None:
     bot, clock = courier_bot
     await bot.store.set_officer(OFFICER, "IR-15", actor_id=ADMIN_ID, language="fa")
@@ -79,3 +80,14 @@ async def test_an_admin_alert_failing_for_one_admin_is_not_resent_to_the_others(
     alerts = [call.chat_id for call in bot.rec.sent("sendMessage") if "کارشناس فعالی ندارد" in call.text]
     assert sorted(alerts) == [ADMIN_ID, SECOND_ADMIN, SECOND_ADMIN]  # the second admin's failed try, then the alert
     assert await bot.store.list_outbox("pending") == []
+
+
+async def test_an_alert_for_all_admins_queued_during_a_drain_waits_for_its_fan_out(
+        courier_bot: tuple[Harness, FakeClock], caplog: pytest.LogCaptureFixture) -> None:
+    bot, _ = courier_bot
+    await complete_journey(bot.user(1001))  # no officer in Lorestan: an alert for all admins is queued
+    assert [m.kind.value for m in await bot.store.due_messages()] == []  # not deliverable until fanned out
+    await bot.deliver()
+    alerts = [call.chat_id for call in bot.rec.sent("sendMessage") if call.chat_id in (ADMIN_ID, SECOND_ADMIN)]
+    assert sorted(alerts) == [ADMIN_ID, SECOND_ADMIN]
+    assert "nothing to deliver" not in caplog.text

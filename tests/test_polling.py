@@ -65,7 +65,7 @@ def bot_api() -> Iterator[str]:
 async def test_the_bot_polls_a_bot_api_and_answers_start(bot_api: str, tmp_path: Path) -> None:
     config = Config.from_env({"BOT_TOKEN": "123456:loopback", "BOT_API_URL": bot_api,
                               "DATABASE_PATH": str(tmp_path / "bot.sqlite3")})
-    app = build_application(config, Store(config.database_path))  # the production request, updater and limiter
+    app = build_application(config, Store(config.database))  # the production request, updater and limiter
     assert app.updater is not None and app.post_init is not None and app.post_shutdown is not None
     await app.initialize()
     await app.post_init(app)

@@ -231,6 +231,7 @@ async def test_a_flood_in_a_group_counts_against_the_sender_everywhere(tmp_path:
 # -- operations -------------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # SQLite's online backup; PostgreSQL's is pg_dump (README)
 async def test_backup_copies_every_application_while_the_bot_runs(bot: Harness, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch,
                                                                   capsys: pytest.CaptureFixture[str]) -> None:

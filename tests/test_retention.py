@@ -84,6 +84,7 @@ async def test_no_audit_detail_holds_personal_data(clocked: tuple[Harness, FakeC
         assert all(value not in detail for detail in details), value
 
 
+@pytest.mark.sqlite_only  # INSERT OR REPLACE is SQLite's; PostgreSQL has no statement that deletes on conflict
 async def test_audit_rows_cannot_be_replaced(clocked: tuple[Harness, FakeClock]) -> None:
     bot, _ = clocked
     await complete_journey(bot.user(1001))

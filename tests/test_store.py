@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import aiosqlite
+import pytest
 
 from bot.app import DATA_DIR
 from storage import Store
@@ -16,6 +17,7 @@ async def _schema(path: Path) -> list[tuple[str, str]]:
         return [(row[0], row[1]) for row in rows]
 
 
+@pytest.mark.sqlite_only
 async def test_migrations_run_twice_leave_the_same_schema(store: Store) -> None:
     before = await _schema(store.path)
     assert await migrate(store.writer) == []
@@ -25,6 +27,7 @@ async def test_migrations_run_twice_leave_the_same_schema(store: Store) -> None:
     assert await store.schema_version() >= 1
 
 
+@pytest.mark.sqlite_only
 async def test_pragmas_are_set(store: Store) -> None:
     journal = await store.writer.execute_fetchall("PRAGMA journal_mode")
     foreign_keys = await store.writer.execute_fetchall("PRAGMA foreign_keys")

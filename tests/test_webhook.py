@@ -27,7 +27,7 @@ def free_port() -> int:
 async def served(config: Config) -> AsyncIterator[tuple[RecordingRequest, str, Config]]:
     config = replace(config, webhook_url="https://bot.example.org/hook", webhook_listen=("127.0.0.1", free_port()))
     rec = RecordingRequest()
-    app = build_application(config, Store(config.database_path), request=rec, rate_limiter=None, with_updater=True)
+    app = build_application(config, Store(config.database), request=rec, rate_limiter=None, with_updater=True)
     await start_offline(app)
     arguments = webhook_arguments(config, SECRET)
     assert app.updater is not None
