@@ -40,6 +40,16 @@ warnings.filterwarnings("ignore", message="Please use 'Bot.", category=PTBUserWa
 MESSAGE_RESULTS = {"sendMessage", "editMessageText", "editMessageReplyMarkup", "editMessageCaption", "sendPhoto"}
 
 
+async def take_step(user: OfflineUser, kind: str, value: str, index: int) -> None:
+    """One step of STEPS as applicant number `index` takes it (each with a national ID of their own)."""
+    if kind == "callback":
+        await user.click(value)
+    elif kind == "contact":
+        await user.send_contact("+989121234567")
+    else:
+        await user.send(value.format(nid=fake_national_id(index)))
+
+
 def bench_config(folder: Path) -> Config:
     return Config.from_env({"BOT_TOKEN": "123:bench", "DATABASE_PATH": str(folder / "journey.sqlite3"),
                             "FLOOD_LIMIT": "10000"})
@@ -72,12 +82,7 @@ async def run_journey(applicants: int) -> dict[str, Any]:
                         samples["permit card (background)"].append((time.perf_counter_ns() - card) / 1000)
 
                 user.process = timed
-                if kind == "callback":
-                    await user.click(value)
-                elif kind == "contact":
-                    await user.send_contact("+989121234567")
-                else:
-                    await user.send(value.format(nid=fake_national_id(index)))
+                await take_step(user, kind, value, index)
             rec.calls.clear()  # keep the recorder small; messages stay for the buttons
             if len(rec.messages) > 5000:
                 rec.messages.clear()

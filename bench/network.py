@@ -19,12 +19,11 @@ from typing import Any
 from telegram import Update
 
 from bench.databases import scratch_database
-from bench.journey import STEPS, bench_config
+from bench.journey import STEPS, bench_config, take_step
 from bench.timing import summary
 from bot.app import build_application, start_offline, stop_offline
 from bot.offline_api import RecordingRequest
 from bot.offline_client import OfflineUser
-from demo.sample_data import fake_national_id
 from storage import Store
 
 # Calls Telegram counts against its ~30 messages a second (answerCallbackQuery carries no chat and is not).
@@ -67,12 +66,7 @@ async def run_network(users: int, think_s: float, rtt_ms: float, seed: int = 10,
             current_kind = kind
             if think_s:
                 await asyncio.sleep(rng.expovariate(1 / think_s))
-            if kind == "callback":
-                await user.click(value)
-            elif kind == "contact":
-                await user.send_contact("+989121234567")
-            else:
-                await user.send(value.format(nid=fake_national_id(index)))
+            await take_step(user, kind, value, index)
 
     started = time.perf_counter()
     try:

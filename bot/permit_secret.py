@@ -8,6 +8,7 @@ Made once (mode 600, written whole or not at all); a database from before this k
 import logging
 import os
 import secrets
+from contextlib import suppress
 from pathlib import Path
 
 from storage import Store
@@ -54,9 +55,7 @@ def _write_once(path: Path, secret: str) -> None:
             file.write(secret + "\n")
             file.flush()
             os.fsync(file.fileno())
-        try:
+        with suppress(FileExistsError):  # another process made it first: its key stands
             os.link(temporary, path)
-        except FileExistsError:
-            pass
     finally:
         temporary.unlink(missing_ok=True)
