@@ -12,6 +12,7 @@ from domain.normalize import persian_sort_key
 from handlers.callbacks import FormButton
 from handlers.context import Ctx
 from handlers.keyboards import form_keyboard
+from handlers.pages import pager_row
 from handlers.states import FIELD_STATE, STATE_FIELD, Reg
 from messages import label, render
 from messages.formatting import format_postal_code, localize_digits
@@ -85,7 +86,8 @@ async def _category_page(context: Ctx, answers: Answers) -> tuple[str, InlineKey
     shown = categories[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     rows = [[category_button(lang, c, answers)] for c in shown]
     if pages > 1:
-        rows.append(_pager(lang, "cpg", f"{sector_id}.", page, pages))
+        rows.append(pager_row(lang, page, pages, lambda number: FormButton("cpg", f"{sector_id}.{number}").pack(),
+                              middle=FormButton("noop").pack()))
     rows.append([button(label(lang, "form.sectors"), FormButton("sectors"))])
     sector = sectors.get(sector_id)
     text = render(lang, "registration/ask_category", sector=getattr(sector, f"name_{lang}", ""), page=page,
@@ -165,16 +167,6 @@ def category_button(lang: str, category: Category, answers: Answers) -> InlineKe
     if category.needs_extra_approval:
         name = label(lang, "form.starred", name=name)
     return button(chosen(lang, name, answers.get("category_id") == category.id), FormButton("cat", str(category.id)))
-
-
-def _pager(lang: str, action: str, prefix: str, page: int, pages: int) -> list[InlineKeyboardButton]:
-    previous_page = pages if page == 1 else page - 1  # wraps around: one thumb, no dead ends
-    next_page = 1 if page == pages else page + 1
-    return [
-        button(label(lang, "form.previous_page"), FormButton(action, f"{prefix}{previous_page}")),
-        button(label(lang, "form.page", page=page, pages=pages), FormButton("noop")),
-        button(label(lang, "form.next_page"), FormButton(action, f"{prefix}{next_page}")),
-    ]
 
 
 def with_controls(lang: str, rows: list[list[InlineKeyboardButton]], back: bool = True) -> InlineKeyboardMarkup:

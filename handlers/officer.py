@@ -53,6 +53,7 @@ from handlers.officer_view import (
     officer_card,
     reason_keyboard,
 )
+from handlers.pages import pager_row
 from handlers.states import OWED_FOR_ACTION, Owed
 from messages import LANGUAGES, all_labels, label, render
 from storage import StageConflict
@@ -539,14 +540,7 @@ def _list_keyboard(lang: str, items: list[Application], kind: str, stage: str, p
                                               callback_data=BulkStep("ask", bulk.value).pack())])
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if pages > 1:
-        rows.append([
-            InlineKeyboardButton(label(lang, "form.previous_page"),
-                                 callback_data=ListPage(kind, stage, pages if page == 1 else page - 1).pack()),
-            InlineKeyboardButton(label(lang, "form.page", page=page, pages=pages),
-                                 callback_data=ListPage(kind, stage, page).pack()),
-            InlineKeyboardButton(label(lang, "form.next_page"),
-                                 callback_data=ListPage(kind, stage, 1 if page == pages else page + 1).pack()),
-        ])
+        rows.append(pager_row(lang, page, pages, lambda number: ListPage(kind, stage, number).pack()))
     return InlineKeyboardMarkup(rows) if rows else None
 
 

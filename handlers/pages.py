@@ -26,18 +26,23 @@ def render_page(items: Sequence[T], render: RenderPage[T], page: int) -> tuple[s
     return render(items[start:end], page, pages), page, pages
 
 
+def pager_row(lang: str, page: int, pages: int, data_for: Callable[[int], str],
+              middle: str | None = None) -> list[InlineKeyboardButton]:
+    """◀ n/m ▶ for page `page` of `pages`, wrapping around at both ends (one thumb, no dead ends); `data_for`
+    packs a page's callback data, `middle` is the n/m button's (by default: this page again)."""
+    previous_page, next_page = pages if page == 1 else page - 1, 1 if page == pages else page + 1
+    return [
+        InlineKeyboardButton(label(lang, "form.previous_page"), callback_data=data_for(previous_page)),
+        InlineKeyboardButton(label(lang, "form.page", page=page, pages=pages), callback_data=middle or data_for(page)),
+        InlineKeyboardButton(label(lang, "form.next_page"), callback_data=data_for(next_page)),
+    ]
+
+
 def page_buttons(lang: str, kind: str, wanted: str, page: int, pages: int) -> list[InlineKeyboardButton]:
-    """◀ n/m ▶, wrapping around at both ends; nothing when everything fits on one page."""
+    """◀ n/m ▶ of a paged list; nothing when everything fits on one page."""
     if pages <= 1:
         return []
-    return [
-        InlineKeyboardButton(label(lang, "form.previous_page"),
-                             callback_data=Page(kind, wanted, pages if page == 1 else page - 1).pack()),
-        InlineKeyboardButton(label(lang, "form.page", page=page, pages=pages),
-                             callback_data=Page(kind, wanted, page).pack()),
-        InlineKeyboardButton(label(lang, "form.next_page"),
-                             callback_data=Page(kind, wanted, 1 if page == pages else page + 1).pack()),
-    ]
+    return pager_row(lang, page, pages, lambda number: Page(kind, wanted, number).pack())
 
 
 def page_keyboard(lang: str, kind: str, wanted: str, page: int, pages: int) -> InlineKeyboardMarkup | None:
