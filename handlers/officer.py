@@ -223,10 +223,7 @@ async def ask_for_answer(update: Update, context: Ctx) -> Owed | None:
 
 
 async def receive_reason(update: Update, context: Ctx) -> Owed | int:
-    owed = await owed_application(update, context)
-    if owed is None:
-        raise ApplicationHandlerStop(ConversationHandler.END)
-    application, action, _ = owed
+    application, action, _ = await owed_application(update, context)
     message = update.effective_message
     assert message is not None and message.text is not None
     reason = validators.free_text(message.text, max_length=300, min_length=3)
@@ -252,10 +249,7 @@ async def receive_preset_reason(update: Update, context: Ctx) -> int:
         await query.answer(label(context.lang, "alert.expired"), show_alert=True)
         raise ApplicationHandlerStop(Owed.REASON if prompt is not None else ConversationHandler.END)
     await query.answer()
-    owed = await owed_application(update, context)
-    if owed is None:
-        raise ApplicationHandlerStop(ConversationHandler.END)
-    application, action, _ = owed
+    application, action, _ = await owed_application(update, context)
     await retire_question(context, user.id)
     await transition(update, context, application, action, reason=reason.text(context.lang))
     raise ApplicationHandlerStop(ConversationHandler.END)
@@ -263,10 +257,7 @@ async def receive_preset_reason(update: Update, context: Ctx) -> int:
 
 async def receive_amount(update: Update, context: Ctx) -> Owed | int:
     """A typed amount (also one typed instead of pressing ✅ / ✏️): read, then asked back to be confirmed."""
-    owed = await owed_application(update, context)
-    if owed is None:
-        raise ApplicationHandlerStop(ConversationHandler.END)
-    application, action, _ = owed
+    application, action, _ = await owed_application(update, context)
     message = update.effective_message
     assert message is not None and message.text is not None
     ceiling = loan_ceiling_toman(context.config, application)
@@ -322,10 +313,7 @@ async def pressed_answer(update: Update, context: Ctx) -> tuple[Application, Act
         await query.edit_message_reply_markup(None)
         raise ApplicationHandlerStop(ConversationHandler.END if prompt is None else None)
     await query.answer()
-    owed = await owed_application(update, context)
-    if owed is None:
-        raise ApplicationHandlerStop(ConversationHandler.END)
-    return owed
+    return await owed_application(update, context)
 
 
 def owed_state(prompt: OfficerPrompt) -> Owed:
@@ -333,8 +321,9 @@ def owed_state(prompt: OfficerPrompt) -> Owed:
     return Owed.CONFIRM_AMOUNT if prompt.amount_toman is not None else OWED_FOR_ACTION[prompt.action]
 
 
-async def owed_application(update: Update, context: Ctx) -> tuple[Application, Action, OfficerPrompt] | None:
-    """The application and action the answer is owed for, if it is still owed and may still happen."""
+async def owed_application(update: Update, context: Ctx) -> tuple[Application, Action, OfficerPrompt]:
+    """The application and action the answer is owed for, and its question; when it is no longer owed or may
+    no longer happen, the officer is told and the conversation ends (ApplicationHandlerStop)."""
     user = update.effective_user
     message = update.effective_message
     assert user is not None and message is not None
@@ -342,17 +331,17 @@ async def owed_application(update: Update, context: Ctx) -> tuple[Application, A
     if prompt is None or context.store.now() - prompt.created_at > ANSWER_TIMEOUT:  # also across a restart
         await retire_question(context, user.id)
         await message.reply_text(render(context.lang, "officer/answer_expired", minutes=ANSWER_MINUTES))
-        return None
+        raise ApplicationHandlerStop(ConversationHandler.END)
     checked = await authorize(context, user.id, prompt.application_id, prompt.action)
     if isinstance(checked, Refused):
         await retire_question(context, user.id)
         await message.reply_text(render(context.lang, "officer/not_allowed"))
-        return None
+        raise ApplicationHandlerStop(ConversationHandler.END)
     application, _ = checked
     action = Action(prompt.action)
     if not await still_legal(update, context, application, action):
         await retire_question(context, user.id)
-        return None
+        raise ApplicationHandlerStop(ConversationHandler.END)
     return application, action, prompt
 
 
