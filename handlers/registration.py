@@ -117,7 +117,8 @@ async def remember_prompt(context: Ctx, user_id: int, state: Reg, answers: Answe
 
 
 def in_background(context: Ctx, update: Update, call: Awaitable[Any], name: str) -> None:
-    """A Bot API call nobody waits for (tidying, a record of a choice): after the answer, as bulk work."""
+    """A Bot API call nobody waits for (a callback's spinner, tidying, a record of a choice): beside the answer,
+    as bulk work where it counts against a chat's budget; one too old to make (BadRequest) is dropped."""
 
     async def tidy() -> None:
         with sending_in_bulk(), suppress(BadRequest):  # gone, too old or unchanged: nothing to tidy
@@ -260,15 +261,10 @@ def form_callback(
         if query.message is None or answers.get("_prompt") != query.message.message_id:
             return await answer_stale_button(update, context)
         # The spinner stops beside the step's answer, not before it: one round trip on the step's path.
-        context.application.create_task(_answer_quietly(query.answer()), update=update, name=f"{BACKGROUND}answer")
+        in_background(context, update, query.answer(), "answer")
         return await handler(update, context, FormButton.parse(query.data), answers)
 
     return wrapped
-
-
-async def _answer_quietly(answer: Awaitable[Any]) -> None:
-    with suppress(BadRequest):  # too old to answer (the step is done all the same)
-        await answer
 
 
 async def answer_stale_button(update: Update, context: Ctx) -> Reg:
