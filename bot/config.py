@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.platforms import API_URLS, Platform
 from domain.lifecycle import Stage
 from storage.catalog import Bank, CatalogError, parse_banks
 from storage.postgres import mask_password
 
 LANGUAGES = ("fa", "en")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
-DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_API_URL, DEFAULT_FILE_API_URL = API_URLS[Platform.TELEGRAM]
 DEFAULT_DATABASE = Path("data/bot.sqlite3")
 DEFAULT_BANKS_FILE = Path(__file__).resolve().parent.parent / "data" / "banks.csv"
 _TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
@@ -66,7 +67,7 @@ class StageTargets:
 class Config:
     token: str
     api_url: str = DEFAULT_API_URL
-    file_api_url: str = "https://api.telegram.org/file/bot"
+    file_api_url: str = DEFAULT_FILE_API_URL
     database_path: Path = DEFAULT_DATABASE
     database_url: str | None = None  # postgresql://…: PostgreSQL instead of the SQLite file
     database_pool: tuple[int, int] = (2, 10)  # PostgreSQL connections per process: (min, max)

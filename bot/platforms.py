@@ -1,0 +1,15 @@
+"""The messengers the bot serves: Telegram, and Bale's Telegram-compatible Bot API."""
+
+from enum import StrEnum
+
+
+class Platform(StrEnum):
+    TELEGRAM = "telegram"
+    BALE = "bale"
+
+
+# Where each platform's Bot API lives; BOT_API_URL / BOT_FILE_API_URL (or the per-platform settings) win.
+API_URLS: dict[Platform, tuple[str, str]] = {
+    Platform.TELEGRAM: ("https://api.telegram.org/bot", "https://api.telegram.org/file/bot"),
+    Platform.BALE: ("https://tapi.bale.ai/bot", "https://tapi.bale.ai/file/bot"),
+}
