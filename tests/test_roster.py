@@ -9,6 +9,7 @@ import pytest
 from bot.config import Config
 from domain.lifecycle import Action
 from domain.roster import WorkerStatus
+from messages.markup import html_problem, visible_length
 from storage.errors import AlreadyCovered, OwnNationalId, RosterFull
 from storage.records import WorkerRequest
 from tests.fakes import FakeClock, Harness, running
@@ -22,6 +23,7 @@ from tests.roster_steps import (
     support_plan,
     support_plan_by_form,
 )
+from tests.seeding import next_national_id
 from tests.test_officer import FOREIGN_OFFICER, OTHER_OFFICER, appoint
 
 ADD = "➕ افزودن فرد تحت پوشش"
@@ -412,3 +414,20 @@ async def test_retention_erases_a_closed_plans_workers_with_it(config: Config) -
         [erased] = await bot.store.list_roster(plan.id)
         assert (erased.full_name, erased.mobile) == ("", "09000000000") and erased.national_id.startswith("x")
         assert erased.status == WorkerStatus.INVITED and erased.category_fa == "قالیبافی"
+
+
+async def test_a_long_roster_pages_below_telegrams_limit(bot: Harness) -> None:
+    officer = await appoint(bot)
+    plan = await support_plan(bot, workers=60)
+    for _ in range(45):
+        await bot.store.add_covered_worker(plan.id, plan.user_id, WorkerRequest(
+            "زهرا کریمی" + "ی" * 40, next_national_id(), "09121112233", "ب" * 60, 1))
+    holder = bot.user(plan.user_id)
+    await holder.send("/workers")
+    first = holder.last_text
+    assert visible_length(first) < 4096 and "صفحه ۱ از" in first and "▶" in holder.inline_buttons()
+    await holder.click("▶")
+    assert "صفحه ۲ از" in holder.last_text and holder.last_text != first
+    await officer.send(f"/app {plan.permit_number}")
+    assert visible_length(officer.last_text) < 4096 and "کد ملی" in officer.last_text
+    assert html_problem(officer.last_text) is None and html_problem(first) is None
