@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, MaybeInaccessibleMessage, Message, Update
 from telegram.ext import (
     ApplicationHandlerStop,
     CallbackQueryHandler,
@@ -115,6 +115,9 @@ async def press_button(update: Update, context: Ctx) -> WorkerStep | int:
     if pressed.action == "sectors":
         await ask(context, user.id, WorkerStep.SECTOR, answers, edit=query.message)
         raise ApplicationHandlerStop(WorkerStep.SECTOR)
+    if pressed.action == "sec" and not await context.store.list_categories(int(pressed.value)):  # hidden, forged
+        await ask(context, user.id, WorkerStep.SECTOR, answers, edit=query.message)
+        raise ApplicationHandlerStop(WorkerStep.SECTOR)
     if pressed.action in ("sec", "cpg"):
         if pressed.action == "sec":
             answers["sector"], answers["page"] = int(pressed.value), 1
@@ -170,8 +173,8 @@ async def open_step(update: Update, context: Ctx) -> tuple[WorkerStep, Answers, 
     return WorkerStep(step.state), dict(step.data), plan
 
 
-async def ask(context: Ctx, user_id: int, step: WorkerStep, answers: Answers, *, edit: Any = None,
-              note: str | None = None) -> None:
+async def ask(context: Ctx, user_id: int, step: WorkerStep, answers: Answers, *,
+              edit: MaybeInaccessibleMessage | None = None, note: str | None = None) -> None:
     """Write the step through, then ask its question (a button question edits the pressed message)."""
     await context.store.save_step(CONVERSATION, user_id, step.value, answers)
     lang = context.lang
@@ -187,7 +190,7 @@ async def ask(context: Ctx, user_id: int, step: WorkerStep, answers: Answers, *,
         text, markup = render(lang, f"roster/ask_{_TYPED[step][0]}"), None
     if note is not None:
         text = note + "\n\n" + text
-    if edit is not None:
+    if isinstance(edit, Message):  # the pressed question becomes the next one
         await edit.edit_text(text, reply_markup=markup)
     else:
         await context.bot.send_message(user_id, text, reply_markup=markup or cancel_keyboard(lang))

@@ -370,6 +370,7 @@ class InviteOutcome(StrEnum):
     EXPIRED = "expired"
     USED = "used"  # answered already, or opened first by another account
     OWN_PLAN = "own"  # the plan's holder opened it: shown what it is for, not bound to them
+    CLOSED = "closed"  # the plan was withdrawn, revoked, voided or expired since
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,12 +72,7 @@ class RosterStore(ApplicationStore):
         now = self._now()
         async with self._transaction() as db:
             plan = await self._holders_open_plan(application_id, holder_id)
-            await self._release_expired(worker.national_id, plan.id)
-            holding = await db.execute_fetchall(
-                f"SELECT count(*) AS n FROM covered_workers WHERE application_id = ? AND status IN {_HOLDING}",
-                (plan.id,))
-            if int(holding[0]["n"]) >= plan.workers:
-                raise RosterFull(plan.workers)
+            await self._take_place(plan, worker.national_id)
             try:
                 rows = await db.execute_fetchall(
                     "INSERT INTO covered_workers (application_id, full_name, national_id, holder_national_id,"
@@ -107,12 +102,7 @@ class RosterStore(ApplicationStore):
             if worker.status not in (WorkerStatus.INVITED, WorkerStatus.EXPIRED):
                 raise WorkerNotAwaiting()
             if worker.status == WorkerStatus.EXPIRED:  # it gave its place back: take one again, if any is left
-                await self._release_expired(worker.national_id, plan.id)
-                holding = await db.execute_fetchall(
-                    f"SELECT count(*) AS n FROM covered_workers WHERE application_id = ? AND status IN {_HOLDING}",
-                    (plan.id,))
-                if int(holding[0]["n"]) >= plan.workers:
-                    raise RosterFull(plan.workers)
+                await self._take_place(plan, worker.national_id)
             try:
                 await db.execute(
                     "UPDATE covered_workers SET status = 'invited', active = 1, invite_code = ?,"
@@ -130,16 +120,15 @@ class RosterStore(ApplicationStore):
         that account may answer); a forged, replaced, expired or used one is refused and audited (ids only)."""
         async with self._transaction() as db:
             worker = await self.get_covered_worker(worker_id) if genuine else None
-            outcome = _outcome(worker, code, opener_id, self._clock())
-            if worker is None or outcome != InviteOutcome.OPEN:
+            plan = await self.get_application(worker.application_id) if worker else None
+            outcome = _outcome(worker, plan, code, opener_id, self._clock())
+            if worker is None or plan is None or outcome != InviteOutcome.OPEN:
                 if outcome == InviteOutcome.EXPIRED and worker is not None and worker.status == WorkerStatus.INVITED:
                     await db.execute("UPDATE covered_workers SET status = 'expired', active = 0, updated_at = ?"
                                      " WHERE id = ?", (self._now(), worker_id))
                 await self._audit(worker.application_id if worker else None, opener_id,
                                   f"roster_link_{outcome.value}", detail={"worker": worker_id})
                 return Invitation(outcome)
-            plan = await self.get_application(worker.application_id)
-            assert plan is not None
             if plan.user_id == opener_id:  # the supporter trying their own link: it stays the worker's
                 return Invitation(InviteOutcome.OWN_PLAN, worker, plan)
             if worker.worker_user_id is None:
@@ -153,8 +142,9 @@ class RosterStore(ApplicationStore):
         supporter is told. Refused like `open_invite` when the link is no longer good for an answer."""
         async with self._transaction() as db:
             worker = await self.get_covered_worker(worker_id)
-            outcome = _outcome(worker, code, user_id, self._clock())
-            if worker is None or outcome != InviteOutcome.OPEN or worker.worker_user_id != user_id:
+            plan = await self.get_application(worker.application_id) if worker else None
+            outcome = _outcome(worker, plan, code, user_id, self._clock())
+            if worker is None or plan is None or outcome != InviteOutcome.OPEN or worker.worker_user_id != user_id:
                 outcome = InviteOutcome.USED if outcome == InviteOutcome.OPEN else outcome
                 await self._audit(worker.application_id if worker else None, user_id,
                                   f"roster_link_{outcome.value}", detail={"worker": worker_id})
@@ -164,11 +154,10 @@ class RosterStore(ApplicationStore):
                 "UPDATE covered_workers SET status = ?, active = ?, answered_at = ?, updated_at = ? WHERE id = ?",
                 (status.value, 1 if status in HOLDS_PLACE else 0, self._now(), self._now(), worker_id))
             await self._audit(worker.application_id, user_id, f"roster_{status.value}", detail={"worker": worker_id})
-            plan = await self.get_application(worker.application_id)
-            assert plan is not None
             await self._enqueue(OutboxKind.ROSTER_ANSWERED, plan.user_id, plan.id,
                                 {"worker": worker_id, "status": status.value})
-        return Invitation(InviteOutcome.OPEN, await self.get_covered_worker(worker_id), plan)
+        return Invitation(InviteOutcome.OPEN, await self.get_covered_worker(worker_id),
+                          await self.get_application(plan.id))
 
     async def decide_workers(self, application_id: int, worker_ids: list[int] | None, officer_id: int,
                              approve: bool, reason: str | None = None) -> list[CoveredWorker]:
@@ -220,6 +209,15 @@ class RosterStore(ApplicationStore):
             raise NotAPlan()
         return plan
 
+    async def _take_place(self, plan: Application, national_id: str) -> None:
+        """Raise `RosterFull` unless the plan has a place left for this national ID (expired invitations of
+        either given back first)."""
+        await self._release_expired(national_id, plan.id)
+        holding = await self.db.execute_fetchall(
+            f"SELECT count(*) AS n FROM covered_workers WHERE application_id = ? AND status IN {_HOLDING}", (plan.id,))
+        if int(holding[0]["n"]) >= plan.workers:
+            raise RosterFull(plan.workers)
+
     async def _release_expired(self, national_id: str, application_id: int) -> None:
         """Invitations that ran out unanswered give their national ID and their place back: checked lazily,
         where it matters (this national ID, this plan), instead of by a sweeping job."""
@@ -235,11 +233,17 @@ class RosterStore(ApplicationStore):
         await self._tally(application_id, +1)
 
 
-def _outcome(worker: CoveredWorker | None, code: str, user_id: int, now: datetime) -> InviteOutcome:
-    if worker is None:
+def _outcome(worker: CoveredWorker | None, plan: Application | None, code: str, user_id: int,
+             now: datetime) -> InviteOutcome:
+    """What a link (a worker and the code it carries) is good for now, opened or answered by `user_id`."""
+    if worker is None or plan is None:
         return InviteOutcome.FORGED
     if worker.invite_code != code:
         return InviteOutcome.REPLACED
+    if plan.stage in CLOSED_STAGES:
+        return InviteOutcome.CLOSED
+    if worker.status == WorkerStatus.EXPIRED:
+        return InviteOutcome.EXPIRED
     if worker.status != WorkerStatus.INVITED or (worker.worker_user_id not in (None, user_id)):
         return InviteOutcome.USED
     if worker.invite_expires_at <= now:

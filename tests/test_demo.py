@@ -20,15 +20,22 @@ ROOT = Path(__file__).resolve().parent.parent
 ])
 async def test_the_whole_story_runs_from_a_script(lang: str, expected: list[str], tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    story = ROOT / "demo" / "stories" / f"{lang}.txt"
+    await story_transcript(lang, lang, expected, tmp_path, capsys)
+    saved = sorted((tmp_path / "out").iterdir())
+    assert any(path.suffix == ".png" for path in saved)
+
+
+async def story_transcript(name: str, lang: str, expected: list[str], tmp_path: Path,
+                           capsys: pytest.CaptureFixture[str]) -> str:
+    """Run demo/stories/<name>.txt; every expected line is in its transcript, and nothing went wrong."""
+    story = ROOT / "demo" / "stories" / f"{name}.txt"
     code = await terminal.run(tmp_path / "demo.sqlite3", 0, story, lang, tmp_path / "out")
     transcript = capsys.readouterr().out
     assert code == 0
     for line in expected:
         assert line in transcript, line
-    saved = sorted((tmp_path / "out").iterdir())
-    assert any(path.suffix == ".png" for path in saved)
     assert "Traceback" not in transcript and "مشکلی پیش آمد" not in transcript and "went wrong" not in transcript
+    return transcript
 
 
 async def test_sample_data_fills_the_statistics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -103,11 +110,5 @@ async def test_buttons_of_earlier_messages_are_not_listed(tmp_path: Path, capsys
 ])
 async def test_the_roster_story_runs_from_a_script(lang: str, expected: list[str], tmp_path: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    story = ROOT / "demo" / "stories" / f"roster.{lang}.txt"
-    code = await terminal.run(tmp_path / "demo.sqlite3", 0, story, lang, tmp_path / "out")
-    transcript = capsys.readouterr().out
-    assert code == 0
-    for line in expected:
-        assert line in transcript, line
-    assert "Traceback" not in transcript and "مشکلی پیش آمد" not in transcript and "went wrong" not in transcript
+    transcript = await story_transcript(f"roster.{lang}", lang, expected, tmp_path, capsys)
     assert "کمی آهسته‌تر" not in transcript and "A little slower" not in transcript  # typed by a person

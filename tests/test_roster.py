@@ -431,3 +431,17 @@ async def test_a_long_roster_pages_below_telegrams_limit(bot: Harness) -> None:
     await officer.send(f"/app {plan.permit_number}")
     assert visible_length(officer.last_text) < 4096 and "کد ملی" in officer.last_text
     assert html_problem(officer.last_text) is None and html_problem(first) is None
+
+
+async def test_an_invitation_of_a_plan_closed_since_is_refused(bot: Harness) -> None:
+    plan = await support_plan(bot)
+    payload = await add_worker(bot.user(plan.user_id))
+    worker = bot.user(WORKER_ID)
+    await worker.send(f"/start {payload}")
+    await bot.store.transition(plan.id, Action.WITHDRAW, plan.user_id)
+    await worker.click("✅ می‌پذیرم")  # the agreement shown before the plan was withdrawn
+    assert "دیگر فعال نیست" in worker.last_text
+    await worker.send(f"/start {payload}")
+    assert "دیگر فعال نیست" in worker.last_text
+    assert (await bot.store.list_roster(plan.id))[0].status == WorkerStatus.INVITED
+    assert len(await audited(bot, "roster_link_closed")) == 2
