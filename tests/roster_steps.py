@@ -90,6 +90,12 @@ async def add_worker(holder: FakeUser, worker: Worker = Worker(), *, lang: str =
     return last_payload(holder)
 
 
+def button_data(message: dict[str, Any], text: str) -> str:
+    """The callback data of the button labelled `text` on a message (to press it again later, or elsewhere)."""
+    return next(button["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for button in row
+                if button["text"] == text)
+
+
 def last_payload(person: FakeUser) -> str:
     for call in reversed(person.calls):
         match = _LINK.search(call.params.get("text") or "")

@@ -1,6 +1,7 @@
 """Support-plan rosters: the holder registers covered workers, each confirms through a personal link, the
 province's officers approve; the national-ID rules, the capacity and the jobs-created figure."""
 
+import asyncio
 import logging
 import sqlite3
 
@@ -19,6 +20,7 @@ from tests.roster_steps import (
     WORKER_ID,
     Worker,
     add_worker,
+    button_data,
     last_payload,
     support_plan,
     support_plan_by_form,
@@ -116,8 +118,7 @@ async def test_more_workers_than_the_plans_jobs_are_refused(bot: Harness) -> Non
     await holder.send("/workers")
     stale = holder.latest_inline_message()
     await add_worker(holder)
-    await holder.press(next(b["callback_data"] for row in stale["reply_markup"]["inline_keyboard"] for b in row
-                            if b["text"] == ADD), stale)  # the ➕ of an earlier roster message
+    await holder.press(button_data(stale, ADD), stale)  # the ➕ of an earlier roster message
     assert "ظرفیت طرح پر است" in bot.rec.last("answerCallbackQuery").params["text"]
     with pytest.raises(RosterFull):
         await bot.store.add_covered_worker(plan.id, plan.user_id, WorkerRequest("سارا محمدی", "0084575948",
@@ -204,13 +205,11 @@ async def test_a_link_works_once_and_for_one_account(bot: Harness) -> None:
     await other.send(f"/start {payload}")  # opened first by someone else: used
     assert "قبلاً استفاده شده" in other.last_text
     own_chat = {"message_id": 1, "date": 0, "chat": {"id": other.id, "type": "private"}}
-    await other.press(next(b["callback_data"] for row in agreement["reply_markup"]["inline_keyboard"] for b in row),
-                      own_chat)  # the worker's button's data, sent by another account
+    await other.press(button_data(agreement, "✅ می‌پذیرم"), own_chat)  # the worker's button, from another account
     await worker.click("✅ می‌پذیرم")
     await worker.send(f"/start {payload}")  # reused
     assert "قبلاً استفاده شده" in worker.last_text
-    await worker.press(next(b["callback_data"] for row in agreement["reply_markup"]["inline_keyboard"] for b in row
-                            if "رد" in b["text"]), agreement)  # the old ✖: the answer stands
+    await worker.press(button_data(agreement, "✖ رد می‌کنم"), agreement)  # the old ✖: the answer stands
     [stored] = await bot.store.list_roster(plan.id)
     assert stored.status == WorkerStatus.CONFIRMED and stored.worker_user_id == WORKER_ID
     assert len(await audited(bot, "roster_link_used")) == 4
@@ -344,7 +343,7 @@ async def test_officers_of_another_province_and_the_holder_cannot_decide(bot: Ha
     plan_id, _ = await confirmed_workers(bot, 1, holder_id=OTHER_OFFICER)
     await officer.click("👥 افراد تحت پوشش (۱ در انتظار تأیید)")
     page = officer.latest_inline_message()
-    approve = next(b["callback_data"] for row in page["reply_markup"]["inline_keyboard"] for b in row)
+    approve = button_data(page, "✅ کارگر الف")
     for intruder in (foreign, bot.user(OTHER_WORKER_ID), bot.user(WORKER_ID)):
         await intruder.press(approve, page)
         assert bot.rec.last("answerCallbackQuery").params.get("show_alert")
@@ -445,3 +444,31 @@ async def test_an_invitation_of_a_plan_closed_since_is_refused(bot: Harness) -> 
     assert "دیگر فعال نیست" in worker.last_text
     assert (await bot.store.list_roster(plan.id))[0].status == WorkerStatus.INVITED
     assert len(await audited(bot, "roster_link_closed")) == 2
+
+
+async def test_concurrent_adds_never_pass_the_plans_jobs_nor_share_a_national_id(bot: Harness) -> None:
+    small = await support_plan(bot, holder_id=1001, workers=2)
+    other = await support_plan(bot, holder_id=1002, workers=5)
+    requests = [WorkerRequest("زهرا کریمی", next_national_id(), "09121112233", "بروجرد", 1) for _ in range(8)]
+    outcomes = await asyncio.gather(*(bot.store.add_covered_worker(small.id, small.user_id, r) for r in requests),
+                                    return_exceptions=True)
+    assert sum(not isinstance(o, Exception) for o in outcomes) == 2
+    assert all(isinstance(o, RosterFull) for o in outcomes if isinstance(o, Exception))
+    shared = WorkerRequest("سارا محمدی", "0084575948", "09121112233", "بروجرد", 1)
+    third = await support_plan(bot, holder_id=1003)
+    both = await asyncio.gather(bot.store.add_covered_worker(other.id, other.user_id, shared),
+                                bot.store.add_covered_worker(third.id, third.user_id, shared), return_exceptions=True)
+    assert sorted(type(o).__name__ for o in both) == ["AlreadyCovered", "CoveredWorker"], both
+
+
+async def test_an_owed_refusal_reason_survives_a_restart(config: Config) -> None:
+    async with running(config) as bot:
+        officer = await appoint(bot)
+        plan_id, _ = await confirmed_workers(bot, 1)
+        await officer.click("👥 افراد تحت پوشش (۱ در انتظار تأیید)")
+        await officer.click("❌ کارگر الف")
+    async with running(config) as bot:
+        officer = bot.user(officer.id, "کارشناس")
+        await officer.send("مدارک ناقص است")
+        [worker] = await bot.store.list_roster(plan_id)
+        assert (worker.status, worker.reason) == (WorkerStatus.REFUSED, "مدارک ناقص است")

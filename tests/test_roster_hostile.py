@@ -9,7 +9,7 @@ import itertools
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.app import DATA_DIR
@@ -120,7 +120,7 @@ operations = st.lists(st.tuples(st.sampled_from(["plan", "add", "confirm", "appr
                                 st.sampled_from(["IR-15", "IR-23"]), st.integers(0, 10_000)), min_size=1, max_size=40)
 
 
-@SETTINGS
+@settings(max_examples=25, deadline=None)  # a fresh database each: as test_summaries
 @given(steps=operations)
 def test_the_jobs_figure_matches_a_scan_after_any_roster_history(tmp_path_factory: object,
                                                                   steps: list) -> None:  # type: ignore[type-arg]
