@@ -194,6 +194,17 @@ class RosterStore(ApplicationStore):
                                         {"workers": [worker.id]})
         return workers
 
+    async def list_rosters_awaiting(self, province_code: str, limit: int) -> tuple[list[Application], int]:
+        """The province's open support plans with covered workers awaiting the officers, oldest first (up to
+        `limit`), and how many workers await in all."""
+        rows = await self.db.execute_fetchall(
+            f"""SELECT w.application_id AS id, count(*) AS n FROM covered_workers w
+            JOIN applications a ON a.id = w.application_id
+            WHERE w.status = 'confirmed' AND a.province_code = ? AND a.stage NOT IN {_CLOSED}
+            GROUP BY w.application_id ORDER BY w.application_id""", (province_code,))
+        plans = [await self.get_application(int(row["id"])) for row in rows[:limit]]
+        return [plan for plan in plans if plan is not None], sum(int(row["n"]) for row in rows)
+
     async def roster_figures(self, province_code: str | None = None) -> RosterFigures:
         """Approved covered workers and plans with a roster, for a province or nationally, from the tallies."""
         [row] = await self.db.execute_fetchall(

@@ -126,4 +126,5 @@ def template_samples(plan: Application) -> dict[str, dict[str, Any]]:
         "roster/decided_worker": {"workers": [worker], "a": plan, "approved": False},
         "roster/invalid": {"code": "mobile.format", "field": "mobile", "high": 60},
         "roster/worker_answered": {"w": worker, "a": plan, "confirmed": True},
+        "desk/digest_rosters": {"total": 3, "plans": [plan, plan]},
     }

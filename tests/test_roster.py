@@ -13,7 +13,7 @@ from domain.roster import WorkerStatus
 from messages.markup import html_problem, visible_length
 from storage.errors import AlreadyCovered, OwnNationalId, RosterFull
 from storage.records import WorkerRequest
-from tests.fakes import FakeClock, Harness, running
+from tests.fakes import FakeClock, Harness, running, shown
 from tests.roster_steps import (
     ENGLISH_WORKER,
     OTHER_WORKER_ID,
@@ -472,3 +472,16 @@ async def test_an_owed_refusal_reason_survives_a_restart(config: Config) -> None
         await officer.send("مدارک ناقص است")
         [worker] = await bot.store.list_roster(plan_id)
         assert (worker.status, worker.reason) == (WorkerStatus.REFUSED, "مدارک ناقص است")
+
+
+async def test_the_morning_digest_lists_plans_with_workers_awaiting_approval(bot: Harness) -> None:
+    officer = await appoint(bot)
+    plan_id, _ = await confirmed_workers(bot, 2)
+    [job] = bot.app.job_queue.get_jobs_by_name("digest")  # type: ignore[union-attr]
+    await job.run(bot.app)
+    digest = bot.rec.last("sendMessage", officer.id)
+    assert "افراد تحت پوشش در انتظار تأیید: ۲" in digest.text
+    plan = await bot.store.get_application(plan_id)
+    assert plan is not None
+    await officer.click(f"👥 {shown(plan.permit_number)} (۲ نفر)")
+    assert "کارگر الف" in officer.last_text and "✅ تأیید همه (۲ نفر)" in officer.inline_buttons()

@@ -24,6 +24,8 @@ CREATE TABLE covered_workers (
     CHECK (national_id <> holder_national_id)  -- never covered by a plan of its own holder
 );
 CREATE INDEX covered_workers_by_application ON covered_workers (application_id, id);
+-- The officers' digest: plans with workers who accepted and await the province's approval.
+CREATE INDEX covered_workers_awaiting ON covered_workers (application_id) WHERE status = 'confirmed';
 -- A national ID is covered by one active plan at a time (invited, confirmed or approved).
 CREATE UNIQUE INDEX covered_workers_one_active_plan ON covered_workers (national_id) WHERE active = 1;
 
