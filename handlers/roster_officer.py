@@ -25,7 +25,7 @@ from domain.roster import WorkerStatus
 from handlers.callbacks import ApproveAllWorkers, RosterPage, WorkerDecision
 from handlers.context import Ctx
 from handlers.lifecycle_events import refresh_cards
-from handlers.officer import Refused, answer_refusal, authorize
+from handlers.officer import Refused, answer_refusal, authorize, retire_question
 from handlers.roster_view import OFFICER, roster_page
 from handlers.states import RosterOwed
 from messages import label, render
@@ -138,6 +138,7 @@ async def ask_reason(update: Update, context: Ctx) -> RosterOwed:
         await query.answer(label(context.lang, "roster.nothing_to_decide"), show_alert=True)
         raise ApplicationHandlerStop(None)
     await query.answer()
+    await retire_question(context, user.id)  # a card's question still open gives way to this one
     asked = await context.bot.send_message(
         user.id, render(context.lang, "roster/ask_reason", w=worker),
         reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(
@@ -153,8 +154,9 @@ async def receive_reason(update: Update, context: Ctx) -> int:
     assert user is not None and message is not None
     step = await context.store.get_step(CONVERSATION, user.id)
     prompt = await context.store.get_officer_prompt(user.id)
-    if step is not None and prompt is not None and prompt.created_at > step.updated_at:
-        # A card's ❌ or 💰 asked since: this text answers that question, in the next group.
+    if step is not None and prompt is not None:
+        # A card's ❌ or 💰 asked since (asking this reason dropped any before it): the text answers that
+        # question, in the next group.
         await context.store.delete_step(CONVERSATION, user.id)
         return ConversationHandler.END
     if step is None or context.store.now() - step.updated_at > REASON_TIMEOUT:

@@ -485,3 +485,30 @@ async def test_the_morning_digest_lists_plans_with_workers_awaiting_approval(bot
     assert plan is not None
     await officer.click(f"👥 {shown(plan.permit_number)} (۲ نفر)")
     assert "کارگر الف" in officer.last_text and "✅ تأیید همه (۲ نفر)" in officer.inline_buttons()
+
+
+async def test_a_roster_reason_and_a_cards_reason_never_answer_each_other(bot: Harness) -> None:
+    officer = await appoint(bot)
+    plan_id, _ = await confirmed_workers(bot, 1)
+    await officer.click("❌ نظارت ناموفق")  # the plan's own card: a reason owed for the application
+    await officer.click("👥 افراد تحت پوشش (۱ در انتظار تأیید)")
+    await officer.click("❌ کارگر الف")  # asked since: this reason is the worker's
+    await officer.send("مدارک کارگر ناقص است")
+    plan = await bot.store.get_application(plan_id)
+    assert plan is not None and plan.reason is None and plan.stage.value == "permit_issued"
+    assert (await bot.store.list_roster(plan_id))[0].reason == "مدارک کارگر ناقص است"
+    await officer.send("متن بعدی")  # the card's question was dropped for the roster's: nothing happens to the plan
+    plan = await bot.store.get_application(plan_id)
+    assert plan is not None and plan.stage.value == "permit_issued"
+
+
+async def test_a_cards_question_asked_after_a_roster_reason_takes_the_answer(bot: Harness) -> None:
+    officer = await appoint(bot)
+    plan_id, _ = await confirmed_workers(bot, 1)
+    await officer.click("👥 افراد تحت پوشش (۱ در انتظار تأیید)")
+    await officer.click("❌ کارگر الف")
+    await officer.click("❌ نظارت ناموفق")  # the plan's card, asked since
+    await officer.send("نشانی پیدا نشد")
+    plan = await bot.store.get_application(plan_id)
+    assert plan is not None and plan.reason == "نشانی پیدا نشد"
+    assert (await bot.store.list_roster(plan_id))[0].status == WorkerStatus.CONFIRMED
