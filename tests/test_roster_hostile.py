@@ -16,9 +16,11 @@ from bot.app import DATA_DIR
 from domain import validators
 from domain.lifecycle import Action
 from domain.roster import WorkerStatus
+from handlers.callbacks import WorkerDecision
 from storage import Store
 from storage.catalog import read_catalog
 from storage.records import WorkerRequest
+from tests.conftest import ADMIN_ID
 from tests.roster_steps import Worker, support_plan
 from tests.seeding import next_national_id
 from tests.test_hostile_input import SETTINGS, SOMEWHERE, Loop, config_for, hostile_text
@@ -165,3 +167,36 @@ async def _replay(path: Path, steps: list) -> None:  # type: ignore[type-arg]
                     (int(row["jobs"]), int(row["covered"]), int(row["rosters"]))
     finally:
         await store.close()
+
+
+def test_any_text_as_an_officers_refusal_reason(tmp_path: Path) -> None:
+    runner = Loop(config_for(tmp_path))
+    bot = runner.bot
+    runner.run(bot.user(ADMIN_ID).send("/addofficer 501 لرستان"))
+    officer = bot.user(501, "کارشناس")
+    plan = runner.run(support_plan(bot, workers=1000))
+    people = itertools.count(60_000)
+
+    @SETTINGS
+    @given(text=hostile_text)
+    def one_reason(text: str) -> None:
+        worker = runner.run(bot.store.add_covered_worker(plan.id, plan.user_id, WorkerRequest(
+            "زهرا کریمی", next_national_id(), "09121112233", "بروجرد", 1)))
+        person = next(people)
+        runner.run(bot.store.open_invite(worker.id, worker.invite_code, True, person))
+        runner.run(bot.store.answer_invite(worker.id, worker.invite_code, person, accept=True))
+        runner.run(officer.press(WorkerDecision(worker.id, "no").pack(), SOMEWHERE(officer.id)))
+        runner.run(officer.send(text))
+        decided = runner.run(bot.store.get_covered_worker(worker.id))
+        assert decided is not None
+        if decided.status == WorkerStatus.REFUSED:  # stored as typed, within the limits
+            assert decided.reason == validators.free_text(text, max_length=300, min_length=3)
+        else:
+            assert decided.status == WorkerStatus.CONFIRMED and decided.reason is None
+        runner.run(officer.send("/cancel"))  # leave an owed reason still open
+        assert not runner.bot.errors, runner.bot.errors
+
+    try:
+        one_reason()
+    finally:
+        runner.close()
