@@ -1,6 +1,6 @@
 """Adding a covered worker to a support plan: full name, national ID, mobile, city, then the category from the
 catalog's buttons; one question at a time, each answer written through (conversation_steps), so a restart
-resumes the question. Runs before the flows (group -1), like an officer's owed answer: while it is open, a
+resumes the question. Runs before the flows (group -2, before even the owed answers): while it is open, a
 typed answer belongs to it, never to the application form.
 """
 

@@ -165,6 +165,8 @@ class RosterStore(ApplicationStore):
         every confirmed one (`worker_ids` None). Only confirmed workers change (a second officer's press finds
         them decided); the plan's jobs follow the approved count; the supporter and each worker are told.
         Returns the workers decided now."""
+        if worker_ids is not None and not worker_ids:
+            return []
         status = WorkerStatus.APPROVED if approve else WorkerStatus.REFUSED
         now = self._now()
         async with self._transaction() as db:
