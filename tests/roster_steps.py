@@ -8,7 +8,7 @@ from typing import Any
 from domain.roster import WorkerStatus
 from storage.records import Application, CoveredWorker, PermitRequest
 from tests.fakes import FakeUser, Harness
-from tests.journey import Answers
+from tests.journey import Answers, complete_journey
 from tests.seeding import next_national_id
 
 HOLDER_ID, WORKER_ID, OTHER_WORKER_ID = 1001, 3001, 3002
@@ -28,37 +28,17 @@ class Worker:
 ENGLISH_WORKER = Worker(full_name="زهرا کریمی", national_id="0790419904", mobile="+98 912 111 2233",
                         city="Borujerd", sector="Handicrafts", category="Carpet weaving")
 
-SUPPORT = Answers(track="🤝 طرح پشتیبان", birth_date="۱۳۶۰/۰۶/۲۵", workers="۳")
+SUPPORT = Answers(track="🤝 طرح پشتیبان", birth_date="۱۳۶۰/۰۶/۲۵", workers="۳", experience_years="۱۰",
+                  own_share_percent="۳۰")
 
 
 async def support_plan_by_form(bot: Harness, holder_id: int = HOLDER_ID) -> tuple[FakeUser, Application]:
     """A support plan applied for through the form (Persian), its officers' cards delivered."""
     holder = bot.user(holder_id)
-    await holder.send("/apply")
-    await holder.click("صنایع دستی")
-    await holder.send("گلیم‌بافی")
-    await holder.click("گلیم‌بافی")
-    await holder.click(SUPPORT.track)
-    await holder.send("۱۰")  # years of experience
-    await holder.send("۳۰")  # own share, percent
-    await _rest_of_form(holder, SUPPORT)
+    await complete_journey(holder, SUPPORT)
     await bot.deliver()
     [plan] = await bot.store.list_user_applications(holder_id)
     return holder, plan
-
-
-async def _rest_of_form(holder: FakeUser, answers: Answers) -> None:
-    await holder.send(answers.full_name)
-    await holder.send(answers.national_id)
-    await holder.send(answers.birth_date)
-    await holder.send_contact(answers.mobile)
-    await holder.send(answers.province)
-    await holder.send(answers.city)
-    await holder.send(answers.address)
-    await holder.send(answers.postal_code)
-    await holder.click(answers.education)
-    await holder.send(answers.workers)
-    await holder.click(answers.confirm)
 
 
 async def support_plan(bot: Harness, holder_id: int = HOLDER_ID, workers: int = 3, national_id: str | None = None,
