@@ -13,6 +13,7 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
+from handlers.exhibition_steps import BOOTH_REASON, CONVERSATIONS, REASON_TIMEOUT
 from handlers.officer import ANSWER_CONVERSATION, ANSWER_TIMEOUT, owed_state
 from storage import Store
 
@@ -33,6 +34,10 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         if name == ANSWER_CONVERSATION:  # questions older than the timeout are not owed any more
             prompts = await self.store.list_officer_prompts(ANSWER_TIMEOUT)
             return {(p.officer_id, p.officer_id): owed_state(p) for p in prompts}
+        if name in CONVERSATIONS:  # the exhibition conversations' own steps (handlers/exhibition_steps.py)
+            max_age = REASON_TIMEOUT if name == BOOTH_REASON else self.draft_ttl
+            steps = await self.store.list_steps(name, max_age)
+            return {(step.user_id, step.user_id): step.state for step in steps}
         drafts = await self.store.list_drafts(self.draft_ttl)
         return {(draft.user_id, draft.user_id): draft.state for draft in drafts}
 
@@ -43,6 +48,8 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
             return
         if name == ANSWER_CONVERSATION:
             await self.store.clear_officer_prompt(int(key[-1]))
+        elif name in CONVERSATIONS:
+            await self.store.delete_step(int(key[-1]), name)
         else:
             await self.store.delete_draft(int(key[-1]))
 

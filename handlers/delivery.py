@@ -20,6 +20,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from domain.lifecycle import Action, Stage
+from handlers.exhibition_posts import send_announcement, send_booth_decision
 from handlers.officer_view import bank_name, officer_card
 from messages import label, render
 from storage import Store
@@ -183,6 +184,10 @@ SENDERS: dict[OutboxKind, Sender] = {
     OutboxKind.EXPIRY_REMINDER: send_expiry_reminder,
     OutboxKind.NO_OFFICER: send_no_officer_alert,
     OutboxKind.CLAIMANT_RELEASED: send_claim_released,
+    OutboxKind.EXHIBITION_ANNOUNCED: send_announcement,
+    OutboxKind.BOOTH_ACCEPTED: send_booth_decision,
+    OutboxKind.BOOTH_REFUSED: send_booth_decision,
+    OutboxKind.BOOTH_REMINDER: send_booth_decision,
 }
 
 

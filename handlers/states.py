@@ -43,3 +43,33 @@ class Owed(StrEnum):
 # The answer each action needs, so a restart resumes the right question from the prompt kept in the store.
 OWED_FOR_ACTION: dict[str, Owed] = {"fail_supervision": Owed.REASON, "reject": Owed.REASON,
                                     "bank_reject": Owed.REASON, "void": Owed.REASON, "pay_loan": Owed.AMOUNT}
+
+
+class ExhibitionForm(StrEnum):
+    """/addexhibition, one question at a time (handlers/exhibition_form.py)."""
+
+    TITLE = "exhibition.title"
+    PROVINCE = "exhibition.province_code"  # admins only: an officer's exhibition is in their province
+    CITY = "exhibition.city"
+    PLACE = "exhibition.place"
+    STARTS = "exhibition.starts_on"
+    ENDS = "exhibition.ends_on"
+    CATEGORIES = "exhibition.categories"
+    BOOTHS = "exhibition.booths"
+    DEADLINE = "exhibition.apply_by"
+    REVIEW = "exhibition.review"
+
+
+class BoothForm(StrEnum):
+    """A holder's booth request (handlers/booth_request.py)."""
+
+    DESCRIPTION = "booth.description"
+    PHOTOS = "booth.photos"
+    SELF_MADE = "booth.self_made"
+    REVIEW = "booth.review"
+
+
+class BoothOwed(StrEnum):
+    """An officer's owed reason after refusing a booth request (handlers/booth_review.py)."""
+
+    REASON = "booth.reason"

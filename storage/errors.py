@@ -49,6 +49,21 @@ class StageConflict(StoreError):
         self.action = action
 
 
+class BoothsFull(StoreError):
+    """Every booth of the exhibition is taken: nobody more is accepted."""
+
+
+class AlreadyRequested(StoreError):
+    """The holder has already asked for a booth at this exhibition."""
+
+
+class NotEligibleForBooth(StoreError):
+    """No valid permit of the holder in the exhibition's province and categories, or requests have closed."""
+
+
+class AlreadyDecided(StoreError):
+    """The booth request was accepted or refused meanwhile (another officer, a double press)."""
+
 
 class StoreUnavailable(StoreError):
     """The database refused a write (locked beyond the busy timeout, disk full): try again later."""

@@ -28,6 +28,7 @@ from storage.records import (
     User,
 )
 from tests.conftest import ADMIN_ID
+from tests.exhibition_samples import SAMPLES as EXHIBITION_SAMPLES
 from tests.fakes import Harness
 from tests.seeding import permit
 
@@ -106,7 +107,7 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
                                 "sector": "صنایع دستی", "starred": True, "track": "مستقل", "workers": 3},
         "stats/post": {"place": "لرستان", "s": stats, "year": 1405},
         "status/list": {"items": [status_item, status_item], "page": 1, "pages": 2},
-    }
+    } | EXHIBITION_SAMPLES
 
 
 def source_lines(lang: str, name: str) -> list[str]:

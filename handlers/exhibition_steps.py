@@ -1,0 +1,31 @@
+"""Where someone is in an exhibition conversation, written through to the store at every step.
+
+The exhibition_steps table is the one source of truth for these conversations (bot/persistence.py hands
+the states back to PTB after a restart); a step reads the answers, changes them and writes them back.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from handlers.context import Ctx
+
+EXHIBITION_FORM = "exhibition_form"  # an officer's /addexhibition
+BOOTH_FORM = "booth_form"  # a holder's booth request
+BOOTH_REASON = "booth_reason"  # an officer's owed reason for refusing a request
+CONVERSATIONS = (EXHIBITION_FORM, BOOTH_FORM, BOOTH_REASON)
+REASON_TIMEOUT = timedelta(minutes=10)  # as an officer's other owed answers (handlers/officer.py)
+
+Answers = dict[str, Any]
+
+
+async def answers(context: Ctx, user_id: int, conversation: str) -> Answers:
+    step = await context.store.get_step(user_id, conversation)
+    return dict(step.data) if step else {}
+
+
+async def save(context: Ctx, user_id: int, conversation: str, state: str, data: Answers) -> None:
+    await context.store.save_step(user_id, conversation, state, data)
+
+
+async def forget(context: Ctx, user_id: int, conversation: str) -> None:
+    await context.store.delete_step(user_id, conversation)
