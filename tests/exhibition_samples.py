@@ -37,5 +37,6 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "exhibitions/booth_accepted": {"e": EXHIBITION, "r": REQUEST},
     "exhibitions/booth_refused": {"e": EXHIBITION, "r": REQUEST},
     "exhibitions/booth_reminder": {"e": EXHIBITION, "r": REQUEST},
+    "exhibitions/digest": {"items": [(EXHIBITION, 2), (EXHIBITION, 1)]},
     "exhibitions/booth_list": {"e": EXHIBITION, "booths": [REQUEST] * 2, "page": 1, "pages": 2},
 }

@@ -42,7 +42,7 @@ async def test_an_exhibition_from_creation_to_the_posted_list(config: Config, la
         queued = [m for m in await bot.store.list_outbox("pending") if m.kind == OutboxKind.EXHIBITION_ANNOUNCED]
         assert [m.chat_id for m in queued] == [maker.user_id]  # one row, for the one matching holder who wants it
         saved = [t for t in admin.texts_since(0) if "بازارچه پاییز" in t][-1]
-        assert ("به ۱ صاحب مجوز" in saved) if lang == "fa" else ("1 permit holders" in saved)
+        assert ("به ۱ صاحب مجوز" in saved) if lang == "fa" else ("1 permit holder in these categories is" in saved)
         channel_post = bot.rec.last("sendMessage", CHANNEL_ID).text
         assert "بازارچه پاییز" in channel_post and ("/exhibitions" in channel_post)
         await bot.deliver()
@@ -180,3 +180,19 @@ async def test_a_restart_resumes_the_form_at_its_step(config: Config) -> None:
         assert "محل برگزاری" in staff.last_text
         step = await bot.store.get_step(staff.id, "exhibition_form")
         assert step is not None and step.data["title"] == "بازارچه زمستان" and step.data["city"] == "خرم‌آباد"
+
+
+async def test_the_morning_digest_lists_booth_requests_waiting(config: Config) -> None:
+    async with running(config) as bot:
+        maker = await holder(bot, 3501)
+        staff = await officer(bot)
+        await add_exhibition(bot, staff, "fa")
+        await bot.deliver()
+        await request_booth(bot.user(maker.user_id), "fa")
+        [job] = bot.app.job_queue.get_jobs_by_name("digest")  # type: ignore[union-attr]
+        await job.run(bot.app)
+        digest = bot.rec.last("sendMessage", staff.id)
+        assert "درخواست‌های غرفه در انتظار بررسی" in digest.text and "بازارچه پاییز: ۱" in digest.text
+        assert "📋 بازارچه پاییز (۱ در انتظار)" in digest.button_texts()
+        await staff.click("📋 بازارچه پاییز (۱ در انتظار)")
+        assert "گلیم دستباف" in bot.rec.last("sendMediaGroup", staff.id).params["media"][0]["caption"]
