@@ -15,6 +15,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Conv
 
 from domain import validators
 from domain.lifecycle import CLOSED_STAGES
+from handlers import exhibition_steps as steps
 from handlers.access import desk_of
 from handlers.booth_review import staff_exhibitions
 from handlers.callbacks import ExhibitionButton
@@ -236,14 +237,7 @@ async def submit(update: Update, context: Ctx) -> int:
 
 
 async def cancel(update: Update, context: Ctx) -> int:
-    user = update.effective_user
-    assert user is not None
-    await forget(context, user.id, BOOTH_FORM)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await context.bot.send_message(user.id, render(context.lang, "exhibitions/booth_cancelled"))
-    return ConversationHandler.END
+    return await steps.cancel(update, context, BOOTH_FORM, "exhibitions/booth_cancelled")
 
 
 async def use_the_buttons(update: Update, context: Ctx) -> None:

@@ -15,6 +15,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from domain import validators
+from handlers import exhibition_steps as steps
 from handlers.access import Desk, desk_of, refuse
 from handlers.admin import find_province
 from handlers.callbacks import ExhibitionButton
@@ -294,14 +295,7 @@ async def save_exhibition(update: Update, context: Ctx) -> int:
 
 
 async def cancel(update: Update, context: Ctx) -> int:
-    user = update.effective_user
-    assert user is not None
-    await forget(context, user.id, EXHIBITION_FORM)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(None)
-    await context.bot.send_message(user.id, render(context.lang, "exhibitions/form_cancelled"))
-    return ConversationHandler.END
+    return await steps.cancel(update, context, EXHIBITION_FORM, "exhibitions/form_cancelled")
 
 
 async def remind_of_buttons(update: Update, context: Ctx) -> ExhibitionForm:

@@ -7,7 +7,11 @@ the states back to PTB after a restart); a step reads the answers, changes them 
 from datetime import timedelta
 from typing import Any
 
+from telegram import Update
+from telegram.ext import ConversationHandler
+
 from handlers.context import Ctx
+from messages import render
 
 EXHIBITION_FORM = "exhibition_form"  # an officer's /addexhibition
 BOOTH_FORM = "booth_form"  # a holder's booth request
@@ -29,3 +33,15 @@ async def save(context: Ctx, user_id: int, conversation: str, state: str, data: 
 
 async def forget(context: Ctx, user_id: int, conversation: str) -> None:
     await context.store.delete_step(user_id, conversation)
+
+
+async def cancel(update: Update, context: Ctx, conversation: str, template: str) -> int:
+    """/cancel or ✖: the answers are forgotten, the pressed message loses its buttons, and `template` says so."""
+    user = update.effective_user
+    assert user is not None
+    await forget(context, user.id, conversation)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_reply_markup(None)
+    await context.bot.send_message(user.id, render(context.lang, template))
+    return ConversationHandler.END

@@ -90,18 +90,21 @@ class ExhibitionStore(StoreBase):
 
     async def _exhibitions(self, where: str, parameters: Sequence[Any]) -> list[Exhibition]:
         rows = await self.db.execute_fetchall(_EXHIBITION_SELECT + where, parameters)
-        if not rows:
-            return []
-        ids = [int(row["id"]) for row in rows]
-        marks = ", ".join("?" for _ in ids)
-        categories = await self.db.execute_fetchall(
-            f"SELECT ec.exhibition_id, c.id, c.name_fa, c.name_en FROM exhibition_categories ec"
-            f" JOIN categories c ON c.id = ec.category_id WHERE ec.exhibition_id IN ({marks})"
-            f" ORDER BY ec.exhibition_id, c.id", ids)
-        by_exhibition: dict[int, list[Row]] = {}
-        for category in categories:
-            by_exhibition.setdefault(int(category["exhibition_id"]), []).append(category)
-        return [_exhibition(row, by_exhibition.get(int(row["id"]), [])) for row in rows]
+        categories = await self._belonging(
+            rows, "SELECT ec.exhibition_id AS owner, c.id, c.name_fa, c.name_en FROM exhibition_categories ec"
+                  " JOIN categories c ON c.id = ec.category_id WHERE ec.exhibition_id IN ({ids})"
+                  " ORDER BY ec.exhibition_id, c.id")
+        return [_exhibition(row, categories.get(int(row["id"]), [])) for row in rows]
+
+    async def _belonging(self, owners: Sequence[Row], sql: str) -> dict[int, list[Row]]:
+        """The rows of `sql` (selecting `owner`, filtered by `IN ({ids})`) for these owners' ids, grouped by owner."""
+        if not owners:
+            return {}
+        ids = [int(row["id"]) for row in owners]
+        grouped: dict[int, list[Row]] = {}
+        for row in await self.db.execute_fetchall(sql.format(ids=", ".join("?" for _ in ids)), ids):
+            grouped.setdefault(int(row["owner"]), []).append(row)
+        return grouped
 
     # -- booth requests ----------------------------------------------------------------------------
 
@@ -166,16 +169,9 @@ class ExhibitionStore(StoreBase):
 
     async def _requests(self, where: str, parameters: Sequence[Any]) -> list[BoothRequest]:
         rows = await self.db.execute_fetchall(_REQUEST_SELECT + where, parameters)
-        if not rows:
-            return []
-        ids = [int(row["id"]) for row in rows]
-        marks = ", ".join("?" for _ in ids)
-        photos: dict[int, list[str]] = {}
-        for photo in await self.db.execute_fetchall(
-                f"SELECT request_id, file_id FROM booth_photos WHERE request_id IN ({marks})"
-                f" ORDER BY request_id, position", ids):
-            photos.setdefault(int(photo["request_id"]), []).append(str(photo["file_id"]))
-        return [_request(row, photos.get(int(row["id"]), [])) for row in rows]
+        photos = await self._belonging(rows, "SELECT request_id AS owner, file_id FROM booth_photos"
+                                             " WHERE request_id IN ({ids}) ORDER BY request_id, position")
+        return [_request(row, [str(p["file_id"]) for p in photos.get(int(row["id"]), [])]) for row in rows]
 
     # -- decisions ---------------------------------------------------------------------------------
 

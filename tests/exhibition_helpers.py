@@ -92,3 +92,14 @@ async def request_booth(holder_user: FakeUser, lang: str, description: str = "گ
         await holder_user.click(words["done_photos"])
     await holder_user.click(words["yes"] if self_made else words["no"])
     await holder_user.click(words["submit"])
+
+
+async def announced_and_requested(bot: Harness, user_id: int, **request: object) -> tuple[FakeUser, FakeUser]:
+    """A holder told of an officer's new exhibition who asked for a booth: (the holder, the officer)."""
+    maker = await holder(bot, user_id)
+    staff = await officer(bot)
+    await add_exhibition(bot, staff, "fa")
+    await bot.deliver()
+    maker_user = bot.user(maker.user_id)
+    await request_booth(maker_user, "fa", **request)  # type: ignore[arg-type]
+    return maker_user, staff

@@ -19,12 +19,21 @@ from domain import validators
 from handlers.callbacks import ExhibitionButton
 from handlers.context import in_bulk
 from storage.errors import BoothsFull
-from storage.records import BoothStatus, OutboxKind
+from storage.records import BoothRequest, BoothStatus, ConversationStep, Exhibition, OutboxKind
 from tests.exhibition_helpers import add_exhibition, holder, officer, today, typed_day
 from tests.fakes import FakeUser, Harness, running
 from tests.test_hostile_input import SETTINGS, SOMEWHERE, Loop, config_for, hostile_text
 
 FORM_STEPS = ["title", "city", "place"]
+
+
+def stored_only_if_valid(step: ConversationStep | None, field: str, expected: str | validators.Invalid,
+                         text: str) -> None:
+    """The answer is kept exactly as the validator cleans it, or (invalid, or a command) not kept at all."""
+    if step is not None and field in step.data:
+        assert step.data[field] == expected
+    else:
+        assert isinstance(expected, validators.Invalid) or text.startswith("/")
 
 
 def test_any_text_at_the_exhibition_forms_typed_steps(tmp_path: Path) -> None:
@@ -42,10 +51,7 @@ def test_any_text_at_the_exhibition_forms_typed_steps(tmp_path: Path) -> None:
         saved = runner.run(runner.bot.store.get_step(staff.id, "exhibition_form"))
         low, high = limits[step]
         expected = validators.free_text(text, max_length=high, min_length=low)
-        if saved is not None and step in saved.data:
-            assert saved.data[step] == expected  # stored as typed (tidied), and only when valid
-        else:
-            assert isinstance(expected, validators.Invalid) or text.startswith("/")
+        stored_only_if_valid(saved, step, expected, text)
         assert not runner.bot.errors, runner.bot.errors
 
     try:
@@ -72,10 +78,7 @@ def test_any_text_as_a_booth_description(tmp_path: Path) -> None:
         assert len(user.calls) > before or text.startswith("/")
         saved = runner.run(runner.bot.store.get_step(user.id, "booth_form"))
         expected = validators.long_text(text, 500, 10)
-        if saved is not None and "description" in saved.data:
-            assert saved.data["description"] == expected and len(expected) <= 500
-        else:
-            assert isinstance(expected, validators.Invalid) or text.startswith("/")
+        stored_only_if_valid(saved, "description", expected, text)
         assert not runner.bot.errors, runner.bot.errors
 
     try:
@@ -195,15 +198,22 @@ async def test_forged_and_foreign_presses_change_nothing(config: Config) -> None
         assert "به خود شما مربوط است" in bot.rec.last("answerCallbackQuery").params["text"]
 
 
+async def thirty_requests(bot: Harness, booths: int, first_user: int) -> tuple[FakeUser, Exhibition,
+                                                                             list[BoothRequest]]:
+    """An officer's exhibition with `booths` booths and thirty pending requests from matching holders."""
+    staff = await officer(bot)
+    await add_exhibition(bot, staff, "fa", booths=booths)
+    [exhibition] = await bot.store.list_open_exhibitions("IR-15")
+    requests = []
+    for user_id in range(first_user, first_user + 30):
+        await holder(bot, user_id)
+        requests.append(await bot.store.submit_booth_request(exhibition.id, user_id, "گلیم دستباف", ["p"], True))
+    return staff, exhibition, requests
+
+
 async def test_thirty_officers_accepting_at_once_never_pass_the_booth_count(config: Config) -> None:
     async with running(config) as bot:
-        staff = await officer(bot)
-        await add_exhibition(bot, staff, "fa", booths=10)
-        [exhibition] = await bot.store.list_open_exhibitions("IR-15")
-        requests = []
-        for user_id in range(5000, 5030):
-            await holder(bot, user_id)
-            requests.append(await bot.store.submit_booth_request(exhibition.id, user_id, "گلیم دستباف", ["p"], True))
+        staff, exhibition, requests = await thirty_requests(bot, booths=10, first_user=5000)
         officers = [await officer(bot, user_id=2100 + i) for i in range(30)]
         for person in officers:
             person.process = person.process_through_queue
@@ -221,14 +231,8 @@ async def test_thirty_officers_accepting_at_once_never_pass_the_booth_count(conf
 
 async def test_the_store_alone_never_passes_the_booth_count_either(config: Config) -> None:
     async with running(config) as bot:
-        staff = await officer(bot)
-        await add_exhibition(bot, staff, "fa", booths=3)
-        [exhibition] = await bot.store.list_open_exhibitions("IR-15")
-        ids = []
-        for user_id in range(5100, 5130):
-            await holder(bot, user_id)
-            ids.append((await bot.store.submit_booth_request(exhibition.id, user_id, "قالیچه", ["p"], False)).id)
-        outcomes = await asyncio.gather(*(bot.store.accept_booth_request(i, staff.id) for i in ids),
+        staff, _, requests = await thirty_requests(bot, booths=3, first_user=5100)
+        outcomes = await asyncio.gather(*(bot.store.accept_booth_request(r.id, staff.id) for r in requests),
                                         return_exceptions=True)
         assert sum(not isinstance(o, BaseException) for o in outcomes) == 3
         assert all(isinstance(o, BoothsFull) for o in outcomes if isinstance(o, BaseException))

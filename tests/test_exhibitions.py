@@ -10,6 +10,7 @@ from tests.exhibition_helpers import (
     CHANNEL_ID,
     LABELS,
     add_exhibition,
+    announced_and_requested,
     holder,
     officer,
     request_booth,
@@ -97,12 +98,7 @@ async def test_an_exhibition_from_creation_to_the_posted_list(config: Config, la
 
 async def test_a_refusal_tells_the_holder_the_reason(config: Config) -> None:
     async with running(config) as bot:
-        maker = await holder(bot, 3101)
-        staff = await officer(bot)
-        await add_exhibition(bot, staff, "fa")
-        await bot.deliver()
-        maker_user = bot.user(maker.user_id)
-        await request_booth(maker_user, "fa", self_made=False, photos=3)
+        maker_user, staff = await announced_and_requested(bot, 3101, self_made=False, photos=3)
         await staff.send("/exhibitions")
         await staff.click(staff.inline_buttons()[0])
         await staff.click("❌ رد با دلیل")
@@ -184,11 +180,7 @@ async def test_a_restart_resumes_the_form_at_its_step(config: Config) -> None:
 
 async def test_the_morning_digest_lists_booth_requests_waiting(config: Config) -> None:
     async with running(config) as bot:
-        maker = await holder(bot, 3501)
-        staff = await officer(bot)
-        await add_exhibition(bot, staff, "fa")
-        await bot.deliver()
-        await request_booth(bot.user(maker.user_id), "fa")
+        _, staff = await announced_and_requested(bot, 3501)
         [job] = bot.app.job_queue.get_jobs_by_name("digest")  # type: ignore[union-attr]
         await job.run(bot.app)
         digest = bot.rec.last("sendMessage", staff.id)
