@@ -24,11 +24,11 @@ from telegram.ext import (
 )
 
 from domain import validators
-from handlers.access import Desk, officer_of, refuse
+from handlers.access import Desk, desk_of, officer_of, refuse
 from handlers.callbacks import ExhibitionButton
 from handlers.context import Ctx
 from handlers.exhibition_steps import BOOTH_REASON, REASON_TIMEOUT, answers, forget, save
-from handlers.pages import pager_row
+from handlers.pages import pager_row, render_page_items
 from handlers.photos import send_photos
 from handlers.states import BoothOwed
 from messages import label, render
@@ -44,17 +44,35 @@ REASON_MINUTES = int(REASON_TIMEOUT.total_seconds() // 60)
 # -- the exhibitions under review ------------------------------------------------------------------
 
 
-async def staff_exhibitions(context: Ctx, desk: Desk) -> tuple[str, InlineKeyboardMarkup | None]:
-    """The exhibitions that have not ended, with their pending requests; officers get a button for each."""
+async def staff_exhibitions(context: Ctx, desk: Desk, page: int = 1) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A page of the exhibitions that have not ended, with their pending requests; officers get a button for
+    each (an admin reads: the province's officers decide)."""
     lang = context.lang
     exhibitions = await context.store.list_current_exhibitions(desk.province_code)
-    pending = {e.id: (await context.store.list_booth_requests(e.id, BoothStatus.PENDING, 1))[1] for e in exhibitions}
-    text = render(lang, "exhibitions/staff_list", items=exhibitions, pending=pending)
-    if desk.province_code is None:  # an admin reads; the province's officers decide
-        return text, None
-    rows = [[InlineKeyboardButton(label(lang, "exhibition.review", title=e.title[:40], count=pending[e.id]),
-                                  callback_data=ExhibitionButton("open", str(e.id)).pack())] for e in exhibitions]
+    pending = {e.id: (await context.store.list_booth_requests(e.id, BoothStatus.PENDING, 0))[1] for e in exhibitions}
+    text, shown, page, pages = render_page_items(
+        exhibitions, lambda chunk, page, pages: render(lang, "exhibitions/staff_list", items=chunk, pending=pending,
+                                                         page=page, pages=pages), page)
+    rows = [] if desk.province_code is None else [
+        [InlineKeyboardButton(label(lang, "exhibition.review", title=e.title[:40], count=pending[e.id]),
+                              callback_data=ExhibitionButton("open", str(e.id)).pack())] for e in shown]
+    if pages > 1:
+        rows.append(pager_row(lang, page, pages, lambda n: ExhibitionButton("slist", str(n)).pack()))
     return text, InlineKeyboardMarkup(rows) if rows else None
+
+
+async def turn_staff_page(update: Update, context: Ctx) -> None:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and query.data is not None and user is not None
+    desk = await desk_of(context, user.id)
+    if desk is None:
+        refuse("exhibitions page", user.id)
+        await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
+        return
+    await query.answer()
+    text, markup = await staff_exhibitions(context, desk, int(ExhibitionButton.parse(query.data).value))
+    with suppress(BadRequest):  # the page pressed is the page shown
+        await query.edit_message_text(text, reply_markup=markup)
 
 
 async def reviewed_exhibition(update: Update, context: Ctx, exhibition_id: int) -> Exhibition | None:
@@ -278,4 +296,5 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
     return [
         CallbackQueryHandler(open_requests, pattern=ExhibitionButton.pattern("open", "req")),
         CallbackQueryHandler(accept_request, pattern=ExhibitionButton.pattern("accept")),
+        CallbackQueryHandler(turn_staff_page, pattern=ExhibitionButton.pattern("slist")),
     ]

@@ -249,13 +249,14 @@ class ExhibitionButton:
     The officer's form: sec (a sector's categories), cat / all (choose a category / the whole sector), cpg
     (a page of a sector's categories: sector.page), sectors (back), done, save, cancel. The holder: list (a
     page of open exhibitions), apply, photos (no more photos), made (yes/no), submit, bcancel. Officers'
-    review: open (an exhibition's requests), req (exhibition.page), accept, refuse, rcancel (drop the reason).
+    review: slist (a page of exhibitions), open (an exhibition's requests), req (exhibition.page), accept, refuse,
+    rcancel (drop the reason).
     """
 
     VALUES: ClassVar[dict[str, str]] = {
         "sec": r"[0-9]{1,9}", "cat": r"[0-9]{1,9}", "all": r"[0-9]{1,9}", "cpg": r"[0-9]{1,9}\.[0-9]{1,4}",
-        "list": r"[0-9]{1,4}", "apply": r"[0-9]{1,12}", "made": r"(yes|no)", "open": r"[0-9]{1,12}",
-        "req": r"[0-9]{1,12}\.[0-9]{1,6}", "accept": r"[0-9]{1,12}", "refuse": r"[0-9]{1,12}",
+        "list": r"[0-9]{1,4}", "slist": r"[0-9]{1,4}", "apply": r"[0-9]{1,12}", "made": r"(yes|no)",
+        "open": r"[0-9]{1,12}", "req": r"[0-9]{1,12}\.[0-9]{1,6}", "accept": r"[0-9]{1,12}", "refuse": r"[0-9]{1,12}",
         "rcancel": r"[0-9]{1,12}",
     }
     action: str

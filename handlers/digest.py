@@ -66,6 +66,7 @@ async def booth_section(context: Ctx, officer: User) -> Section | None:
             waiting.append((exhibition, count))
     if not waiting:
         return None
+    waiting = waiting[:OLDEST_SHOWN]  # the soonest; /exhibitions lists them all
     return Section(render(lang, "exhibitions/digest", items=waiting),
                    tuple(InlineKeyboardButton(label(lang, "exhibition.review", title=e.title[:40], count=count),
                                               callback_data=ExhibitionButton("open", str(e.id)).pack())

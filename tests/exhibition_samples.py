@@ -32,7 +32,7 @@ SAMPLES: dict[str, dict[str, Any]] = {
     "exhibitions/open_list": {"items": [EXHIBITION] * 2, "page": 1, "pages": 2},
     "exhibitions/ask_description": {"e": EXHIBITION, "max_length": 500},
     "exhibitions/booth_review": {"e": EXHIBITION, "d": {"description": "گلیم", "photos": ["a"], "self_made": True}},
-    "exhibitions/staff_list": {"items": [EXHIBITION] * 2, "pending": {1: 2}},
+    "exhibitions/staff_list": {"items": [EXHIBITION] * 2, "pending": {1: 2}, "page": 1, "pages": 2},
     "exhibitions/request_card": {"e": EXHIBITION, "r": REQUEST},
     "exhibitions/booth_accepted": {"e": EXHIBITION, "r": REQUEST},
     "exhibitions/booth_refused": {"e": EXHIBITION, "r": REQUEST},

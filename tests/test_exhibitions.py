@@ -188,3 +188,46 @@ async def test_the_morning_digest_lists_booth_requests_waiting(config: Config) -
         assert "📋 بازارچه پاییز (۱ در انتظار)" in digest.button_texts()
         await staff.click("📋 بازارچه پاییز (۱ در انتظار)")
         assert "گلیم دستباف" in bot.rec.last("sendMediaGroup", staff.id).params["media"][0]["caption"]
+
+
+async def test_long_lists_page_under_telegrams_limit(config: Config) -> None:
+    async with running(config) as bot:
+        maker = await holder(bot, 3601)
+        staff = await officer(bot)
+        for number in range(45):
+            await add_exhibition(bot, staff, "fa", title=f"بازارچه شماره {number} " + "صنایع دستی خانگی " * 4)
+        await staff.send("/exhibitions")
+        first = staff.last_text
+        assert "صفحهٔ ۱ از" in first and len(first) < 4096
+        await staff.click("▶")
+        assert "صفحهٔ ۲ از" in staff.last_text and staff.last_text != first
+        maker_user = bot.user(maker.user_id)
+        await maker_user.send("/exhibitions")
+        assert "صفحهٔ ۱ از" in maker_user.last_text and len(maker_user.last_text) < 4096
+        await maker_user.click("▶")
+        assert "صفحهٔ ۲ از" in maker_user.last_text
+        admin = bot.user(ADMIN_ID)
+        await admin.send("/exhibitions")
+        assert "صفحهٔ ۱ از" in admin.last_text and "📋" not in " ".join(admin.inline_buttons())  # admins read
+
+
+async def test_an_owed_reason_is_checked_and_gives_way_to_a_command(config: Config) -> None:
+    async with running(config) as bot:
+        maker_user, staff = await announced_and_requested(bot, 3701)
+        await staff.send("/exhibitions")
+        await staff.click(staff.inline_buttons()[0])
+        await staff.click("❌ رد با دلیل")
+        await staff.send("نه")
+        assert "بین ۳ تا ۳۰۰ نویسه" in staff.last_text
+        await staff.send("/exhibitions")  # the question is dropped; the command is answered
+        assert "نمایشگاه‌ها" in staff.last_text and await bot.store.get_step(staff.id, "booth_reason") is None
+        await staff.send("این متن دیگر دلیل نیست")
+        [exhibition] = await bot.store.list_open_exhibitions("IR-15")
+        request = await bot.store.get_user_booth_request(exhibition.id, maker_user.id)
+        assert request is not None and request.status == BoothStatus.PENDING
+        await staff.click(staff.inline_buttons()[0])
+        await staff.click("❌ رد با دلیل")
+        await staff.click("✖ انصراف")
+        assert "لغو شد" in staff.last_text
+        request = await bot.store.get_user_booth_request(exhibition.id, maker_user.id)
+        assert request is not None and request.status == BoothStatus.PENDING
