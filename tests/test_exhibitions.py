@@ -189,7 +189,7 @@ async def test_the_morning_digest_lists_booth_requests_waiting(config: Config) -
         _, staff = await announced_and_requested(bot, 3501)
         [job] = bot.app.job_queue.get_jobs_by_name("digest")  # type: ignore[union-attr]
         await job.run(bot.app)
-        digest = bot.rec.last("sendMessage", staff.id)
+        [digest] = [call for call in bot.rec.sent("sendMessage", staff.id) if "گزارش صبح میز کار" in call.text]
         assert "درخواست‌های غرفه در انتظار بررسی" in digest.text and "بازارچه پاییز: ۱" in digest.text
         assert "📋 بازارچه پاییز (۱ در انتظار)" in digest.button_texts()
         await staff.click("📋 بازارچه پاییز (۱ در انتظار)")
