@@ -34,11 +34,15 @@ from domain.flood import FloodGate, HourlyQuota
 from handlers import (
     admin,
     appoint,
+    booth_request,
+    booth_review,
     bulk,
     channels,
     common,
     desk_find,
     digest,
+    exhibition_form,
+    exhibition_posts,
     export,
     gate,
     officer,
@@ -155,10 +159,12 @@ def build_application(
     app.add_handler(roster_form.conversation(), group=-2)
     app.add_handler(roster_officer.refusal_conversation(), group=-2)
     app.add_handler(officer.owed_answer(), group=-1)  # an officer's owed reason or amount, before the form
+    app.add_handler(booth_review.owed_reason(), group=-1)  # a refused booth request's reason, likewise
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
+    app.add_handlers(exhibition_form.handlers() + booth_request.handlers())  # then the exhibition forms' steps
     # permits' /start v-… and the roster's /start w-… before common's
     for module in (permits, roster_invite, common, status, officer, roster, roster_officer, bulk, desk_find, export,
-                   admin, reasons, channels):
+                   admin, reasons, channels, booth_review):
         app.add_handlers(module.handlers())
     app.add_handlers(appoint.handlers(config.admin_ids))  # after the form: its contact step comes first
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
@@ -180,6 +186,7 @@ def build_application(
     app.job_queue.run_repeating(purge_expired_drafts, interval=timedelta(hours=1), first=timedelta(minutes=1),
                                 name="purge_expired_drafts")
     digest.schedule(app)  # each officer's morning digest
+    exhibition_posts.schedule(app)  # booth reminders the day before, booth lists after the deadline
     app.job_queue.run_repeating(permits.look_after_permits, interval=timedelta(hours=6),
                                 first=timedelta(minutes=2), name="look_after_permits")
     async def erase_personal_data(context: Ctx) -> None:

@@ -1,8 +1,9 @@
 """Conversation state kept in the store, so a restart resumes every unfinished form and owed answer.
 
 Handlers write each step through as they go: the form to the drafts table (`handlers/drafts.py`), an
-officer's owed reason or amount to officer_prompts (`handlers/officer.py`), the roster's steps to
-conversation_steps (`handlers/roster_form.py`, `handlers/roster_officer.py`). This persistence only hands
+officer's owed reason or amount to officer_prompts (`handlers/officer.py`), the roster's and the
+exhibitions' steps to conversation_steps (`handlers/roster_form.py`, `handlers/roster_officer.py`,
+`handlers/exhibition_steps.py`). This persistence only hands
 those states back to PTB's ConversationHandlers at start-up, and deletes the row when PTB reports that a
 conversation ended. One source of truth per conversation; nothing else is persisted here (languages live
 in `users`).
@@ -15,6 +16,7 @@ from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from handlers import roster_form, roster_officer
+from handlers.exhibition_steps import BOOTH_FORM, BOOTH_REASON, EXHIBITION_FORM, REASON_TIMEOUT
 from handlers.officer import ANSWER_CONVERSATION, ANSWER_TIMEOUT, owed_state
 from storage import Store
 
@@ -31,6 +33,8 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         )
         self.store = store
         self.draft_ttl = draft_ttl
+        self.step_ttls = STEP_CONVERSATIONS | {EXHIBITION_FORM: draft_ttl, BOOTH_FORM: draft_ttl,
+                                               BOOTH_REASON: REASON_TIMEOUT}
 
     async def get_conversations(self, name: str) -> ConversationDict:
         # PTB asks before post_init runs, so the store may not be open yet (connect() is idempotent).
@@ -39,8 +43,8 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         if name == ANSWER_CONVERSATION:  # questions older than the timeout are not owed any more
             prompts = await self.store.list_officer_prompts(ANSWER_TIMEOUT)
             return {(p.officer_id, p.officer_id): owed_state(p) for p in prompts}
-        if name in STEP_CONVERSATIONS:
-            steps = await self.store.list_steps(name, STEP_CONVERSATIONS[name])
+        if name in self.step_ttls:
+            steps = await self.store.list_steps(name, self.step_ttls[name])
             return {(step.user_id, step.user_id): step.state for step in steps}
         drafts = await self.store.list_drafts(self.draft_ttl)
         return {(draft.user_id, draft.user_id): draft.state for draft in drafts}
@@ -52,7 +56,7 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
             return
         if name == ANSWER_CONVERSATION:
             await self.store.clear_officer_prompt(int(key[-1]))
-        elif name in STEP_CONVERSATIONS:
+        elif name in self.step_ttls:
             await self.store.delete_step(name, int(key[-1]))
         else:
             await self.store.delete_draft(int(key[-1]))

@@ -6,36 +6,41 @@ applicant, an officer per province, an admin), shows what the bot sends them, an
 """
 
 import html
+import json
 import re
-import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from persiantools.jdatetime import JalaliDate
 
 from bot.app import BotApp, build_application, start_offline, stop_offline
 from bot.config import Config
 from bot.offline_api import ApiCall, RecordingRequest
 from bot.offline_client import OfflineUser, settle
 from demo.sample_data import sample_applications
-from domain.flood import FloodGate
 from handlers.admin import find_province_in
 from messages import label
+from messages.formatting import localize_digits
 from storage import Store
 
 APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID, WORKER_ID = 1001, 9001, 2000, 3001
 # A deep link the bot sent someone (a covered worker's invitation, a permit's QR): /follow opens the latest.
 DEEP_LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})")
 PHONE = "+989120000000"
-TYPING_SECONDS = 3.0  # the quickest a person types and sends one line
+DAY_AHEAD = re.compile(r"\{\+([0-9]{1,3})\}")
 SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getChatMember", "getFile",
                   "deleteWebhook", "sendChatAction"}
 
 
-def demo_config(database: Path, language: str) -> Config:
-    """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin."""
+def demo_config(database: Path, language: str, scripted: bool = False) -> Config:
+    """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin.
+    A script types faster than any person, so its flood limit is out of reach (tests/test_reliability.py
+    covers the flood gate)."""
     return Config.from_env({"BOT_TOKEN": "123456:DEMO-no-network", "DATABASE_PATH": str(database),
-                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language})
+                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language}
+                           | ({"FLOOD_LIMIT": "10000"} if scripted else {}))
 
 
 @dataclass
@@ -49,6 +54,7 @@ class DemoSession:
     database: Path
     output: Path
     language: str = "fa"
+    scripted: bool = False  # inputs come from a script, not a person at the keyboard
     rec: RecordingRequest = field(default_factory=RecordingRequest)
     app: BotApp | None = None
     store: Store | None = None
@@ -58,16 +64,21 @@ class DemoSession:
     _channels: dict[int, str] = field(default_factory=dict)  # chat id -> title, of the channels set
     _keyboard_shown: list[str] = field(default_factory=list)  # the menu keyboard is listed when it changes
     _saved: int = 0
-    _typed: int = 0  # lines typed so far: the flood gate's clock moves by TYPING_SECONDS for each
+    _days_later: int = 0  # /later moves the bot's clock on by whole days (deadlines, reminders)
+
+    def _clock(self) -> datetime:
+        return datetime.now(UTC) + timedelta(days=self._days_later)
+
+    def _day_ahead(self, match: re.Match[str]) -> str:
+        """{+N} in a script: the Jalali day N days after the bot's today, so stories never go out of date."""
+        assert self.store is not None
+        day = JalaliDate.to_jalali(self.store.today().to_gregorian() + timedelta(days=int(match.group(1))))
+        return localize_digits(f"{day.year}/{day.month:02d}/{day.day:02d}", self.language)
 
     async def start(self, sample_data: int = 0) -> list[str]:
-        config = demo_config(self.database, self.language)
-        self.store = Store(self.database, tz=config.timezone)
+        config = demo_config(self.database, self.language, self.scripted)
+        self.store = Store(self.database, clock=self._clock, tz=config.timezone)
         self.app = build_application(config, self.store, request=self.rec)
-        # The flood gate as production has it, on a clock that counts each line as typed by a person (a script
-        # replays lines at machine speed; nobody types twenty answers in ten seconds).
-        self.app.bot_data["flood"] = FloodGate(config.flood_limit, config.flood_window, config.flood_cooldown,
-                                               clock=lambda: time.monotonic() + self._typed * TYPING_SECONDS)
         await start_offline(self.app)
         lines = [f"database: {self.database}"]
         if sample_data:
@@ -99,12 +110,13 @@ class DemoSession:
 
     async def say(self, line: str) -> list[str]:
         """One line typed by the person at the keyboard; returns what to print."""
-        line = line.strip()
+        line = DAY_AHEAD.sub(self._day_ahead, line.strip())
         if not line or line.startswith("#"):
             return []
-        self._typed += 1
         if line.startswith("/as"):
             return await self.switch_persona(line.removeprefix("/as").strip())
+        if line.startswith("/later"):
+            return await self.later(line.removeprefix("/later").strip())
         persona = self.personas[self.current]
         buttons = self.prompt_buttons(persona.user)
         if line == "/contact":
@@ -114,6 +126,8 @@ class DemoSession:
             if payload is None:
                 return ["— no link to follow yet —"]
             await persona.user.send(f"/start {payload}")
+        elif line == "/photo":  # a photo from the phone's gallery (the demo has no camera: Telegram's sizes only)
+            await persona.user.send_photo()
         elif line.startswith("'"):  # 'text: send as typed, even a number that would press a button
             await persona.user.send(line[1:])
         elif re.fullmatch(r"[0-9]{1,3}", line) and 1 <= int(line) <= len(buttons):  # ASCII only: ۳ is an answer
@@ -162,6 +176,18 @@ class DemoSession:
             self.current = f"officer {province.code}"
             return [f"— you are now the officer of {province.name_en} ({province.name_fa}) —"]
         return ["— /as applicant, /as worker, /as officer <province>, or /as admin —"]
+
+    async def later(self, days: str) -> list[str]:
+        """/later <days>: the bot's clock moves on, and its periodic chores (look_after_*) run as they would."""
+        assert self.app is not None and self.app.job_queue is not None
+        if not days.isascii() or not days.isdigit() or not 1 <= int(days) <= 366:
+            return ["— /later <days>, e.g. /later 6 —"]
+        self._days_later += int(days)
+        for job in self.app.job_queue.jobs():
+            if job.name and job.name.startswith("look_after_"):
+                await job.run(self.app)
+        await self.settle()
+        return [f"— {days} days later —", *await self.transcript()]
 
     async def settle(self) -> None:
         """Let the bot finish: background work, then the outbox now rather than at the courier's next tick."""
@@ -237,6 +263,15 @@ class DemoSession:
             return [f"{head} ✎ (edited) {plain(call.params['text'])}"]
         if call.method == "editMessageReplyMarkup":
             return []
+        if call.method == "sendMediaGroup":  # an album of photos someone sent, shown again by file_id
+            media = call.params["media"]
+            media = json.loads(media) if isinstance(media, str) else media
+            caption = plain(str(media[0].get("caption") or ""))
+            return [f"{head} 🖼 ×{len(media)} " + ", ".join(str(item["media"]) for item in media)
+                    + (f"\n{caption}" if caption else "")]
+        if call.method == "sendPhoto" and isinstance(call.params.get("photo"), str):  # by file_id: nothing to save
+            caption = plain(str(call.params.get("caption") or ""))
+            return [f"{head} 🖼 {call.params['photo']}" + (f"\n{caption}" if caption else "")]
         if call.method in ("sendPhoto", "sendDocument"):
             path = self._save(call)
             caption = plain(str(call.params.get("caption") or ""))

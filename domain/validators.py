@@ -12,7 +12,7 @@ from datetime import date
 
 from persiantools.jdatetime import JalaliDate
 
-from domain.jalali import completed_years
+from domain.jalali import NotADay, completed_years, read_day
 from domain.normalize import ZWNJ, compact, normalize, tidy
 
 
@@ -25,7 +25,6 @@ NAME_MIN, NAME_MAX = 2, 60
 TEXT_MAX = 200
 OLDEST_AGE = 100
 YOUNGEST_WORKING_AGE = 10  # related experience counts from this age at the earliest
-GREGORIAN_YEARS = range(1900, 2031)  # a birth year here was written in the Gregorian calendar, not the Jalali
 MONEY_DIGITS_MAX = 15
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -33,7 +32,6 @@ _MOBILE = re.compile(r"(?:\+98|0098|98|0)?(9[0-9]{9})")
 _POSTAL = re.compile(r"[0-9]{10}")
 # Folklore heuristic for Iranian postal codes: no official checksum exists, so only a soft warning.
 _POSTAL_USUAL = re.compile(r"(?!([0-9])\1{3})[13-9]{4}[1346-9][013-9]{5}")
-_JALALI = re.compile(r"([0-9]{4})[/.\-]([0-9]{1,2})[/.\-]([0-9]{1,2})")
 # Persian letters as on the national card (with آ أ إ ؤ ئ ء ة ۀ and optional short-vowel marks), space, ZWNJ.
 _NAME = re.compile(
     "[ \u0621-\u063a\u0641-\u064a\u064b-\u0652\u067e\u0686\u0698\u06a9\u06af\u06c0\u06cc"
@@ -90,16 +88,9 @@ def postal_code_looks_unusual(code: str) -> bool:
 
 def birth_date(raw: str, today: JalaliDate, min_age: int) -> date | Invalid:
     """A real Jalali day in the past, at least `min_age` completed years ago; Gregorian result."""
-    match = _JALALI.fullmatch(re.sub(r"\s", "", normalize(raw)))
-    if match is None:
-        return Invalid("birth_date.format")
-    year, month, day = (int(part) for part in match.groups())
-    if year in GREGORIAN_YEARS:
-        return Invalid("birth_date.gregorian")
-    try:
-        born = JalaliDate(year, month, day)
-    except ValueError:
-        return Invalid("birth_date.no_such_day")
+    born = read_day(raw)
+    if isinstance(born, NotADay):
+        return Invalid(f"birth_date.{born.problem}")
     if born >= today:
         return Invalid("birth_date.future")
     age = completed_years(born, today)
@@ -108,6 +99,18 @@ def birth_date(raw: str, today: JalaliDate, min_age: int) -> date | Invalid:
     if age < min_age:
         return Invalid("birth_date.too_young")
     return born.to_gregorian()
+
+
+def event_day(raw: str, earliest: JalaliDate, latest: JalaliDate) -> date | Invalid:
+    """A Jalali day from `earliest` to `latest` (an exhibition's dates and deadline); Gregorian result."""
+    day = read_day(raw)
+    if isinstance(day, NotADay):
+        return Invalid(f"date.{day.problem}")
+    if day < earliest:
+        return Invalid("date.too_early")
+    if day > latest:
+        return Invalid("date.too_late")
+    return day.to_gregorian()
 
 
 def full_name(raw: str) -> str | Invalid:
@@ -128,6 +131,17 @@ def free_text(raw: str, max_length: int = TEXT_MAX, min_length: int = 2) -> str 
     """City, address, reasons: single-line text within length limits, stored as typed (Persian digits stay
     Persian); only what is matched is normalised, elsewhere."""
     text = tidy(raw)
+    if len(text) < min_length:
+        return Invalid("text.too_short")
+    if len(text) > max_length:
+        return Invalid("text.too_long")
+    return text
+
+
+def long_text(raw: str, max_length: int, min_length: int = 2) -> str | Invalid:
+    """A description in the person's own words, line breaks included, stored as typed: only invisible marks
+    (bidi overrides, zero-width joiners) and the blank space around it are dropped."""
+    text = "\n".join(tidy(line) for line in raw.splitlines()).strip()
     if len(text) < min_length:
         return Invalid("text.too_short")
     if len(text) > max_length:

@@ -371,3 +371,43 @@ class ApproveAllWorkers:
     @classmethod
     def parse(cls, data: str) -> "ApproveAllWorkers":
         return cls(int(data.rsplit(":", 1)[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class ExhibitionButton:
+    """A button of the exhibition flows: `v1:exh:<action>[:<value>]`; the server re-checks every press.
+
+    The officer's form: sec (a sector's categories), cat / all (choose a category / the whole sector), cpg
+    (a page of a sector's categories: sector.page), sectors (back), done, save, cancel. The holder: list (a
+    page of open exhibitions), apply, photos (no more photos), made (yes/no), submit, bcancel. Officers'
+    review: slist (a page of exhibitions), open (an exhibition's requests), req (exhibition.page), accept, refuse,
+    rcancel (drop the reason).
+    """
+
+    VALUES: ClassVar[dict[str, str]] = {
+        "sec": r"[0-9]{1,9}", "cat": r"[0-9]{1,9}", "all": r"[0-9]{1,9}", "cpg": r"[0-9]{1,9}\.[0-9]{1,4}",
+        "list": r"[0-9]{1,4}", "slist": r"[0-9]{1,4}", "apply": r"[0-9]{1,12}", "made": r"(yes|no)",
+        "open": r"[0-9]{1,12}", "req": r"[0-9]{1,12}\.[0-9]{1,6}", "accept": r"[0-9]{1,12}", "refuse": r"[0-9]{1,12}",
+        "rcancel": r"[0-9]{1,12}",
+    }
+    action: str
+    value: str = ""
+
+    def pack(self) -> str:
+        return _checked(f"v1:exh:{self.action}:{self.value}" if self.value else f"v1:exh:{self.action}")
+
+    @classmethod
+    def parse(cls, data: str) -> "ExhibitionButton":
+        parts = data.split(":", 3)
+        return cls(parts[2], parts[3] if len(parts) > 3 else "")
+
+    @classmethod
+    def pattern(cls, *actions: str) -> str:
+        """Presses of any of these actions, each with its exact value shape."""
+        shapes = [rf"{action}:{cls.VALUES[action]}" if action in cls.VALUES else action for action in actions]
+        return rf"^v1:exh:({'|'.join(shapes)})\Z"
+
+    def pair(self) -> tuple[int, int]:
+        """The two numbers of a `cpg` or `req` value."""
+        first, second = self.value.split(".")
+        return int(first), int(second)

@@ -17,9 +17,9 @@ from storage import Store
 logger = logging.getLogger(__name__)
 
 # In menu order. /stats is for officers (their province) and admins (any), so it is listed once.
-EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "withdraw", "cancel", "help", "lang",
-                     "myid", "workers")
-OFFICER_COMMANDS = ("pending", "queue", "app", "revoke", "stats")
+EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "withdraw", "exhibitions",
+                     "notifications", "cancel", "help", "lang", "myid", "workers")
+OFFICER_COMMANDS = ("pending", "queue", "app", "revoke", "stats", "addexhibition")
 ADMIN_COMMANDS = ("addofficer", "removeofficer", "officers", "categories", "addcategory", "renamecategory",
                   "hidecategory", "showcategory", "starcategory", "addsector", "hidesector", "showsector",
                   "setchannel", "unsetchannel", "channels", "broadcast", "health")
@@ -28,7 +28,7 @@ ADMIN_COMMANDS = ("addofficer", "removeofficer", "officers", "categories", "addc
 def commands_for(officer: bool, admin: bool) -> tuple[str, ...]:
     names = [*EVERYONE_COMMANDS, *(OFFICER_COMMANDS if officer else ())]
     if admin:
-        names += [name for name in ("stats", *ADMIN_COMMANDS) if name not in names]
+        names += [name for name in ("stats", "addexhibition", *ADMIN_COMMANDS) if name not in names]
     return tuple(names)
 
 

@@ -21,6 +21,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from domain.lifecycle import Action, Stage
 from domain.roster import WorkerStatus
+from handlers.exhibition_posts import send_announcement, send_booth_decision
 from handlers.officer_view import bank_name, officer_card
 from messages import label, render
 from storage import Store
@@ -211,6 +212,10 @@ SENDERS: dict[OutboxKind, Sender] = {
     OutboxKind.CLAIMANT_RELEASED: send_claim_released,
     OutboxKind.ROSTER_ANSWERED: send_roster_answer,
     OutboxKind.ROSTER_DECIDED: send_roster_decision,
+    OutboxKind.EXHIBITION_ANNOUNCED: send_announcement,
+    OutboxKind.BOOTH_ACCEPTED: send_booth_decision,
+    OutboxKind.BOOTH_REFUSED: send_booth_decision,
+    OutboxKind.BOOTH_REMINDER: send_booth_decision,
 }
 
 

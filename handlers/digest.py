@@ -12,11 +12,11 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from domain.lifecycle import AWAITING_OFFICER
-from handlers.callbacks import OpenApplication, RosterPage
+from handlers.callbacks import ExhibitionButton, OpenApplication, RosterPage
 from handlers.context import Ctx, sending_in_bulk
 from handlers.officer_view import late_days
 from messages import label, render
-from storage.records import User
+from storage.records import BoothStatus, User
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,25 @@ async def roster_section(context: Ctx, officer: User) -> Section | None:
                                               callback_data=RosterPage("o", a.id, 0).pack()) for a in plans))
 
 
+async def booth_section(context: Ctx, officer: User) -> Section | None:
+    """The province's exhibitions with booth requests waiting for review, each with its button."""
+    lang = officer.language
+    waiting = []
+    for exhibition in await context.store.list_current_exhibitions(officer.province_code):
+        _, count = await context.store.list_booth_requests(exhibition.id, BoothStatus.PENDING, 0)
+        if count:
+            waiting.append((exhibition, count))
+    if not waiting:
+        return None
+    waiting = waiting[:OLDEST_SHOWN]  # the soonest; /exhibitions lists them all
+    return Section(render(lang, "exhibitions/digest", items=waiting),
+                   tuple(InlineKeyboardButton(label(lang, "exhibition.review", title=e.title[:40], count=count),
+                                              callback_data=ExhibitionButton("open", str(e.id)).pack())
+                         for e, count in waiting))
+
+
 # In the order they appear; issue 12 (advice) adds its unanswered questions here.
-SECTIONS: tuple[DigestSection, ...] = (awaiting_section, overdue_section, roster_section)
+SECTIONS: tuple[DigestSection, ...] = (awaiting_section, overdue_section, roster_section, booth_section)
 
 
 async def send_digests(context: Ctx) -> None:

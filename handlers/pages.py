@@ -19,11 +19,17 @@ RenderPage = Callable[[Sequence[T], int, int], str]  # (the page's items, page, 
 
 def render_page(items: Sequence[T], render: RenderPage[T], page: int) -> tuple[str, int, int]:
     """The text of page `page` (clamped to the pages there are), the page shown and the number of pages."""
+    text, _, page, pages = render_page_items(items, render, page)
+    return text, page, pages
+
+
+def render_page_items(items: Sequence[T], render: RenderPage[T], page: int) -> tuple[str, Sequence[T], int, int]:
+    """As `render_page`, with the items the page shows (for their buttons)."""
     slices = pack_pages(items, lambda chunk: render(chunk, 1, 1))
     pages = len(slices)
     page = min(max(page, 1), pages)
     start, end = slices[page - 1]
-    return render(items[start:end], page, pages), page, pages
+    return render(items[start:end], page, pages), items[start:end], page, pages
 
 
 def pager_row(lang: str, page: int, pages: int, data_for: Callable[[int], str],

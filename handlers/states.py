@@ -60,3 +60,31 @@ class RosterOwed(StrEnum):
     """An officer's owed reason for refusing a covered worker (handlers/roster_officer.py)."""
 
     REASON = "roster.reason"
+class ExhibitionForm(StrEnum):
+    """/addexhibition, one question at a time (handlers/exhibition_form.py)."""
+
+    TITLE = "exhibition.title"
+    PROVINCE = "exhibition.province_code"  # admins only: an officer's exhibition is in their province
+    CITY = "exhibition.city"
+    PLACE = "exhibition.place"
+    STARTS = "exhibition.starts_on"
+    ENDS = "exhibition.ends_on"
+    CATEGORIES = "exhibition.categories"
+    BOOTHS = "exhibition.booths"
+    DEADLINE = "exhibition.apply_by"
+    REVIEW = "exhibition.review"
+
+
+class BoothForm(StrEnum):
+    """A holder's booth request (handlers/booth_request.py)."""
+
+    DESCRIPTION = "booth.description"
+    PHOTOS = "booth.photos"
+    SELF_MADE = "booth.self_made"
+    REVIEW = "booth.review"
+
+
+class BoothOwed(StrEnum):
+    """An officer's owed reason after refusing a booth request (handlers/booth_review.py)."""
+
+    REASON = "booth.reason"

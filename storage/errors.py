@@ -49,6 +49,21 @@ class StageConflict(StoreError):
         self.action = action
 
 
+class BoothsFull(StoreError):
+    """Every booth of the exhibition is taken: nobody more is accepted."""
+
+
+class AlreadyRequested(StoreError):
+    """The holder has already asked for a booth at this exhibition."""
+
+
+class NotEligibleForBooth(StoreError):
+    """No valid permit of the holder in the exhibition's province and categories, or requests have closed."""
+
+
+class AlreadyDecided(StoreError):
+    """The booth request was accepted or refused meanwhile (another officer, a double press)."""
+
 
 class NotAPlan(StoreError):
     """Not an open support plan of this holder (a stale or forged button, a plan closed meanwhile)."""

@@ -163,6 +163,11 @@ class OutboxKind(StrEnum):
     CLAIMANT_RELEASED = "claimant.released"  # the application holding their national ID was voided
     ROSTER_ANSWERED = "roster.answered"  # to the supporter: a covered worker confirmed or declined
     ROSTER_DECIDED = "roster.decided"  # to the supporter and the worker: the officers approved or refused
+    # Exhibitions: each row's application is the permit the holder is told about (or applied with).
+    EXHIBITION_ANNOUNCED = "holder.exhibition_announced"
+    BOOTH_ACCEPTED = "holder.booth_accepted"
+    BOOTH_REFUSED = "holder.booth_refused"
+    BOOTH_REMINDER = "holder.booth_reminder"  # the day before the exhibition opens
 
 
 @dataclass(frozen=True, slots=True)
@@ -390,3 +395,79 @@ class RosterFigures:
     province_code: str | None
     approved_workers: int
     plans_with_roster: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewExhibition:
+    """A completed /addexhibition form: what `Store.create_exhibition` needs."""
+
+    title: str
+    province_code: str
+    city: str
+    place: str
+    starts_on: date
+    ends_on: date
+    apply_by: date  # the last day booth requests are taken
+    booths: int
+    category_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Exhibition:
+    id: int
+    title: str
+    province_code: str
+    province_fa: str
+    province_en: str
+    city: str
+    place: str
+    starts_on: date
+    ends_on: date
+    apply_by: date
+    booths: int
+    booths_taken: int
+    created_by: int
+    categories_fa: tuple[str, ...]
+    categories_en: tuple[str, ...]
+    category_ids: tuple[int, ...]
+
+    @property
+    def booths_left(self) -> int:
+        return self.booths - self.booths_taken
+
+
+class BoothStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class BoothRequest:
+    """A holder's request for a booth, with what officers judge it by (photos, description, self-made)."""
+
+    id: int
+    exhibition_id: int
+    user_id: int
+    application_id: int  # the permit they applied with
+    permit_number: str
+    category_fa: str
+    category_en: str
+    city: str  # of the permit's business
+    description: str
+    self_made: bool
+    status: BoothStatus
+    booth: int | None
+    reason: str | None
+    photos: tuple[str, ...]  # Telegram file_ids, largest size
+
+
+@dataclass(frozen=True, slots=True)
+class ExhibitionFigures:
+    """Exhibition figures for one province, or nationally when `province_code` is None (for /stats)."""
+
+    province_code: str | None
+    held: int  # exhibitions that have opened by today
+    upcoming: int  # announced, not opened yet
+    booths_offered: int  # in the exhibitions held
+    booths_filled: int  # accepted requests in the exhibitions held

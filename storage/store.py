@@ -6,6 +6,7 @@ Each part lives in its own module over `storage/base.py` (connection, transactio
 
 from storage.catalog_store import CatalogStore
 from storage.draft_store import DraftStore
+from storage.exhibition_store import ExhibitionStore
 from storage.export_store import ExportStore
 from storage.find_store import FindStore
 from storage.import_store import ImportStore
@@ -20,5 +21,5 @@ from storage.user_store import UserStore
 
 
 class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, OutboxStore, StatsStore,
-            ReasonStore, RetentionStore, ExportStore, RosterStore, StepStore):
+            ReasonStore, RetentionStore, ExportStore, RosterStore, StepStore, ExhibitionStore):
     """One aiosqlite connection per process, and every query the bot makes."""

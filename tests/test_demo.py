@@ -112,3 +112,21 @@ async def test_the_roster_story_runs_from_a_script(lang: str, expected: list[str
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     transcript = await story_transcript(f"roster.{lang}", lang, expected, tmp_path, capsys)
     assert "کمی آهسته‌تر" not in transcript and "A little slower" not in transcript  # typed by a person
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fa", ["[applicant] 📣 نمایشگاه تازه برای رشتهٔ شما", "[channel @lorestan_market] 📣 بازارچه صنایع دستی پاییز",
+            "[officer IR-15] 🖼 ×2", "شمارهٔ غرفه: ۱", "غرفهٔ ۱: گلیم‌بافی، خرم‌آباد", "فردا نمایشگاه آغاز می‌شود",
+            "اعلان نمایشگاه‌ها خاموش شد"]),
+    ("en", ["[applicant] 📣 A new exhibition for your trade", "[channel @tehran_market] 📣 Autumn home crafts fair",
+            "[officer IR-23] 🖼 ×2", "Booth number: 1", "Booth 1: Kilim weaving, Tehran", "opens tomorrow",
+            "announcements are off"]),
+])
+async def test_the_exhibition_story_runs_from_creation_to_the_booth_list(lang: str, expected: list[str], tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    story = ROOT / "demo" / "stories" / f"exhibition.{lang}.txt"
+    assert await terminal.run(tmp_path / "demo.sqlite3", 0, story, lang, tmp_path / "out") == 0
+    transcript = capsys.readouterr().out
+    for line in expected:
+        assert line in transcript, line
+    assert "Traceback" not in transcript and "مشکلی پیش آمد" not in transcript and "went wrong" not in transcript

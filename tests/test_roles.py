@@ -52,9 +52,10 @@ async def test_start_and_help_show_an_officer_their_commands_and_what_awaits_the
 async def test_each_role_gets_its_own_command_menu(bot: Harness) -> None:
     await appoint(bot)
     officer_menu = commands(menu_of(bot, OFFICER))
-    assert officer_menu[:11] == ["start", "apply", "status", "permit", "verify", "renew", "withdraw", "cancel",
-                                 "help", "lang", "myid"]
-    assert {"pending", "queue", "app", "revoke", "stats"} <= set(officer_menu) and "addofficer" not in officer_menu
+    assert officer_menu[:13] == ["start", "apply", "status", "permit", "verify", "renew", "withdraw", "exhibitions",
+                                 "notifications", "cancel", "help", "lang", "myid"]
+    assert {"pending", "queue", "app", "revoke", "stats", "addexhibition"} <= set(officer_menu)
+    assert "addofficer" not in officer_menu
     await menu_published(bot, ADMIN_ID)  # the admins' menus come from the start-up job, beside the updates
     assert "addofficer" in commands(menu_of(bot, ADMIN_ID)) and "pending" not in commands(menu_of(bot, ADMIN_ID))
 

@@ -28,6 +28,7 @@ from storage.records import (
     User,
 )
 from tests.conftest import ADMIN_ID
+from tests.exhibition_samples import SAMPLES as EXHIBITION_SAMPLES
 from tests.fakes import Harness
 from tests.roster_steps import template_samples
 from tests.seeding import permit
@@ -109,7 +110,7 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
         "stats/post": {"place": "لرستان", "s": stats, "year": 1405},
         "status/list": {"items": [status_item, status_item], "page": 1, "pages": 2},
         **template_samples(SAMPLE),
-    }
+    } | EXHIBITION_SAMPLES
 
 
 def source_lines(lang: str, name: str) -> list[str]:
