@@ -1,10 +1,11 @@
 """Conversation state kept in the store, so a restart resumes every unfinished form and owed answer.
 
 Handlers write each step through as they go: the form to the drafts table (`handlers/drafts.py`), an
-officer's owed reason or amount to officer_prompts (`handlers/officer.py`). This persistence only hands
-those states back to PTB's ConversationHandlers at start-up, and deletes the row when PTB reports that a
-conversation ended. One source of truth per conversation; nothing else is persisted here (languages live
-in `users`).
+officer's owed reason or amount to officer_prompts (`handlers/officer.py`), an advice question being written
+to advice_drafts (`handlers/advice.py`), an adviser's owed answer to advice_prompts (`handlers/advice_desk.py`).
+This persistence only hands those states back to PTB's ConversationHandlers at start-up, and deletes the row
+when PTB reports that a conversation ended. One source of truth per conversation; nothing else is persisted
+here (languages live in `users`).
 """
 
 from datetime import timedelta
@@ -13,7 +14,9 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
+from handlers import advice, advice_desk
 from handlers.officer import ANSWER_CONVERSATION, ANSWER_TIMEOUT, owed_state
+from handlers.states import AdviceOwed
 from storage import Store
 
 
@@ -33,6 +36,11 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         if name == ANSWER_CONVERSATION:  # questions older than the timeout are not owed any more
             prompts = await self.store.list_officer_prompts(ANSWER_TIMEOUT)
             return {(p.officer_id, p.officer_id): owed_state(p) for p in prompts}
+        if name == advice_desk.ANSWER_CONVERSATION:
+            owed = await self.store.list_advice_prompts(advice_desk.ANSWER_TIMEOUT)
+            return {(p.adviser_id, p.adviser_id): AdviceOwed.ANSWER for p in owed}
+        if name == advice.ASK_CONVERSATION:
+            return {(d.user_id, d.user_id): d.state for d in await self.store.list_advice_drafts(self.draft_ttl)}
         drafts = await self.store.list_drafts(self.draft_ttl)
         return {(draft.user_id, draft.user_id): draft.state for draft in drafts}
 
@@ -43,6 +51,10 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
             return
         if name == ANSWER_CONVERSATION:
             await self.store.clear_officer_prompt(int(key[-1]))
+        elif name == advice_desk.ANSWER_CONVERSATION:  # every path that ends it gave the question back or answered
+            return
+        elif name == advice.ASK_CONVERSATION:
+            await self.store.delete_advice_draft(int(key[-1]))
         else:
             await self.store.delete_draft(int(key[-1]))
 

@@ -5,6 +5,7 @@ what it needs (the shared user, the contact's user id, the callback data), so no
 the admin is checked at every step."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from telegram import (
@@ -22,7 +23,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 
 from handlers.access import admin_command, refuse
 from handlers.callbacks import AppointTo
-from handlers.command_menus import set_person_menu
+from handlers.command_menus import refresh_person_menu
 from handlers.context import Ctx
 from messages import label, render
 from storage import Province
@@ -30,29 +31,38 @@ from storage import Province
 logger = logging.getLogger(__name__)
 
 PICK_OFFICER = 1  # request_id of the «انتخاب کاربر» button: its answer (users_shared) names an officer
+PICK_ADVISER = 2  # the same for an adviser (/addadviser alone, handlers/advisers.py)
 PROVINCES_PER_ROW = 3
 
 
-async def ask_for_person(context: Ctx, message: Message) -> None:
+def officer_button(user_id: int, province_code: str) -> str:
+    return AppointTo(user_id, province_code).pack()
+
+
+async def ask_for_person(context: Ctx, message: Message, request_id: int = PICK_OFFICER,
+                         template: str = "admin/appoint_who") -> None:
+    """Who is to be appointed: the «انتخاب کاربر» button answering with `request_id` (an officer by default,
+    an adviser in handlers/advisers.py), where the platform has it; `template` asks."""
     lang = context.lang
     if not context.config.supports_request_users:
-        await message.reply_text(render(lang, "admin/appoint_who", button=False))
+        await message.reply_text(render(lang, template, button=False))
         return
     button = KeyboardButton(label(lang, "appoint.pick_user"), request_users=KeyboardButtonRequestUsers(
-        PICK_OFFICER, user_is_bot=False, max_quantity=1))
-    await message.reply_text(render(lang, "admin/appoint_who", button=True),
+        request_id, user_is_bot=False, max_quantity=1))
+    await message.reply_text(render(lang, template, button=True),
                              reply_markup=ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True))
 
 
-async def ask_for_province(context: Ctx, message: Message, officer_id: int) -> None:
+async def ask_for_province(context: Ctx, message: Message, officer_id: int,
+                           pack: Callable[[int, str], str] = officer_button,
+                           template: str = "admin/appoint_where") -> None:
+    """The province buttons, each packed by `pack(user id, province code)` (an officer's by default)."""
     lang = context.lang
     provinces = await context.store.list_provinces()
-    buttons = [InlineKeyboardButton(getattr(province, f"name_{lang}"),
-                                    callback_data=AppointTo(officer_id, province.code).pack())
+    buttons = [InlineKeyboardButton(getattr(province, f"name_{lang}"), callback_data=pack(officer_id, province.code))
                for province in provinces]
     rows = [buttons[i:i + PROVINCES_PER_ROW] for i in range(0, len(buttons), PROVINCES_PER_ROW)]
-    await message.reply_text(render(lang, "admin/appoint_where", user_id=officer_id),
-                             reply_markup=InlineKeyboardMarkup(rows))
+    await message.reply_text(render(lang, template, user_id=officer_id), reply_markup=InlineKeyboardMarkup(rows))
 
 
 @admin_command
@@ -97,7 +107,8 @@ async def appoint_officer(context: Ctx, admin_id: int, officer_id: int, province
     lang = context.lang
     officer = await context.store.set_officer(officer_id, province.code, admin_id, context.config.default_language)
     logger.info("admin %s made %s an officer of %s", admin_id, officer_id, province.code)
-    await set_person_menu(context.bot, officer_id, officer.language, officer=True, admin=context.is_admin(officer_id))
+    await refresh_person_menu(context.bot, context.store, officer_id, context.is_admin(officer_id),
+                              context.config.default_language)
     reached = await _welcome_officer(context, officer.telegram_id, officer.language, province)
     text = render(lang, "admin/officer_added", user_id=officer_id, reached=reached,
                   province=getattr(province, f"name_{lang}"))
@@ -116,11 +127,15 @@ async def _welcome_officer(context: Ctx, officer_id: int, lang: str, province: P
     return True
 
 
-class _PickedOfficer(filters.MessageFilter):
-    """users_shared from the «انتخاب کاربر» button (not from another request_id)."""
+class PickedPerson(filters.MessageFilter):
+    """users_shared from the «انتخاب کاربر» button of one request_id (an officer's, an adviser's)."""
+
+    def __init__(self, request_id: int) -> None:
+        super().__init__()
+        self.request_id = request_id
 
     def filter(self, message: Message) -> bool:
-        return message.users_shared is not None and message.users_shared.request_id == PICK_OFFICER
+        return message.users_shared is not None and message.users_shared.request_id == self.request_id
 
 
 def handlers(admin_ids: frozenset[int]) -> list[BaseHandler[Update, Ctx, Any]]:
@@ -128,7 +143,7 @@ def handlers(admin_ids: frozenset[int]) -> list[BaseHandler[Update, Ctx, Any]]:
     step takes an applicant's number first; `contact_shared` checks the admin again at the moment."""
     private = filters.ChatType.PRIVATE
     return [
-        MessageHandler(private & _PickedOfficer(), person_shared),
+        MessageHandler(private & PickedPerson(PICK_OFFICER), person_shared),
         MessageHandler(private & filters.CONTACT & filters.User(user_id=admin_ids), contact_shared),
         CallbackQueryHandler(province_picked, pattern=AppointTo.PATTERN),
     ]

@@ -240,3 +240,56 @@ class Page:
     def parse(cls, data: str) -> "Page":
         _, _, kind, wanted, page = data.split(":")
         return cls(kind, wanted, int(page))
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceButton:
+    """A button of advice (handlers/advice.py, handlers/advice_desk.py): `v1:adv:<action>[:<value>]`.
+
+    The asker's: prv (their province, when they have no application), topic, send / edit / drop (the typed
+    question: send it, type it again, give up), up / down (rate an answer), more (a follow-up question). An
+    adviser's: take («پاسخ می‌دهم»), release (✖ under the request to type the answer). Role and province are
+    checked on the server at every press; the value only names what was pressed.
+    """
+
+    VALUES: ClassVar[dict[str, str]] = {
+        "prv": r"IR-[0-9]{2}", "topic": r"(skills|marketing|loan|legal|other)", "send": "", "edit": "", "drop": "",
+        "up": r"[0-9]{1,12}", "down": r"[0-9]{1,12}", "more": r"[0-9]{1,12}", "take": r"[0-9]{1,12}",
+        "release": r"[0-9]{1,12}",
+    }
+    action: str
+    value: str = ""
+
+    def pack(self) -> str:
+        return _checked(f"v1:adv:{self.action}:{self.value}" if self.value else f"v1:adv:{self.action}")
+
+    @classmethod
+    def parse(cls, data: str) -> "AdviceButton":
+        parts = data.split(":", 3)
+        return cls(parts[2], parts[3] if len(parts) > 3 else "")
+
+    @property
+    def question_id(self) -> int:
+        return int(self.value)
+
+    @classmethod
+    def pattern(cls, action: str) -> str:
+        value = cls.VALUES[action]
+        return rf"^v1:adv:{action}:{value}\Z" if value else rf"^v1:adv:{action}\Z"
+
+
+@dataclass(frozen=True, slots=True)
+class AppointAdviserTo:
+    """An admin's province button after choosing a person to make an adviser (handlers/advisers.py)."""
+
+    PATTERN = r"^v1:appadv:[0-9]{1,20}:IR-[0-9]{2}\Z"
+    user_id: int
+    province_code: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:appadv:{self.user_id}:{self.province_code}")
+
+    @classmethod
+    def parse(cls, data: str) -> "AppointAdviserTo":
+        _, _, user_id, province_code = data.split(":")
+        return cls(int(user_id), province_code)

@@ -4,6 +4,7 @@ Each part lives in its own module over `storage/base.py` (connection, transactio
 `PermitStore` and `ImportStore` build on `ApplicationStore`. `Store` is all of them over one connection.
 """
 
+from storage.advice_store import AdviceStore
 from storage.catalog_store import CatalogStore
 from storage.draft_store import DraftStore
 from storage.export_store import ExportStore
@@ -18,5 +19,5 @@ from storage.user_store import UserStore
 
 
 class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, OutboxStore, StatsStore,
-            ReasonStore, RetentionStore, ExportStore):
+            ReasonStore, RetentionStore, ExportStore, AdviceStore):
     """One aiosqlite connection per process, and every query the bot makes."""

@@ -1,0 +1,284 @@
+"""Advice (مشاوره): an applicant asks the advisers of their province; the first adviser to press «پاسخ می‌دهم»
+takes the question (the others' cards say who), answers in their next message, and the answer comes back to be
+rated and followed up. Advisers are appointed and removed by admins, and checked at every press and answer."""
+
+import asyncio
+from typing import Any
+
+from bot.config import Config
+from handlers.appoint import PICK_ADVISER
+from tests.conftest import ADMIN_ID
+from tests.fakes import FakeClock, FakeUser, Harness
+from tests.test_officer import apply, appoint, buttons
+
+ADVISER, SECOND_ADVISER, TEHRAN_ADVISER = 3001, 3002, 3101
+TAKE, TAKE_EN = "🙋 پاسخ می‌دهم", "🙋 I'll answer"
+
+
+async def adviser(bot: Harness, user_id: int, province: str = "لرستان", name: str = "سارا") -> FakeUser:
+    """An adviser appointed by the admin, who then starts the bot (so their name shows on colleagues' cards)."""
+    await bot.user(ADMIN_ID, "مدیر").send(f"/addadviser {user_id} {province}")
+    person = bot.user(user_id, name)
+    await person.send("/start")
+    return person
+
+
+async def ask(person: FakeUser, question: str, topic: str = "🛍 بازاریابی و فروش",
+              send: str = "✅ فرستادن پرسش") -> None:
+    await person.send("/advice")
+    await person.click(topic)
+    await person.send(question)
+    await person.click(send)
+
+
+def cards(person: FakeUser) -> list[dict[str, Any]]:
+    """The question cards a person's client shows now, oldest first."""
+    heads = ("پرسش مشاوره شماره", "Advice question")
+    return [m for (chat, _), m in person.rec.messages.items()
+            if chat == person.id and any(head in m.get("text", "") for head in heads)]
+
+
+async def audited(bot: Harness, *actions: str) -> list[str]:
+    rows = await bot.store.db.execute_fetchall("SELECT action FROM audit_log ORDER BY id")
+    return [row["action"] for row in rows if row["action"] in actions]
+
+
+async def test_one_adviser_takes_the_question_the_other_sees_who_and_the_answer_is_rated_and_followed_up(
+        bot: Harness) -> None:
+    sara, reza = await adviser(bot, ADVISER), await adviser(bot, SECOND_ADVISER, name="رضا")
+    applicant, _ = await apply(bot)
+    await applicant.send("/advice")
+    assert "موضوع پرسش" in applicant.last_text
+    assert applicant.inline_buttons() == ["🧵 مهارت و آموزش", "🛍 بازاریابی و فروش", "🏦 وام و بانک",
+                                          "⚖️ حقوقی و مجوزها", "💬 سایر"]
+    await applicant.click("🛍 بازاریابی و فروش")
+    await applicant.send("چطور گلیم‌هایم را\nاینترنتی بفروشم؟")
+    assert "چطور گلیم‌هایم را\nاینترنتی بفروشم؟" in applicant.last_text  # read back, line break and all
+    await applicant.click("✅ فرستادن پرسش")
+    assert "برای ۲ مشاور استان لرستان فرستاده شد" in applicant.last_text
+    await bot.deliver()
+
+    for person in (sara, reza):
+        [card] = cards(person)
+        assert "بازاریابی و فروش" in card["text"] and "اینترنتی بفروشم" in card["text"]
+        assert buttons(card) == [TAKE]
+    await sara.click(TAKE)
+    assert "پیام بعدی شما همان پاسخ است" in sara.last_text
+    [card] = cards(reza)
+    assert "سارا پاسخ این پرسش را برداشته است" in card["text"] and buttons(card) == []
+    assert "شما پاسخ این پرسش را برداشته‌اید" in cards(sara)[0]["text"]
+
+    await sara.send("از بازارچه‌های محلی و صفحه‌ای در شبکه‌های اجتماعی شروع کنید.")
+    assert "برای پرسش‌کننده فرستاده شد" in sara.last_text
+    assert "پاسخ داده شد (سارا)" in cards(reza)[0]["text"]
+    await bot.deliver()
+    assert "پاسخ مشاور" in applicant.last_text and "بازارچه‌های محلی" in applicant.last_text
+    assert applicant.inline_buttons() == ["👍 مفید بود", "👎 مفید نبود", "❓ پرسش بعدی"]
+    await applicant.click("👍 مفید بود")
+    assert applicant.inline_buttons()[0] == "✓ 👍 مفید بود"
+    assert (await bot.store.list_open_questions("IR-15", 5))[1] == 0  # answered: nothing open
+    first = await bot.store.get_question(1)
+    assert first is not None and first.rating == 1 and first.taken_by == ADVISER and first.answer is not None
+
+    await applicant.click("❓ پرسش بعدی")
+    assert "پرسش بعدی" in applicant.last_text
+    await applicant.send("برای عکس گرفتن از محصولات چه کنم؟")
+    await applicant.click("✅ فرستادن پرسش")
+    await bot.deliver()
+    follow_up = cards(reza)[-1]
+    assert "در ادامه پرسش ۱" in follow_up["text"] and "بازارچه‌های محلی" in follow_up["text"]
+    assert buttons(follow_up) == [TAKE]
+    second = await bot.store.get_question(2)
+    assert second is not None and second.follows_id == 1 and second.topic == "marketing"
+    assert await audited(bot, "add_adviser", "ask_advice", "take_advice", "answer_advice", "rate_advice") == [
+        "add_adviser", "add_adviser", "ask_advice", "take_advice", "answer_advice", "rate_advice", "ask_advice"]
+
+
+async def test_the_same_exchange_in_english(bot: Harness) -> None:
+    sara = bot.user(ADVISER, "Sara")
+    await sara.send("/lang en")
+    await bot.user(ADMIN_ID).send(f"/addadviser {ADVISER} Lorestan")
+    assert "home-business adviser for Lorestan" in sara.last_text
+    applicant = bot.user(1001, "Maryam")
+    await applicant.send("/lang en")
+    await applicant.send("/advice")
+    assert "Which province" in applicant.last_text  # no application to take the province from
+    await applicant.click("Lorestan")
+    await applicant.click("🏦 Loans and banks")
+    assert "at most 1,000 characters" in applicant.last_text
+    await applicant.send("Which bank gives home-business loans?")
+    await applicant.click("✅ Send the question")
+    assert "sent to 1 adviser(s) for Lorestan" in applicant.last_text
+    await bot.deliver()
+    assert "Loans and banks" in cards(sara)[0]["text"]
+    await sara.click(TAKE_EN)
+    await sara.send("The designated banks are listed by the province's office.")
+    await bot.deliver()
+    assert "The adviser's answer" in applicant.last_text
+    await applicant.click("👎 Not useful")
+    assert "✓ 👎 Not useful" in applicant.inline_buttons()
+    await sara.send("/help")
+    assert "/questions" in sara.last_text and "Adviser for Lorestan" in sara.last_text
+
+
+async def test_an_applicant_of_another_province_never_reaches_these_advisers(bot: Harness) -> None:
+    sara = await adviser(bot, ADVISER)
+    tehran = await adviser(bot, TEHRAN_ADVISER, "تهران", "نگار")
+    applicant, _ = await apply(bot, province="تهران", city="تهران")
+    await ask(applicant, "پرسش ویژه استان تهران")
+    await bot.deliver()
+    assert cards(sara) == [] and not any("پرسش ویژه" in call.text for call in sara.calls if call.text)
+    [card] = cards(tehran)
+    question = await bot.store.get_question(1)
+    assert question is not None and question.province_code == "IR-23"
+
+    await sara.press("v1:adv:take:1", card)  # forged: the Tehran card's button, pressed by Lorestan's adviser
+    assert "اجازه" in bot.rec.last("answerCallbackQuery").params["text"]
+    await sara.send("پاسخی که نباید برسد")
+    question = await bot.store.get_question(1)
+    assert question is not None and question.taken_by is None and question.answer is None
+    await sara.send("/questions")
+    assert "هیچ پرسشی منتظر مشاور نیست" in sara.last_text
+    stranger = bot.user(4444)
+    await stranger.send("/questions")
+    assert "مخصوص مشاوران" in stranger.last_text
+
+
+async def test_a_removed_adviser_is_refused_and_their_question_goes_back(bot: Harness) -> None:
+    sara, reza = await adviser(bot, ADVISER), await adviser(bot, SECOND_ADVISER, name="رضا")
+    applicant = bot.user(1001)
+    await applicant.send("/advice")
+    await applicant.click("لرستان")
+    await applicant.click("⚖️ حقوقی و مجوزها")
+    await applicant.send("آیا برای قنادی خانگی مجوز بهداشت لازم است؟")
+    await applicant.click("✅ فرستادن پرسش")
+    await bot.deliver()
+    await sara.click(TAKE)
+    admin = bot.user(ADMIN_ID)
+    await admin.send(f"/removeadviser {ADVISER}")
+    assert "دیگر مشاور استان لرستان نیست" in admin.last_text
+    assert buttons(cards(reza)[0]) == [TAKE]  # open to the others again
+    await sara.send("بله، لازم است.")
+    assert "دیگر در دست شما نیست" in sara.last_text
+    await sara.press("v1:adv:take:1", cards(sara)[0])  # the stale card
+    assert "اجازه" in bot.rec.last("answerCallbackQuery").params["text"]
+    question = await bot.store.get_question(1)
+    assert question is not None and question.taken_by is None and question.answer is None
+    await bot.deliver()
+    assert "پاسخ مشاور" not in applicant.last_text
+    await admin.send("/officers")
+    assert "مشاوران لرستان: رضا (3002)" in admin.last_text and "3001" not in admin.last_text
+    await admin.send(f"/removeadviser {ADVISER}")
+    assert "مشاور نیست" in admin.last_text
+
+
+async def test_two_advisers_pressing_at_once_have_one_winner(bot: Harness) -> None:
+    sara, reza = await adviser(bot, ADVISER), await adviser(bot, SECOND_ADVISER, name="رضا")
+    applicant = bot.user(1001)
+    await applicant.send("/advice")
+    await applicant.click("لرستان")
+    await ask_typed(applicant, "پرسش همزمان")
+    await bot.deliver()
+    sara.process = sara.process_through_queue
+    reza.process = reza.process_through_queue
+    await asyncio.gather(sara.click(TAKE), reza.click(TAKE))
+    question = await bot.store.get_question(1)
+    assert question is not None and question.taken_by in (ADVISER, SECOND_ADVISER)
+    loser = reza if question.taken_by == ADVISER else sara
+    assert "برداشته است" in cards(loser)[0]["text"] and buttons(cards(loser)[0]) == []
+    assert await audited(bot, "take_advice") == ["take_advice"]
+
+
+async def ask_typed(applicant: FakeUser, question: str) -> None:
+    await applicant.click("💬 سایر")
+    await applicant.send(question)
+    await applicant.click("✅ فرستادن پرسش")
+
+
+async def test_bad_questions_and_answers_are_asked_again_and_nothing_is_stored(bot: Harness) -> None:
+    sara = await adviser(bot, ADVISER)
+    applicant = bot.user(1001)
+    await applicant.send("/advice")
+    await applicant.click("لرستان")
+    await applicant.click("💬 سایر")
+    await applicant.send("\u200c  \u200f")
+    assert "پرسش شما خالی است" in applicant.last_text
+    await applicant.send("س" * 1001)
+    assert "۱٬۰۰۱ نویسه" in applicant.last_text and "حداکثر ۱٬۰۰۰" in applicant.last_text
+    await applicant.send("پرسش درست")
+    await applicant.click("✏️ نوشتن دوباره")
+    await applicant.send("پرسش درست‌تر")
+    await applicant.click("✅ فرستادن پرسش")
+    question = await bot.store.get_question(1)
+    assert question is not None and question.question == "پرسش درست‌تر"
+    await bot.deliver()
+    await sara.click(TAKE)
+    await sara.send("پ" * 2501)
+    assert "حداکثر ۲٬۵۰۰" in sara.last_text
+    await sara.click("✖ پاسخ نمی‌دهم")
+    assert "به مشاوران دیگر برگشت" in sara.last_text
+    question = await bot.store.get_question(1)
+    assert question is not None and question.taken_by is None and question.answer is None
+    assert buttons(cards(sara)[0]) == [TAKE]
+
+    await applicant.send("/advice")
+    await applicant.click("💬 سایر")
+    await applicant.send("/cancel")
+    assert "فرستاده نشد" in applicant.last_text
+    assert await bot.store.get_advice_draft(applicant.id) is None
+
+
+async def test_the_admin_picks_an_adviser_with_the_button_and_their_menu_has_questions(bot: Harness) -> None:
+    admin = bot.user(ADMIN_ID)
+    await admin.send("/addadviser")
+    [[button]] = bot.rec.last("sendMessage", ADMIN_ID).params["reply_markup"]["keyboard"]
+    assert button["request_users"]["request_id"] == PICK_ADVISER
+    await admin.share_users(PICK_ADVISER, ADVISER)
+    assert "مشاور کدام استان" in admin.last_text
+    await admin.click("لرستان")
+    assert "مشاور استان لرستان شد" in admin.last_text
+    menu = [call for call in bot.rec.calls if call.method == "setMyCommands" and call.chat_id == ADVISER][-1]
+    assert "questions" in [command["command"] for command in menu.params["commands"]]
+    officer = await appoint(bot, ADVISER)  # an adviser may be an officer too: both menus
+    await officer.send("/start")
+    assert "/questions" in officer.last_text and "/pending" in officer.last_text
+    await bot.user(4444).press("v1:appadv:4444:IR-15", {"message_id": 1, "date": 0,
+                                                          "chat": {"id": 4444, "type": "private"}})
+    assert await bot.store.get_adviser(4444) is None
+
+
+async def test_the_digest_lists_questions_unanswered_for_days(config: Config) -> None:
+    clock = FakeClock()
+    bot = await Harness(config, clock=clock).start()
+    try:
+        officer = await appoint(bot)
+        applicant = bot.user(1001)
+        await applicant.send("/advice")
+        await applicant.click("لرستان")
+        await ask_typed(applicant, "پرسشی که کسی پاسخ نداد")
+        clock.advance(days=1)
+        await applicant.send("/advice")  # the province of their first question: not asked again
+        await ask_typed(applicant, "پرسش تازه")
+        clock.advance(days=3)
+        [job] = bot.app.job_queue.get_jobs_by_name("digest")  # type: ignore[union-attr]
+        await job.run(bot.app)
+    finally:
+        await bot.stop()
+    assert not bot.errors
+    digest = bot.rec.last("sendMessage", officer.id).text
+    assert "بی‌پاسخ بیش از ۳ روز: ۱" in digest and "۴ روز" in digest and "کسی پاسخ نداد" in digest
+    assert "پرسش تازه" not in digest and "/addadviser" in digest  # no adviser in the province yet
+
+
+async def test_advice_figures_for_a_province_and_the_country(bot: Harness) -> None:
+    store = bot.store
+    await store.ensure_user(1001, "fa")
+    await store.set_adviser(ADVISER, "IR-15", ADMIN_ID, "fa")
+    for province in ("IR-15", "IR-15", "IR-23"):
+        await store.ask_advice(1001, province, "other", "پرسش")
+    await store.take_question(1, ADVISER)
+    await store.answer_question(1, ADVISER, "پاسخ")
+    lorestan, country = await store.advice_figures("IR-15"), await store.advice_figures(None)
+    assert (lorestan.asked, lorestan.answered) == (2, 1) and lorestan.median_hours_to_answer is not None
+    assert (country.asked, country.answered) == (3, 1)
+    assert (await store.advice_figures("IR-01")).median_hours_to_answer is None
