@@ -65,8 +65,8 @@ async def test_one_adviser_takes_the_question_the_other_sees_who_and_the_answer_
     await sara.click(TAKE)
     assert "پیام بعدی شما همان پاسخ است" in sara.last_text
     [card] = cards(reza)
-    assert "سارا پاسخ این پرسش را برداشته است" in card["text"] and buttons(card) == []
-    assert "شما پاسخ این پرسش را برداشته‌اید" in cards(sara)[0]["text"]
+    assert "پاسخ این پرسش را سارا بر عهده گرفته است" in card["text"] and buttons(card) == []
+    assert "پاسخ این پرسش را شما بر عهده گرفته‌اید" in cards(sara)[0]["text"]
 
     await sara.send("از بازارچه‌های محلی و صفحه‌ای در شبکه‌های اجتماعی شروع کنید.")
     assert "برای پرسش‌کننده فرستاده شد" in sara.last_text
@@ -185,7 +185,7 @@ async def test_two_advisers_pressing_at_once_have_one_winner(bot: Harness) -> No
     question = await bot.store.get_question(1)
     assert question is not None and question.taken_by in (ADVISER, SECOND_ADVISER)
     loser = reza if question.taken_by == ADVISER else sara
-    assert "برداشته است" in cards(loser)[0]["text"] and buttons(cards(loser)[0]) == []
+    assert "بر عهده گرفته است" in cards(loser)[0]["text"] and buttons(cards(loser)[0]) == []
     assert await audited(bot, "take_advice") == ["take_advice"]
 
 

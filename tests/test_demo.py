@@ -89,3 +89,21 @@ async def test_buttons_of_earlier_messages_are_not_listed(tmp_path: Path, capsys
     transcript = await run_script(tmp_path, story_until("fa", "✅ تأیید و دریافت مجوز") + ["/status"], capsys)
     after_status = transcript.rsplit("> /status", 1)[1]
     assert "🖨" not in after_status and "buttons:" not in after_status
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fa", ["برای ۲ مشاور استان لرستان فرستاده شد", "[user 3115] ✎ (edited) 💬 پرسش مشاوره شماره ۱",
+            "پاسخ این پرسش را سارا بر عهده گرفته است", "[applicant] 💬 پاسخ مشاور", "✓ 👍 مفید بود",
+            "در ادامه پرسش ۱", "✅ پاسخ داده شد (رضا)", "💬 مشاوران لرستان: سارا (3015)، رضا (3115)"]),
+    ("en", ["sent to 2 adviser(s) for Tehran", "[user 3123] ✎ (edited) 💬 Advice question 1",
+            "Sara has taken this question", "[applicant] 💬 The adviser's answer", "✓ 👎 Not useful",
+            "Follows question 1", "✅ Answered (Reza)", "💬 Advisers, Tehran: Sara (3023), Reza (3123)"]),
+])
+async def test_the_advice_story_runs_from_a_script(lang: str, expected: list[str], tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    story = ROOT / "demo" / "stories" / f"advice.{lang}.txt"
+    assert await terminal.run(tmp_path / "demo.sqlite3", 0, story, lang, tmp_path / "out") == 0
+    transcript = capsys.readouterr().out
+    for line in expected:
+        assert line in transcript, line
+    assert "Traceback" not in transcript and "مشکلی پیش آمد" not in transcript and "went wrong" not in transcript
