@@ -34,6 +34,7 @@ from handlers.advice_view import (
 )
 from handlers.callbacks import AdviceButton
 from handlers.context import Ctx
+from handlers.keyboards import menu_and_form_labels
 from handlers.states import AdviceAsk
 from messages import all_labels, label, render
 from storage.records import AdviceDraft
@@ -206,10 +207,7 @@ async def rate_answer(update: Update, context: Ctx) -> None:
 
 def ask_conversation() -> ConversationHandler[Ctx]:
     private = filters.ChatType.PRIVATE
-    buttons = all_labels("main.apply") | all_labels("main.status") | all_labels("main.permit") | \
-        all_labels("menu.help") | all_labels("menu.switch_language") | all_labels("form.back") | \
-        all_labels("form.cancel")
-    typed = private & filters.TEXT & ~filters.COMMAND & ~filters.Text(buttons)  # a menu button is not a question
+    typed = private & filters.TEXT & ~filters.COMMAND & ~filters.Text(menu_and_form_labels())  # not a menu button
 
     def on(action: str, callback: Any) -> CallbackQueryHandler[Ctx, Any]:
         return CallbackQueryHandler(callback, pattern=AdviceButton.pattern(action))

@@ -29,7 +29,8 @@ from handlers.access import adviser_command, adviser_of, refuse
 from handlers.advice_view import ANSWER_MAX, question_card, release_keyboard, topic_name
 from handlers.callbacks import AdviceButton
 from handlers.context import Ctx
-from handlers.officer import retire_question
+from handlers.keyboards import menu_and_form_labels
+from handlers.officer import ANSWER_TIMEOUT as OFFICER_ANSWER_TIMEOUT
 from handlers.states import AdviceOwed
 from messages import all_labels, label, render
 from storage.records import AdviceCardRef, AdviceQuestion, Adviser
@@ -83,6 +84,11 @@ async def take_question(update: Update, context: Ctx) -> None:
         await query.answer(label(lang, checked), show_alert=True)
         raise ApplicationHandlerStop(None)  # an answer owed for another question stays owed
     question, _ = checked
+    officer_prompt = await context.store.get_officer_prompt(user.id)
+    if officer_prompt is not None and context.store.now() - officer_prompt.created_at <= OFFICER_ANSWER_TIMEOUT:
+        # An officer who advises owes one typed answer at a time: their reason or amount first (or its ✖).
+        await query.answer(label(lang, "advice.officer_answer_first"), show_alert=True)
+        raise ApplicationHandlerStop(None)
     if question.taken_by is None and question.answer is None:
         await give_way(context, user.id, keeping=question.id)
         question = await context.store.take_question(question.id, user.id) or question
@@ -102,9 +108,8 @@ async def take_question(update: Update, context: Ctx) -> None:
 
 
 async def give_way(context: Ctx, user_id: int, keeping: int) -> None:
-    """Before taking a question: an officer's open question gives way, and so does another question the
-    adviser took and has not answered (it goes back to the others), so their next message has one meaning."""
-    await retire_question(context, user_id)
+    """Before taking a question: another question the adviser took and has not answered goes back to the
+    others, so their next message has one meaning."""
     prompt = await context.store.get_advice_prompt(user_id)
     if prompt is not None and prompt.question_id != keeping:
         await release(context, user_id, prompt.question_id, prompt.message_id)
@@ -201,10 +206,7 @@ async def answer_timed_out(update: Update, context: Ctx) -> None:
 def owed_answer() -> ConversationHandler[Ctx]:
     """The conversation of an owed answer; runs before the flows (its own group, see bot/app.py)."""
     private = filters.ChatType.PRIVATE
-    buttons = all_labels("main.apply") | all_labels("main.status") | all_labels("main.permit") | \
-        all_labels("menu.help") | all_labels("menu.switch_language") | all_labels("form.back") | \
-        all_labels("form.cancel")
-    typed = private & filters.TEXT & ~filters.COMMAND & ~filters.Text(buttons)  # never a menu button
+    typed = private & filters.TEXT & ~filters.COMMAND & ~filters.Text(menu_and_form_labels())  # never a menu button
     return ConversationHandler(
         name=ANSWER_CONVERSATION, persistent=True, allow_reentry=True,
         entry_points=[CallbackQueryHandler(take_question, pattern=AdviceButton.pattern("take"))],

@@ -7,18 +7,17 @@ from typing import Any
 
 from telegram import Message, Update
 from telegram import User as TelegramUser
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from domain.normalize import normalize
 from handlers import appoint
-from handlers.access import admin_command, refuse
+from handlers.access import admin_command
 from handlers.admin import find_province
 from handlers.advice_desk import refresh_question_cards
 from handlers.callbacks import AppointAdviserTo
 from handlers.command_menus import refresh_person_menu
 from handlers.context import Ctx
-from messages import label, render
+from messages import render
 from storage import Province
 
 logger = logging.getLogger(__name__)
@@ -63,16 +62,9 @@ async def person_shared(update: Update, context: Ctx, message: Message, admin: T
 
 async def province_picked(update: Update, context: Ctx) -> None:
     query = update.callback_query
-    user = update.effective_user
-    assert query is not None and query.data is not None and user is not None
+    assert query is not None and query.data is not None
     pressed = AppointAdviserTo.parse(query.data)
-    province = await context.store.get_province(pressed.province_code) if context.is_admin(user.id) else None
-    if province is None:  # not an admin (any more), or a forged province code
-        refuse("appoint adviser", user.id, pressed.province_code)
-        await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
-        return
-    await query.answer()
-    await query.edit_message_text(await appoint_adviser(context, user.id, pressed.user_id, province))
+    await appoint.appoint_picked(update, context, pressed.user_id, pressed.province_code, appoint_adviser)
 
 
 async def appoint_adviser(context: Ctx, admin_id: int, adviser_id: int, province: Province) -> str:
@@ -83,13 +75,8 @@ async def appoint_adviser(context: Ctx, admin_id: int, adviser_id: int, province
     logger.info("admin %s made %s an adviser of %s", admin_id, adviser_id, province.code)
     await refresh_person_menu(context.bot, context.store, adviser_id, context.is_admin(adviser_id),
                               context.config.default_language)
-    try:
-        await context.bot.send_message(adviser_id, render(adviser.language, "advice/welcome",
-                                                          province=getattr(province, f"name_{adviser.language}")))
-        reached = True
-    except (Forbidden, BadRequest) as error:  # never started the bot, blocked it, or no such user
-        logger.info("could not welcome adviser %s: %s", adviser_id, error.message)
-        reached = False
+    reached = await appoint.welcome(context, adviser_id, render(
+        adviser.language, "advice/welcome", province=getattr(province, f"name_{adviser.language}")))
     context.kick_courier()  # the questions waiting for an adviser
     return render(lang, "admin/adviser_added", user_id=adviser_id, reached=reached,
                   province=getattr(province, f"name_{lang}"))

@@ -5,7 +5,7 @@ what it needs (the shared user, the contact's user id, the callback data), so no
 the admin is checked at every step."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import (
@@ -84,22 +84,33 @@ async def contact_shared(update: Update, context: Ctx, message: Message, admin: 
     await ask_for_province(context, message, message.contact.user_id)
 
 
+# Appoints someone (admin id, their id, the province) and says what the admin is told.
+Appoint = Callable[[Ctx, int, int, Province], Awaitable[str]]
+
+
 async def province_picked(update: Update, context: Ctx) -> None:
     query = update.callback_query
+    assert query is not None and query.data is not None
+    pressed = AppointTo.parse(query.data)
+    await appoint_picked(update, context, pressed.user_id, pressed.province_code, appoint_officer)
+
+
+async def appoint_picked(update: Update, context: Ctx, user_id: int, province_code: str, appoint: Appoint) -> None:
+    """A province button after choosing the person: an admin and a real province, checked at the press."""
+    query = update.callback_query
     user = update.effective_user
-    assert query is not None and query.data is not None and user is not None
+    assert query is not None and user is not None
     if not context.is_admin(user.id):
         refuse("appoint", user.id)
         await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
         return
-    pressed = AppointTo.parse(query.data)
-    province = await context.store.get_province(pressed.province_code)
+    province = await context.store.get_province(province_code)
     if province is None:
-        refuse("appoint (unknown province)", user.id, pressed.province_code)
+        refuse("appoint (unknown province)", user.id, province_code)
         await query.answer(label(context.lang, "alert.not_allowed"), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_text(await appoint_officer(context, user.id, pressed.user_id, province))
+    await query.edit_message_text(await appoint(context, user.id, user_id, province))
 
 
 async def appoint_officer(context: Ctx, admin_id: int, officer_id: int, province: Province) -> str:
@@ -109,7 +120,8 @@ async def appoint_officer(context: Ctx, admin_id: int, officer_id: int, province
     logger.info("admin %s made %s an officer of %s", admin_id, officer_id, province.code)
     await refresh_person_menu(context.bot, context.store, officer_id, context.is_admin(officer_id),
                               context.config.default_language)
-    reached = await _welcome_officer(context, officer.telegram_id, officer.language, province)
+    reached = await welcome(context, officer_id, render(officer.language, "officer/welcome",
+                                                        province=getattr(province, f"name_{officer.language}")))
     text = render(lang, "admin/officer_added", user_id=officer_id, reached=reached,
                   province=getattr(province, f"name_{lang}"))
     if not reached:
@@ -117,12 +129,12 @@ async def appoint_officer(context: Ctx, admin_id: int, officer_id: int, province
     return text
 
 
-async def _welcome_officer(context: Ctx, officer_id: int, lang: str, province: Province) -> bool:
+async def welcome(context: Ctx, user_id: int, text: str) -> bool:
+    """Greet someone just appointed; whether it reached them."""
     try:
-        await context.bot.send_message(officer_id, render(lang, "officer/welcome",
-                                                          province=getattr(province, f"name_{lang}")))
+        await context.bot.send_message(user_id, text)
     except (Forbidden, BadRequest) as error:  # never started the bot, blocked it, or no such user
-        logger.info("could not welcome officer %s: %s", officer_id, error.message)
+        logger.info("could not welcome %s: %s", user_id, error.message)
         return False
     return True
 

@@ -8,7 +8,7 @@ from typing import Any
 from bot.config import Config
 from handlers.appoint import PICK_ADVISER
 from tests.conftest import ADMIN_ID
-from tests.fakes import FakeClock, FakeUser, Harness
+from tests.fakes import FakeClock, FakeUser, Harness, running
 from tests.test_officer import apply, appoint, buttons
 
 ADVISER, SECOND_ADVISER, TEHRAN_ADVISER = 3001, 3002, 3101
@@ -23,12 +23,14 @@ async def adviser(bot: Harness, user_id: int, province: str = "لرستان", na
     return person
 
 
-async def ask(person: FakeUser, question: str, topic: str = "🛍 بازاریابی و فروش",
-              send: str = "✅ فرستادن پرسش") -> None:
-    await person.send("/advice")
-    await person.click(topic)
-    await person.send(question)
-    await person.click(send)
+async def ask_typed(applicant: FakeUser, question: str, province: str | None = "لرستان") -> None:
+    """/advice, the province (None: known from their application or last question), «سایر», the question, send."""
+    await applicant.send("/advice")
+    if province is not None:
+        await applicant.click(province)
+    await applicant.click("💬 سایر")
+    await applicant.send(question)
+    await applicant.click("✅ فرستادن پرسش")
 
 
 def cards(person: FakeUser) -> list[dict[str, Any]]:
@@ -125,7 +127,7 @@ async def test_an_applicant_of_another_province_never_reaches_these_advisers(bot
     sara = await adviser(bot, ADVISER)
     tehran = await adviser(bot, TEHRAN_ADVISER, "تهران", "نگار")
     applicant, _ = await apply(bot, province="تهران", city="تهران")
-    await ask(applicant, "پرسش ویژه استان تهران")
+    await ask_typed(applicant, "پرسش ویژه استان تهران", province=None)
     await bot.deliver()
     assert cards(sara) == [] and not any("پرسش ویژه" in call.text for call in sara.calls if call.text)
     [card] = cards(tehran)
@@ -175,8 +177,6 @@ async def test_a_removed_adviser_is_refused_and_their_question_goes_back(bot: Ha
 async def test_two_advisers_pressing_at_once_have_one_winner(bot: Harness) -> None:
     sara, reza = await adviser(bot, ADVISER), await adviser(bot, SECOND_ADVISER, name="رضا")
     applicant = bot.user(1001)
-    await applicant.send("/advice")
-    await applicant.click("لرستان")
     await ask_typed(applicant, "پرسش همزمان")
     await bot.deliver()
     sara.process = sara.process_through_queue
@@ -187,12 +187,6 @@ async def test_two_advisers_pressing_at_once_have_one_winner(bot: Harness) -> No
     loser = reza if question.taken_by == ADVISER else sara
     assert "بر عهده گرفته است" in cards(loser)[0]["text"] and buttons(cards(loser)[0]) == []
     assert await audited(bot, "take_advice") == ["take_advice"]
-
-
-async def ask_typed(applicant: FakeUser, question: str) -> None:
-    await applicant.click("💬 سایر")
-    await applicant.send(question)
-    await applicant.click("✅ فرستادن پرسش")
 
 
 async def test_bad_questions_and_answers_are_asked_again_and_nothing_is_stored(bot: Harness) -> None:
@@ -253,12 +247,9 @@ async def test_the_digest_lists_questions_unanswered_for_days(config: Config) ->
     try:
         officer = await appoint(bot)
         applicant = bot.user(1001)
-        await applicant.send("/advice")
-        await applicant.click("لرستان")
         await ask_typed(applicant, "پرسشی که کسی پاسخ نداد")
         clock.advance(days=1)
-        await applicant.send("/advice")  # the province of their first question: not asked again
-        await ask_typed(applicant, "پرسش تازه")
+        await ask_typed(applicant, "پرسش تازه", province=None)  # the province of their first question
         clock.advance(days=3)
         [job] = bot.app.job_queue.get_jobs_by_name("digest")  # type: ignore[union-attr]
         await job.run(bot.app)
@@ -282,3 +273,62 @@ async def test_advice_figures_for_a_province_and_the_country(bot: Harness) -> No
     assert (lorestan.asked, lorestan.answered) == (2, 1) and lorestan.median_hours_to_answer is not None
     assert (country.asked, country.answered) == (3, 1)
     assert (await store.advice_figures("IR-01")).median_hours_to_answer is None
+
+
+async def test_a_question_being_written_and_an_owed_answer_survive_a_restart(config: Config) -> None:
+    async with running(config) as bot:
+        sara = await adviser(bot, ADVISER)
+        first = bot.user(1001)
+        await ask_typed(first, "پرسش پیش از راه‌اندازی دوباره")
+        await bot.deliver()
+        await sara.click(TAKE)
+        second = bot.user(1002)
+        await second.send("/advice")
+        await second.click("لرستان")
+        await second.click("🧵 مهارت و آموزش")
+    async with running(config) as bot:
+        second = bot.user(1002)
+        await second.send("دوره آموزش گلیم‌بافی کجا برگزار می‌شود؟")
+        assert "فرستاده شود؟" in second.last_text  # the question step resumed: read back to be sent
+        await bot.user(ADVISER, "سارا").send("پاسخ پس از راه‌اندازی دوباره")
+        answered = await bot.store.get_question(1)
+        assert answered is not None and answered.answer == "پاسخ پس از راه‌اندازی دوباره"
+
+
+async def test_an_answer_not_given_in_time_goes_back_to_the_others(bot: Harness) -> None:
+    sara, reza = await adviser(bot, ADVISER), await adviser(bot, SECOND_ADVISER, name="رضا")
+    applicant = bot.user(1001)
+    await ask_typed(applicant, "پرسشی که دیر پاسخ داده شد")
+    await bot.deliver()
+    await sara.click(TAKE)
+    [timeout] = [job for job in bot.app.job_queue.jobs()  # type: ignore[union-attr]
+                 if job.callback.__name__ == "_trigger_timeout"]
+    await timeout.run(bot.app)
+    assert "۳۰ دقیقه گذشت" in sara.last_text
+    assert buttons(cards(reza)[0]) == [TAKE] and buttons(cards(sara)[0]) == [TAKE]
+    await reza.click(TAKE)
+    await sara.send("پاسخ دیرهنگام")  # the conversation is over: only stray text now
+    question = await bot.store.get_question(1)
+    assert question is not None and question.taken_by == SECOND_ADVISER and question.answer is None
+
+
+async def test_an_officer_who_advises_owes_one_typed_answer_at_a_time(bot: Harness) -> None:
+    officer = await appoint(bot, ADVISER)
+    await bot.user(ADMIN_ID).send(f"/addadviser {ADVISER} لرستان")
+    _, application = await apply(bot)
+    await officer.click("✅ ثبت نظارت")
+    await officer.click("❌ رد اهلیت")  # a reason is owed...
+    asker = bot.user(1002)
+    await asker.send("/advice")  # an applicant of Lorestan through their question's province
+    await asker.click("لرستان")
+    await ask_typed(asker, "پرسش در میانه کار کارشناس")
+    await bot.deliver()
+    await officer.click(TAKE)  # ...so the question waits: their next message has one meaning
+    assert "نخست دلیل یا مبلغی" in bot.rec.last("answerCallbackQuery").params["text"]
+    await officer.click("✖ لغو")
+    await officer.click(TAKE)
+    await officer.send("پاسخ مشاوره، نه دلیل رد")
+    current = await bot.store.get_application(application.id)
+    question = await bot.store.get_question(1)
+    assert current is not None and current.stage.value == "supervised" and current.reason is None
+    assert question is not None and question.answer == "پاسخ مشاوره، نه دلیل رد"
