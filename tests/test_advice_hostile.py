@@ -10,10 +10,12 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from domain import validators
+from handlers.callbacks import AdviceButton
 from handlers.states import AdviceAsk
 from messages.markup import html_problem
 from messages.render import clean
 from tests.conftest import ADMIN_ID
+from tests.fakes import FakeUser
 from tests.test_hostile_input import SETTINGS, TRICKY, Loop, config_for, hostile_text
 
 ADVISER = 3001
@@ -76,5 +78,36 @@ def test_any_text_as_a_question_and_as_its_answer(tmp_path: Path) -> None:
 
     try:
         one_exchange()
+    finally:
+        runner.close()
+
+
+def test_any_advice_button_data_from_anyone_changes_nothing_it_may_not(tmp_path: Path) -> None:
+    runner = Loop(config_for(tmp_path))
+    bot = runner.bot
+    runner.run(bot.user(ADMIN_ID).send(f"/addadviser {ADVISER} لرستان"))
+    runner.run(bot.user(ADMIN_ID).send("/addadviser 3101 تهران"))
+    asker = bot.user(29_999)
+    runner.run(asker.send("/advice"))
+    runner.run(asker.click("لرستان"))
+    runner.run(asker.click("💬 سایر"))
+    runner.run(asker.send("پرسشی برای لرستان"))
+    runner.run(asker.click("✅ فرستادن پرسش"))
+    pressers = [bot.user(3101), bot.user(29_998), asker]  # another province's adviser, a stranger, the asker
+    somewhere = {"message_id": 1, "date": 0, "chat": {"id": 0, "type": "private"}}
+
+    @SETTINGS
+    @given(who=st.sampled_from(pressers), action=st.sampled_from(sorted(AdviceButton.VALUES)),
+           value=st.one_of(st.sampled_from(["1", "2", "0", "IR-15", "IR-99", "loan"]), st.text(max_size=20)))
+    def one_press(who: FakeUser, action: str, value: str) -> None:
+        runner.run(who.press(f"v1:adv:{action}:{value}" if value else f"v1:adv:{action}",
+                             somewhere | {"chat": {"id": who.id, "type": "private"}}))
+        question = runner.run(bot.store.get_question(1))
+        assert question is not None and question.taken_by is None and question.answer is None
+        assert question.rating is None
+        assert not bot.errors, bot.errors
+
+    try:
+        one_press()
     finally:
         runner.close()
