@@ -227,10 +227,9 @@ async def show_questions(update: Update, context: Ctx, message: Message, adviser
     """/questions: how many of the province's questions nobody has taken, and the oldest as cards."""
     lang = context.lang
     questions, total = await context.store.list_open_questions(adviser.province_code, CARDS_SHOWN, untaken_only=True)
+    questions = [q for q in questions if q.asker_id != adviser.telegram_id]  # their own: another adviser answers it
     await message.reply_text(render(lang, "advice/questions", total=total, shown=len(questions)))
     for question in questions:
-        if question.asker_id == adviser.telegram_id:  # their own: another adviser answers it
-            continue
         text, markup = await question_card(context.store, lang, question, adviser.telegram_id)
         card = await message.reply_text(text, reply_markup=markup)
         await context.store.save_advice_card(AdviceCardRef(question.id, adviser.telegram_id, card.message_id))

@@ -53,16 +53,16 @@ async def ask_for_person(context: Ctx, message: Message, request_id: int = PICK_
                              reply_markup=ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True))
 
 
-async def ask_for_province(context: Ctx, message: Message, officer_id: int,
+async def ask_for_province(context: Ctx, message: Message, user_id: int,
                            pack: Callable[[int, str], str] = officer_button,
                            template: str = "admin/appoint_where") -> None:
     """The province buttons, each packed by `pack(user id, province code)` (an officer's by default)."""
     lang = context.lang
     provinces = await context.store.list_provinces()
-    buttons = [InlineKeyboardButton(getattr(province, f"name_{lang}"), callback_data=pack(officer_id, province.code))
+    buttons = [InlineKeyboardButton(getattr(province, f"name_{lang}"), callback_data=pack(user_id, province.code))
                for province in provinces]
     rows = [buttons[i:i + PROVINCES_PER_ROW] for i in range(0, len(buttons), PROVINCES_PER_ROW)]
-    await message.reply_text(render(lang, template, user_id=officer_id), reply_markup=InlineKeyboardMarkup(rows))
+    await message.reply_text(render(lang, template, user_id=user_id), reply_markup=InlineKeyboardMarkup(rows))
 
 
 @admin_command

@@ -332,3 +332,20 @@ async def test_an_officer_who_advises_owes_one_typed_answer_at_a_time(bot: Harne
     question = await bot.store.get_question(1)
     assert current is not None and current.stage.value == "supervised" and current.reason is None
     assert question is not None and question.answer == "پاسخ مشاوره، نه دلیل رد"
+
+
+async def test_a_question_asked_before_any_adviser_reaches_the_first_one_appointed(bot: Harness) -> None:
+    applicant = bot.user(1001)
+    await ask_typed(applicant, "کسی هست پاسخ بدهد؟")
+    assert "هنوز مشاوری برای استان لرستان تعیین نشده است" in applicant.last_text
+    sara = await adviser(bot, ADVISER)
+    await bot.deliver()
+    [card] = cards(sara)
+    assert "کسی هست پاسخ بدهد؟" in card["text"] and buttons(card) == [TAKE]
+    mark = len(bot.rec.calls)
+    await sara.send("/questions")
+    header, again = sara.texts_since(mark)
+    assert "۱ پرسش" in header and "منتظر مشاور" in header and "کسی هست پاسخ بدهد؟" in again
+    assert buttons(cards(sara)[-1]) == [TAKE]
+    await sara.send("/start")
+    assert "(۱ پرسش اکنون)" in sara.last_text
