@@ -40,6 +40,7 @@ async def welcome(update: Update, context: Ctx) -> None:
     message = update.effective_message
     assert user is not None and message is not None
     record = await context.store.ensure_user(user.id, context.lang)
+    await context.store.remember_name(user.id, user.first_name)  # a newcomer's row did not exist for remember_user
     context.remember_language(record.language)
     text = render(context.lang, "common/welcome", first_name=user.first_name)
     await message.reply_text(with_role_sections(text, await role_sections(context, user.id)),

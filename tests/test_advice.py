@@ -97,9 +97,11 @@ async def test_one_adviser_takes_the_question_the_other_sees_who_and_the_answer_
 
 
 async def test_the_same_exchange_in_english(bot: Harness) -> None:
-    sara = bot.user(ADVISER, "Sara")
-    await sara.send("/lang en")
-    await bot.user(ADMIN_ID).send(f"/addadviser {ADVISER} Lorestan")
+    sara, reza = bot.user(ADVISER, "Sara"), bot.user(SECOND_ADVISER, "Reza")
+    for person in (sara, reza):  # they started the bot and chose English before being appointed
+        await person.send("/start")
+        await person.send("/lang en")
+        await bot.user(ADMIN_ID).send(f"/addadviser {person.id} Lorestan")
     assert "home-business adviser for Lorestan" in sara.last_text
     applicant = bot.user(1001, "Maryam")
     await applicant.send("/lang en")
@@ -110,15 +112,25 @@ async def test_the_same_exchange_in_english(bot: Harness) -> None:
     assert "at most 1,000 characters" in applicant.last_text
     await applicant.send("Which bank gives home-business loans?")
     await applicant.click("✅ Send the question")
-    assert "sent to 1 adviser(s) for Lorestan" in applicant.last_text
+    assert "sent to 2 adviser(s) for Lorestan" in applicant.last_text
     await bot.deliver()
-    assert "Loans and banks" in cards(sara)[0]["text"]
+    assert "Loans and banks" in cards(sara)[0]["text"] and buttons(cards(reza)[0]) == [TAKE_EN]
     await sara.click(TAKE_EN)
+    assert "Sara has taken this question" in cards(reza)[0]["text"] and buttons(cards(reza)[0]) == []
     await sara.send("The designated banks are listed by the province's office.")
+    assert "Answered (Sara)" in cards(reza)[0]["text"]
     await bot.deliver()
     assert "The adviser's answer" in applicant.last_text
     await applicant.click("👎 Not useful")
     assert "✓ 👎 Not useful" in applicant.inline_buttons()
+    answered = await bot.store.get_question(1)
+    assert answered is not None and answered.rating == -1
+    await applicant.click("❓ Next question")
+    assert "Next question" in applicant.last_text
+    await applicant.send("And which documents?")
+    await applicant.click("✅ Send the question")
+    await bot.deliver()
+    assert "Follows question 1" in cards(reza)[-1]["text"] and buttons(cards(reza)[-1]) == [TAKE_EN]
     await sara.send("/help")
     assert "/questions" in sara.last_text and "Adviser for Lorestan" in sara.last_text
 
