@@ -207,6 +207,8 @@ class AdviceStore(StoreBase):
         params = (province_code, int(untaken_only), before, before)
         rows = await self.db.execute_fetchall(_QUESTION + where + " ORDER BY q.asked_at, q.id LIMIT ?",
                                               (*params, limit))
+        if len(rows) < limit:  # all of them: no count needed (the digest's usual case, none)
+            return [_question(row) for row in rows], len(rows)
         [count] = await self.db.execute_fetchall("SELECT count(*) AS n FROM advice_questions q" + where, params)
         return [_question(row) for row in rows], int(count["n"])
 
