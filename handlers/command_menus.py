@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 # In menu order. /stats is for officers (their province) and admins (any), so it is listed once.
 EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "withdraw", "advice", "cancel", "help",
-                     "lang", "myid")
+                     "lang", "myid", "workers")
 OFFICER_COMMANDS = ("pending", "queue", "app", "revoke", "stats")
 ADVISER_COMMANDS = ("questions",)
 ADMIN_COMMANDS = ("addofficer", "removeofficer", "addadviser", "removeadviser", "officers", "categories", "addcategory",

@@ -21,6 +21,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from domain.lifecycle import Action, Stage
+from domain.roster import WorkerStatus
 from handlers.advice_view import answer_keyboard, answer_text, question_card
 from handlers.officer_view import bank_name, officer_card
 from messages import label, render
@@ -195,6 +196,31 @@ async def send_claim_released(courier: Courier, claimant_id: int, application: A
                                                        apply=label(lang, "main.apply")))
 
 
+async def send_roster_answer(courier: Courier, holder_id: int, application: Application,
+                             message: OutboxMessage) -> None:
+    """To the supporter: a covered worker confirmed or declined the agreement."""
+    worker = await courier.store.get_covered_worker(int(message.payload["worker"]))
+    if worker is None:
+        return
+    lang = await courier.language(holder_id)
+    await courier.bot.send_message(holder_id, render(lang, "roster/worker_answered", w=worker, a=application,
+                                                     confirmed=message.payload["status"] == "confirmed"))
+
+
+async def send_roster_decision(courier: Courier, user_id: int, application: Application,
+                               message: OutboxMessage) -> None:
+    """The officers' decision: to the supporter about every worker decided at once, to a worker about
+    themselves (the supporter's name and plan, never the other workers)."""
+    wanted = {int(worker_id) for worker_id in message.payload["workers"]}
+    workers = [w for w in await courier.store.list_roster(application.id) if w.id in wanted]
+    if not workers:
+        return
+    lang = await courier.language(user_id)
+    template = "roster/decided_holder" if user_id == application.user_id else "roster/decided_worker"
+    await courier.bot.send_message(user_id, render(lang, template, workers=workers, a=application,
+                                                   approved=workers[0].status == WorkerStatus.APPROVED))
+
+
 async def send_advice_question(courier: Courier, adviser_id: int, message: OutboxMessage) -> AdviceCardRef | None:
     """An applicant's question as a card with «پاسخ می‌دهم», to an adviser of its province, while it is open."""
     question = await courier.store.get_question(message.payload["question_id"])
@@ -226,6 +252,8 @@ SENDERS: dict[OutboxKind, Sender] = {
     OutboxKind.EXPIRY_REMINDER: about_application(send_expiry_reminder),
     OutboxKind.NO_OFFICER: about_application(send_no_officer_alert),
     OutboxKind.CLAIMANT_RELEASED: about_application(send_claim_released),
+    OutboxKind.ROSTER_ANSWERED: about_application(send_roster_answer),
+    OutboxKind.ROSTER_DECIDED: about_application(send_roster_decision),
     OutboxKind.ADVICE_QUESTION: send_advice_question,
     OutboxKind.ADVICE_ANSWER: send_advice_answer,
 }

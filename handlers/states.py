@@ -58,3 +58,20 @@ class AdviceOwed(StrEnum):
     """An adviser owes the answer to the question they took (handlers/advice_desk.py); kept in advice_prompts."""
 
     ANSWER = "adviser.answer"
+
+
+class WorkerStep(StrEnum):
+    """Adding a covered worker to a support plan (handlers/roster_form.py), one question at a time."""
+
+    FULL_NAME = "roster.full_name"
+    NATIONAL_ID = "roster.national_id"
+    MOBILE = "roster.mobile"
+    CITY = "roster.city"
+    SECTOR = "roster.sector"
+    CATEGORY = "roster.category"
+
+
+class RosterOwed(StrEnum):
+    """An officer's owed reason for refusing a covered worker (handlers/roster_officer.py)."""
+
+    REASON = "roster.reason"
