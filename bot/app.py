@@ -33,6 +33,9 @@ from bot.update_processor import PerPersonUpdateProcessor
 from domain.flood import FloodGate, HourlyQuota
 from handlers import (
     admin,
+    advice,
+    advice_desk,
+    advisers,
     appoint,
     booth_request,
     booth_review,
@@ -153,18 +156,22 @@ def build_application(
     app.bot_data["card_cache"] = CardCache()  # drawn permit cards, until what they show changes
 
     app.add_handler(gate.handler(), group=-10)  # edits, channel posts, groups and floods stop here
-    app.add_handler(common.user_loader(), group=-3)  # the user's language, before anything answers
+    app.add_handler(common.user_loader(), group=-5)  # the user's language, before anything answers
+    # Typed answers owed before the form, each in its own group so that a command ends every one of them
+    # (their fallbacks let it go on); an earlier group wins a typed text when several are open.
     # A covered worker being added, an officer's owed reason for refusing one: before the owed answers (a
     # roster reason gives way to a card's question asked since) and the form.
-    app.add_handler(roster_form.conversation(), group=-2)
-    app.add_handler(roster_officer.refusal_conversation(), group=-2)
-    app.add_handler(officer.owed_answer(), group=-1)  # an officer's owed reason or amount, before the form
-    app.add_handler(booth_review.owed_reason(), group=-1)  # a refused booth request's reason, likewise
+    app.add_handler(roster_form.conversation(), group=-4)
+    app.add_handler(roster_officer.refusal_conversation(), group=-4)
+    app.add_handler(officer.owed_answer(), group=-3)  # an officer's owed reason or amount
+    app.add_handler(booth_review.owed_reason(), group=-3)  # a refused booth request's reason, likewise
+    app.add_handler(advice_desk.owed_answer(), group=-2)  # an adviser's answer to the question they took
+    app.add_handler(advice.ask_conversation(), group=-1)  # an applicant writing an advice question
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
     app.add_handlers(exhibition_form.handlers() + booth_request.handlers())  # then the exhibition forms' steps
     # permits' /start v-… and the roster's /start w-… before common's
     for module in (permits, roster_invite, common, status, officer, roster, roster_officer, bulk, desk_find, export,
-                   admin, reasons, channels, booth_review):
+                   admin, advisers, advice, advice_desk, reasons, channels, booth_review):
         app.add_handlers(module.handlers())
     app.add_handlers(appoint.handlers(config.admin_ids))  # after the form: its contact step comes first
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took

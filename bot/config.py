@@ -93,6 +93,7 @@ class Config:
     webhook_listen: tuple[str, int] = ("127.0.0.1", 8443)  # behind a reverse proxy that terminates TLS
     webhook_secret: str | None = None  # Telegram's secret_token header, and a path segment for Bale
     retention_years: int = 5  # personal fields of applications closed longer ago are erased (daily job)
+    advice_overdue_days: int = 3  # an advice question unanswered this long is listed in the officers' digest
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
         return f"Config(api_url={self.api_url!r}, database={self.database_label!r}, …)"
@@ -151,6 +152,7 @@ class Config:
             webhook_listen=_listen(env.get("WEBHOOK_LISTEN") or "127.0.0.1:8443"),
             webhook_secret=_webhook_secret(env.get("WEBHOOK_SECRET") or None),
             retention_years=_int(env, "RETENTION_YEARS", 5, 1, 100),
+            advice_overdue_days=_int(env, "ADVICE_OVERDUE_DAYS", 3, 1, 365),
         )._shared_settings_checked()
 
     def _shared_settings_checked(self) -> "Config":

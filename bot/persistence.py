@@ -3,10 +3,10 @@
 Handlers write each step through as they go: the form to the drafts table (`handlers/drafts.py`), an
 officer's owed reason or amount to officer_prompts (`handlers/officer.py`), the roster's and the
 exhibitions' steps to conversation_steps (`handlers/roster_form.py`, `handlers/roster_officer.py`,
-`handlers/exhibition_steps.py`). This persistence only hands
-those states back to PTB's ConversationHandlers at start-up, and deletes the row when PTB reports that a
-conversation ended. One source of truth per conversation; nothing else is persisted here (languages live
-in `users`).
+`handlers/exhibition_steps.py`), an advice question being written to advice_drafts (`handlers/advice.py`), an
+adviser's owed answer to advice_prompts (`handlers/advice_desk.py`). This persistence only hands those states
+back to PTB's ConversationHandlers at start-up, and deletes the row when PTB reports that a conversation ended.
+One source of truth per conversation; nothing else is persisted here (languages live in `users`).
 """
 
 from datetime import timedelta
@@ -15,9 +15,10 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
-from handlers import roster_form, roster_officer
+from handlers import advice, advice_desk, roster_form, roster_officer
 from handlers.exhibition_steps import BOOTH_FORM, BOOTH_REASON, EXHIBITION_FORM, REASON_TIMEOUT
 from handlers.officer import ANSWER_CONVERSATION, ANSWER_TIMEOUT, owed_state
+from handlers.states import AdviceOwed
 from storage import Store
 
 # Conversations kept in conversation_steps, and how long an untouched step stays worth resuming.
@@ -43,6 +44,11 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         if name == ANSWER_CONVERSATION:  # questions older than the timeout are not owed any more
             prompts = await self.store.list_officer_prompts(ANSWER_TIMEOUT)
             return {(p.officer_id, p.officer_id): owed_state(p) for p in prompts}
+        if name == advice_desk.ANSWER_CONVERSATION:
+            owed = await self.store.list_advice_prompts(advice_desk.ANSWER_TIMEOUT)
+            return {(p.adviser_id, p.adviser_id): AdviceOwed.ANSWER for p in owed}
+        if name == advice.ASK_CONVERSATION:
+            return {(d.user_id, d.user_id): d.state for d in await self.store.list_advice_drafts(self.draft_ttl)}
         if name in self.step_ttls:
             steps = await self.store.list_steps(name, self.step_ttls[name])
             return {(step.user_id, step.user_id): step.state for step in steps}
@@ -56,6 +62,10 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
             return
         if name == ANSWER_CONVERSATION:
             await self.store.clear_officer_prompt(int(key[-1]))
+        elif name == advice_desk.ANSWER_CONVERSATION:  # every path that ends it gave the question back or answered
+            return
+        elif name == advice.ASK_CONVERSATION:
+            await self.store.delete_advice_draft(int(key[-1]))
         elif name in self.step_ttls:
             await self.store.delete_step(name, int(key[-1]))
         else:

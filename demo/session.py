@@ -163,7 +163,7 @@ class DemoSession:
         return label(self.language, key)
 
     async def switch_persona(self, wanted: str) -> list[str]:
-        """/as applicant | /as worker | /as admin | /as officer <province>."""
+        """/as applicant | /as worker | /as admin | /as officer <province> | /as user <id> [first name]."""
         assert self.store is not None
         if wanted in ("applicant", "admin", "worker"):
             self.current = wanted
@@ -175,7 +175,16 @@ class DemoSession:
                 return ["— which province? e.g. /as officer لرستان or /as officer IR-15 —"]
             self.current = f"officer {province.code}"
             return [f"— you are now the officer of {province.name_en} ({province.name_fa}) —"]
-        return ["— /as applicant, /as worker, /as officer <province>, or /as admin —"]
+        if wanted.startswith("user"):  # anyone else by id, e.g. an adviser the admin appointed: /as user 3015 سارا
+            number, _, name = wanted.removeprefix("user").strip().partition(" ")
+            if not number.isascii() or not number.isdigit():
+                return ["— whose id? e.g. /as user 3015 سارا —"]
+            key = f"user {number}"
+            if key not in self.personas:
+                self.personas[key] = Persona(key, self._user(int(number), name.strip() or "کاربر"))
+            self.current = key
+            return [f"— you are now user {number} —"]
+        return ["— /as applicant, /as worker, /as officer <province>, /as user <id> [name], or /as admin —"]
 
     async def later(self, days: str) -> list[str]:
         """/later <days>: the bot's clock moves on, and its periodic chores (look_after_*) run as they would."""

@@ -7,6 +7,7 @@ first (Persian/Arabic-Indic digits, ي/ك, invisible marks), then checked on ASC
 """
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -144,6 +145,17 @@ def long_text(raw: str, max_length: int, min_length: int = 2) -> str | Invalid:
     text = "\n".join(tidy(line) for line in raw.splitlines()).strip()
     if len(text) < min_length:
         return Invalid("text.too_short")
+    if len(text) > max_length:
+        return Invalid("text.too_long")
+    return text
+
+
+def message_text(raw: str, max_length: int) -> str | Invalid:
+    """A question or an answer: several lines allowed, stored as typed; only the blank edges go, and a text of
+    nothing but spaces and invisible marks is empty."""
+    text = raw.strip()
+    if all(char.isspace() or unicodedata.category(char) in ("Cc", "Cf") for char in text):  # ZWNJ, RLM, …
+        return Invalid("text.empty")
     if len(text) > max_length:
         return Invalid("text.too_long")
     return text

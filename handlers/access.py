@@ -11,7 +11,7 @@ from telegram import User as TelegramUser
 
 from handlers.context import Ctx
 from messages import render
-from storage.records import User
+from storage.records import Adviser, User
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,14 @@ async def officer_of(context: Ctx, user_id: int, province_code: str | None = Non
     if province_code is not None and user.province_code != province_code:
         return None
     return user
+
+
+async def adviser_of(context: Ctx, user_id: int, province_code: str | None = None) -> Adviser | None:
+    """The caller as an adviser (of `province_code`, when given), or None."""
+    adviser = await context.store.get_adviser(user_id)
+    if adviser is None or (province_code is not None and adviser.province_code != province_code):
+        return None
+    return adviser
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +58,8 @@ def refuse(what: str, user_id: int, target: object = None) -> None:
 AdminHandler = Callable[[Update, Ctx, Message, TelegramUser], Awaitable[None]]
 OfficerHandler = Callable[[Update, Ctx, Message, User], Awaitable[None]]
 DeskHandler = Callable[[Update, Ctx, Message, Desk], Awaitable[None]]
-Who = TypeVar("Who", User, Desk)
+AdviserHandler = Callable[[Update, Ctx, Message, Adviser], Awaitable[None]]
+Who = TypeVar("Who", User, Desk, Adviser)
 
 
 def admin_command(handler: AdminHandler) -> Callable[[Update, Ctx], Awaitable[None]]:
@@ -100,3 +109,6 @@ officer_command: Callable[[OfficerHandler], Callable[[Update, Ctx], Awaitable[No
 # Officers and admins (/find, /export); the handler gets the message and who is at the desk.
 desk_command: Callable[[DeskHandler], Callable[[Update, Ctx], Awaitable[None]]] = _role_command(
     desk_of, "officer/only_officers")
+# Advisers only; the handler gets the message and the adviser's record (with their province).
+adviser_command: Callable[[AdviserHandler], Callable[[Update, Ctx], Awaitable[None]]] = _role_command(
+    adviser_of, "advice/only_advisers")

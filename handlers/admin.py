@@ -16,13 +16,13 @@ from domain.normalize import normalize, search_key
 from handlers import appoint
 from handlers.access import admin_command, refuse
 from handlers.callbacks import Page
-from handlers.command_menus import set_person_menu
+from handlers.command_menus import refresh_person_menu
 from handlers.context import Ctx
 from handlers.pages import page_keyboard, render_page
 from messages import label, render
 from storage import Duplicate, NotFound, Province
 from storage.catalog import CatalogError, parse_categories
-from storage.records import Category, Sector
+from storage.records import Adviser, Category, Sector
 from storage.records import User as Officer
 
 logger = logging.getLogger(__name__)
@@ -87,8 +87,8 @@ async def remove_officer(update: Update, context: Ctx, message: Message, user: U
         return
     province = await context.store.get_province(former.province_code or "")
     logger.info("admin %s removed officer %s", user.id, former.telegram_id)
-    await set_person_menu(context.bot, former.telegram_id, former.language, officer=False,
-                          admin=context.is_admin(former.telegram_id))
+    await refresh_person_menu(context.bot, context.store, former.telegram_id, context.is_admin(former.telegram_id),
+                              context.config.default_language)  # still an adviser, perhaps
     await message.reply_text(render(lang, "admin/officer_removed", user_id=former.telegram_id,
                                     province=getattr(province, f"name_{lang}", former.province_code)))
 
@@ -100,16 +100,18 @@ async def list_officers(update: Update, context: Ctx, message: Message, user: Us
 
 
 async def officers_page(context: Ctx, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Officers with their names, grouped by province; a province may continue on the next page."""
+    """Officers, then advisers, with their names, grouped by province; a province may continue on the next page."""
     lang = context.lang
     names = {p.code: getattr(p, f"name_{lang}") for p in await context.store.list_provinces()}
+    officers, advisers = await context.store.list_officers(), await context.store.list_advisers()
+    staff: list[tuple[str, Officer | Adviser]] = [("officer", o) for o in officers] + [("adviser", a) for a in advisers]
 
-    def render_officers(officers: Sequence[Officer], page: int, pages: int) -> str:
-        groups = [(names.get(code or "", code), list(group))
-                  for code, group in groupby(officers, key=lambda officer: officer.province_code)]
+    def render_officers(people: Sequence[tuple[str, Officer | Adviser]], page: int, pages: int) -> str:
+        groups = [(role, names.get(code or "", code), [person for _, person in group])
+                  for (role, code), group in groupby(people, key=lambda row: (row[0], row[1].province_code))]
         return render(lang, "admin/officers", groups=groups, page=page, pages=pages)
 
-    text, page, pages = render_page(await context.store.list_officers(), render_officers, page)
+    text, page, pages = render_page(staff, render_officers, page)
     return text, page_keyboard(lang, "officers", "", page, pages)
 
 

@@ -5,7 +5,7 @@ Bump the version when a meaning changes: old buttons then fall through to the ca
 """
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit; Bale follows it
 
@@ -29,7 +29,32 @@ class SetLanguage:
 
 
 @dataclass(frozen=True, slots=True)
-class FormButton:
+class ActionButton:
+    """A button of one area with several actions: `v1:<AREA>:<action>[:<value>]`, each action's value of an exact
+    shape (VALUES; an action absent or empty there has none), so a handler never sees one it cannot use."""
+
+    AREA: ClassVar[str]
+    VALUES: ClassVar[dict[str, str]]
+    action: str
+    value: str = ""
+
+    def pack(self) -> str:
+        area = f"v1:{self.AREA}:{self.action}"
+        return _checked(f"{area}:{self.value}" if self.value else area)
+
+    @classmethod
+    def parse(cls, data: str) -> Self:
+        parts = data.split(":", 3)
+        return cls(parts[2], parts[3] if len(parts) > 3 else "")
+
+    @classmethod
+    def pattern(cls, action: str) -> str:
+        value = cls.VALUES.get(action)
+        return rf"^v1:{cls.AREA}:{action}:{value}\Z" if value else rf"^v1:{cls.AREA}:{action}\Z"
+
+
+@dataclass(frozen=True, slots=True)
+class FormButton(ActionButton):
     """A button of the application form: `v1:reg:<action>[:<value>]`.
 
     Actions: sec/cat/trk/prv/edu (pick a value), cpg (category page), edit (a field from
@@ -37,26 +62,11 @@ class FormButton:
     indep (switch to the independent track), noop (the page counter).
     """
 
-    # The exact shape of each action's value, so a handler never sees one it cannot use.
+    AREA: ClassVar[str] = "reg"
     VALUES: ClassVar[dict[str, str]] = {
         "sec": r"[0-9]{1,9}", "cat": r"[0-9]{1,9}", "cpg": r"[0-9]{1,9}\.[0-9]{1,4}",
         "prv": r"IR-[0-9]{2}", "trk": r"(independent|support)", "edu": r"[a-z_]{1,20}", "edit": r"[a-z_]{1,24}",
     }
-    action: str
-    value: str = ""
-
-    def pack(self) -> str:
-        return _checked(f"v1:reg:{self.action}:{self.value}" if self.value else f"v1:reg:{self.action}")
-
-    @classmethod
-    def parse(cls, data: str) -> "FormButton":
-        parts = data.split(":", 3)
-        return cls(parts[2], parts[3] if len(parts) > 3 else "")
-
-    @classmethod
-    def pattern(cls, action: str) -> str:
-        value = cls.VALUES.get(action)
-        return rf"^v1:reg:{action}:{value}\Z" if value else rf"^v1:reg:{action}\Z"
 
 
 # Officer actions on an application card; the action names are domain.lifecycle.Action values, plus
@@ -240,6 +250,45 @@ class Page:
     def parse(cls, data: str) -> "Page":
         _, _, kind, wanted, page = data.split(":")
         return cls(kind, wanted, int(page))
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceButton(ActionButton):
+    """A button of advice (handlers/advice.py, handlers/advice_desk.py): `v1:adv:<action>[:<value>]`.
+
+    The asker's: prv (their province, when they have no application), topic, send / edit / drop (the typed
+    question: send it, type it again, give up), up / down (rate an answer), more (a follow-up question). An
+    adviser's: take («پاسخ می‌دهم»), release (✖ under the request to type the answer). Role and province are
+    checked on the server at every press; the value only names what was pressed.
+    """
+
+    AREA: ClassVar[str] = "adv"
+    VALUES: ClassVar[dict[str, str]] = {
+        "prv": r"IR-[0-9]{2}", "topic": r"(skills|marketing|loan|legal|other)", "send": "", "edit": "", "drop": "",
+        "up": r"[0-9]{1,12}", "down": r"[0-9]{1,12}", "more": r"[0-9]{1,12}", "take": r"[0-9]{1,12}",
+        "release": r"[0-9]{1,12}",
+    }
+
+    @property
+    def question_id(self) -> int:
+        return int(self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class AppointAdviserTo:
+    """An admin's province button after choosing a person to make an adviser (handlers/advisers.py)."""
+
+    PATTERN = r"^v1:appadv:[0-9]{1,20}:IR-[0-9]{2}\Z"
+    user_id: int
+    province_code: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:appadv:{self.user_id}:{self.province_code}")
+
+    @classmethod
+    def parse(cls, data: str) -> "AppointAdviserTo":
+        _, _, user_id, province_code = data.split(":")
+        return cls(int(user_id), province_code)
 
 
 # -- support-plan rosters (handlers/roster*.py); the server re-checks the person and the plan at every press --

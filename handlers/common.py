@@ -14,7 +14,7 @@ from telegram.ext import (
 )
 
 from domain.lifecycle import AWAITING_OFFICER
-from handlers.access import officer_of
+from handlers.access import adviser_of, officer_of
 from handlers.callbacks import SetLanguage
 from handlers.command_menus import refresh_person_menu
 from handlers.context import Ctx
@@ -40,6 +40,7 @@ async def welcome(update: Update, context: Ctx) -> None:
     message = update.effective_message
     assert user is not None and message is not None
     record = await context.store.ensure_user(user.id, context.lang)
+    await context.store.remember_name(user.id, user.first_name)  # a newcomer's row did not exist for remember_user
     context.remember_language(record.language)
     text = render(context.lang, "common/welcome", first_name=user.first_name)
     await message.reply_text(with_role_sections(text, await role_sections(context, user.id)),
@@ -55,7 +56,8 @@ async def show_help(update: Update, context: Ctx) -> None:
 
 
 async def role_sections(context: Ctx, user_id: int) -> list[str]:
-    """What an officer (their commands and how many applications await them) or an admin has beyond
+    """What an officer (their commands and how many applications await them), an adviser (theirs and how many
+    questions await an adviser) or an admin has beyond
     everyone's commands; nothing for everyone else. Read from the store now: a role may have just changed."""
     lang = context.lang
     sections = []
@@ -65,6 +67,12 @@ async def role_sections(context: Ctx, user_id: int) -> list[str]:
         province = await context.store.get_province(officer.province_code)
         sections.append(render(lang, "common/help_officer", pending=pending,
                                province=getattr(province, f"name_{lang}", officer.province_code)))
+    adviser = await adviser_of(context, user_id)
+    if adviser is not None:
+        _, waiting = await context.store.list_open_questions(adviser.province_code, 0, untaken_only=True)
+        province = await context.store.get_province(adviser.province_code)
+        sections.append(render(lang, "common/help_adviser", waiting=waiting,
+                               province=getattr(province, f"name_{lang}", adviser.province_code)))
     if context.is_admin(user_id):
         sections.append(render(lang, "common/help_admin"))
     return sections
@@ -128,7 +136,8 @@ async def switch_language(update: Update, context: Ctx, language: str) -> None:
     assert user is not None and chat is not None
     await context.store.set_language(user.id, language)
     context.remember_language(language)
-    if context.is_admin(user.id) or await officer_of(context, user.id) is not None:  # their own menu, relabelled
+    if context.is_admin(user.id) or await officer_of(context, user.id) is not None \
+            or await adviser_of(context, user.id) is not None:  # their own menu, relabelled
         await refresh_person_menu(context.bot, context.store, user.id, context.is_admin(user.id),
                                   context.config.default_language)
     logger.debug("language set to %s", language)

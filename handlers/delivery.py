@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import timedelta
+from functools import wraps
 from typing import TYPE_CHECKING
 
 from telegram import Bot
@@ -21,12 +22,13 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from domain.lifecycle import Action, Stage
 from domain.roster import WorkerStatus
+from handlers.advice_view import answer_keyboard, answer_text, question_card
 from handlers.exhibition_posts import send_announcement, send_booth_decision
 from handlers.officer_view import bank_name, officer_card
 from messages import label, render
 from storage import Store
 from storage.errors import StoreUnavailable
-from storage.records import Application, OfficerCardRef, OutboxKind, OutboxMessage
+from storage.records import AdviceCardRef, Application, OfficerCardRef, OutboxKind, OutboxMessage
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -48,7 +50,7 @@ class Courier:
         self.config = config
         self._lock = asyncio.Lock()
         # Rows Telegram accepted whose mark the database refused: outbox id -> the card to keep (or None).
-        self._accepted: dict[int, OfficerCardRef | None] = {}
+        self._accepted: dict[int, CardRef | None] = {}
 
     async def deliver_due(self) -> int:
         """Deliver every due message; returns how many were sent."""
@@ -111,20 +113,36 @@ class Courier:
         await self.store.mark_retry(message.id, f"{type(error).__name__}: {error.message}",
                                     timedelta(seconds=min(delay, 3600)))
 
-    async def _send(self, message: OutboxMessage) -> OfficerCardRef | None:
-        application = await self.store.get_application(message.application_id) if message.application_id else None
-        if application is None or message.chat_id is None:
-            logger.error("outbox %s: nothing to deliver for kind %s", message.id, message.kind)
+    async def _send(self, message: OutboxMessage) -> "CardRef | None":
+        if message.chat_id is None:
+            logger.error("outbox %s: nobody to deliver kind %s to", message.id, message.kind)
             return None
-        return await SENDERS[message.kind](self, message.chat_id, application, message)
+        return await SENDERS[message.kind](self, message.chat_id, message)
 
     async def language(self, user_id: int) -> str:
         user = await self.store.get_user(user_id)
         return user.language if user else self.config.default_language
 
 
-# A sender delivers one row to one chat; it returns the officer card to keep up to date, if it sent one.
-Sender = Callable[[Courier, int, Application, OutboxMessage], Awaitable[OfficerCardRef | None]]
+# A card a sender sent, to keep up to date: an officer's application card or an adviser's question card.
+CardRef = OfficerCardRef | AdviceCardRef
+# A sender delivers one row to one chat; it returns the card to keep up to date, if it sent one.
+Sender = Callable[[Courier, int, OutboxMessage], Awaitable[CardRef | None]]
+ApplicationSender = Callable[[Courier, int, Application, OutboxMessage], Awaitable[CardRef | None]]
+
+
+def about_application(sender: ApplicationSender) -> Sender:
+    """A sender of news about one application, given the application as it is now."""
+
+    @wraps(sender)
+    async def send(courier: Courier, chat_id: int, message: OutboxMessage) -> CardRef | None:
+        application = await courier.store.get_application(message.application_id) if message.application_id else None
+        if application is None:
+            logger.error("outbox %s: no application for kind %s", message.id, message.kind)
+            return None
+        return await sender(courier, chat_id, application, message)
+
+    return send
 
 
 async def send_card(courier: Courier, officer_id: int, application: Application,
@@ -204,18 +222,45 @@ async def send_roster_decision(courier: Courier, user_id: int, application: Appl
                                                    approved=workers[0].status == WorkerStatus.APPROVED))
 
 
+async def send_advice_question(courier: Courier, adviser_id: int, message: OutboxMessage) -> AdviceCardRef | None:
+    """An applicant's question as a card with «پاسخ می‌دهم», to an adviser of its province, while it is open."""
+    question = await courier.store.get_question(message.payload["question_id"])
+    adviser = await courier.store.get_adviser(adviser_id)
+    if question is None or adviser is None or adviser.province_code != question.province_code:
+        # Removed or moved since the card was queued: the question is not theirs to read.
+        logger.info("outbox: user %s is no longer an adviser of the question's province; card withheld", adviser_id)
+        return None
+    if question.taken_by is not None or question.answer is not None:  # another adviser was quicker
+        return None
+    text, markup = await question_card(courier.store, adviser.language, question, adviser_id)
+    sent = await courier.bot.send_message(adviser_id, text, reply_markup=markup)
+    return AdviceCardRef(question.id, adviser_id, sent.message_id)
+
+
+async def send_advice_answer(courier: Courier, asker_id: int, message: OutboxMessage) -> None:
+    """The adviser's answer, to the applicant who asked, with 👍 / 👎 and «پرسش بعدی»."""
+    question = await courier.store.get_question(message.payload["question_id"])
+    if question is None or question.answer is None:
+        logger.error("outbox %s: question %s has no answer", message.id, message.payload["question_id"])
+        return
+    lang = await courier.language(asker_id)
+    await courier.bot.send_message(asker_id, answer_text(lang, question), reply_markup=answer_keyboard(lang, question))
+
+
 SENDERS: dict[OutboxKind, Sender] = {
-    OutboxKind.OFFICER_CARD: send_card,
-    OutboxKind.STAGE_CHANGED: send_stage_update,
-    OutboxKind.EXPIRY_REMINDER: send_expiry_reminder,
-    OutboxKind.NO_OFFICER: send_no_officer_alert,
-    OutboxKind.CLAIMANT_RELEASED: send_claim_released,
-    OutboxKind.ROSTER_ANSWERED: send_roster_answer,
-    OutboxKind.ROSTER_DECIDED: send_roster_decision,
-    OutboxKind.EXHIBITION_ANNOUNCED: send_announcement,
-    OutboxKind.BOOTH_ACCEPTED: send_booth_decision,
-    OutboxKind.BOOTH_REFUSED: send_booth_decision,
-    OutboxKind.BOOTH_REMINDER: send_booth_decision,
+    OutboxKind.OFFICER_CARD: about_application(send_card),
+    OutboxKind.STAGE_CHANGED: about_application(send_stage_update),
+    OutboxKind.EXPIRY_REMINDER: about_application(send_expiry_reminder),
+    OutboxKind.NO_OFFICER: about_application(send_no_officer_alert),
+    OutboxKind.CLAIMANT_RELEASED: about_application(send_claim_released),
+    OutboxKind.ROSTER_ANSWERED: about_application(send_roster_answer),
+    OutboxKind.ROSTER_DECIDED: about_application(send_roster_decision),
+    OutboxKind.EXHIBITION_ANNOUNCED: about_application(send_announcement),
+    OutboxKind.BOOTH_ACCEPTED: about_application(send_booth_decision),
+    OutboxKind.BOOTH_REFUSED: about_application(send_booth_decision),
+    OutboxKind.BOOTH_REMINDER: about_application(send_booth_decision),
+    OutboxKind.ADVICE_QUESTION: send_advice_question,
+    OutboxKind.ADVICE_ANSWER: send_advice_answer,
 }
 
 

@@ -1,10 +1,11 @@
 """Each officer's morning digest at DIGEST_TIME: what awaits action per stage, how many are overdue, the five
-oldest with days waiting and 📄 buttons. One message per officer, built from a list of sections, so another
-part of the desk adds its own (issue 12's unanswered advice questions belong in SECTIONS)."""
+oldest with days waiting and 📄 buttons, and the province's advice questions unanswered for ADVICE_OVERDUE_DAYS.
+One message per officer, built from a list of sections, so another part of the desk adds its own."""
 
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,6 +13,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from domain.lifecycle import AWAITING_OFFICER
+from handlers.advice_view import excerpt, topic_name
 from handlers.callbacks import ExhibitionButton, OpenApplication, RosterPage
 from handlers.context import Ctx, sending_in_bulk
 from handlers.officer_view import late_days
@@ -86,8 +88,25 @@ async def booth_section(context: Ctx, officer: User) -> Section | None:
                          for e, count in waiting))
 
 
-# In the order they appear; issue 12 (advice) adds its unanswered questions here.
-SECTIONS: tuple[DigestSection, ...] = (awaiting_section, overdue_section, roster_section, booth_section)
+
+async def unanswered_advice_section(context: Ctx, officer: User) -> Section | None:
+    """Advice questions of the province still unanswered after ADVICE_OVERDUE_DAYS: the officers see to it."""
+    assert officer.province_code is not None
+    days = context.config.advice_overdue_days
+    oldest, total = await context.store.list_open_questions(officer.province_code, OLDEST_SHOWN,
+                                                            older_than=timedelta(days=days))
+    if not total:
+        return None
+    now = context.store.now()
+    lang = officer.language
+    items = [(q, topic_name(lang, q.topic), (now - q.asked_at).days, excerpt(q.question, 80)) for q in oldest]
+    advisers = len(await context.store.list_advisers(officer.province_code))
+    return Section(render(lang, "desk/digest_advice", total=total, days=days, items=items, advisers=advisers))
+
+
+# In the order they appear.
+SECTIONS: tuple[DigestSection, ...] = (awaiting_section, overdue_section, roster_section, booth_section,
+                                       unanswered_advice_section)
 
 
 async def send_digests(context: Ctx) -> None:

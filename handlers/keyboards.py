@@ -3,7 +3,7 @@
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from handlers.callbacks import SetLanguage
-from messages import LANGUAGES, label
+from messages import LANGUAGES, all_labels, label
 
 
 def main_menu(lang: str) -> ReplyKeyboardMarkup:
@@ -36,3 +36,10 @@ def language_picker() -> InlineKeyboardMarkup:
         [[InlineKeyboardButton(label(code, "language.name"), callback_data=SetLanguage(code).pack())
           for code in LANGUAGES]]
     )
+
+
+def menu_and_form_labels() -> set[str]:
+    """The text of every menu and form-control button in every language: pressed, never typed as an answer."""
+    return all_labels("main.apply") | all_labels("main.status") | all_labels("main.permit") | \
+        all_labels("menu.help") | all_labels("menu.switch_language") | all_labels("form.back") | \
+        all_labels("form.cancel")

@@ -41,6 +41,7 @@ from handlers.callbacks import (
     PickReason,
 )
 from handlers.context import Ctx
+from handlers.keyboards import menu_and_form_labels
 from handlers.lifecycle_events import apply_action, refresh_cards
 from handlers.officer_view import (
     LOAN_FLOOR_TOMAN,
@@ -396,9 +397,7 @@ async def retire_question(context: Ctx, officer_id: int) -> bool:
 def owed_answer() -> ConversationHandler[Ctx]:
     """The conversation of an owed answer; runs before the flows (group -1)."""
     private = filters.ChatType.PRIVATE
-    buttons = all_labels("main.apply") | all_labels("main.status") | all_labels("main.permit") | \
-        all_labels("menu.help") | all_labels("menu.switch_language") | all_labels("form.back") | \
-        all_labels("form.cancel")
+    buttons = menu_and_form_labels()
     keep = filters.Regex("^(" + "|".join(re.escape(label(lang, "form.keep", value="")) for lang in LANGUAGES) + ")")
     typed = private & filters.TEXT & ~filters.COMMAND & ~filters.Text(buttons) & ~keep  # never a button press
     return ConversationHandler(

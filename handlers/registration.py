@@ -703,8 +703,8 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         on("cancel", form_callback(cancel_by_button)),
         on("back", form_callback(back_by_button)),
         on("noop", form_callback(ignore_press)),
-        # Any other press is a stale form button, except an officer's card and lists: those are theirs.
-        CallbackQueryHandler(answer_stale_button, pattern=r"^(?!v1:(act|bank|app|list):)"),
+        # Any other press is a stale form button, except an officer's card and lists, and advice: those are theirs.
+        CallbackQueryHandler(answer_stale_button, pattern=r"^(?!v1:(act|bank|app|list|adv):)"),
         MessageHandler(private & ~filters.COMMAND & ~filters.Text(menu_labels) & ~filters.UpdateType.EDITED,
                        reprompt),
     ]

@@ -45,6 +45,21 @@ OWED_FOR_ACTION: dict[str, Owed] = {"fail_supervision": Owed.REASON, "reject": O
                                     "bank_reject": Owed.REASON, "void": Owed.REASON, "pay_loan": Owed.AMOUNT}
 
 
+class AdviceAsk(StrEnum):
+    """An applicant writing an advice question (handlers/advice.py); kept in advice_drafts."""
+
+    PROVINCE = "advice.province"  # only when they have no application to take the province from
+    TOPIC = "advice.topic"
+    QUESTION = "advice.question"
+    CONFIRM = "advice.confirm"
+
+
+class AdviceOwed(StrEnum):
+    """An adviser owes the answer to the question they took (handlers/advice_desk.py); kept in advice_prompts."""
+
+    ANSWER = "adviser.answer"
+
+
 class WorkerStep(StrEnum):
     """Adding a covered worker to a support plan (handlers/roster_form.py), one question at a time."""
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from storage.base import Row, StoreBase
 from storage.errors import StoreUnavailable
-from storage.records import OfficerCardRef, OutboxKind, OutboxMessage
+from storage.records import AdviceCardRef, OfficerCardRef, OutboxKind, OutboxMessage
 
 CLAIM_LEASE = timedelta(minutes=1)  # how long a claimed row is left to its courier
 
@@ -76,8 +76,9 @@ class OutboxStore(StoreBase):
         )
         return [(int(row["id"]), str(row["kind"]), int(row["attempts"]), str(row["error"])) for row in rows]
 
-    async def mark_sent(self, message_id: int, card: OfficerCardRef | None = None) -> None:
-        """Telegram accepted the row; with `card`, also keep the officer card's message id, in the same write.
+    async def mark_sent(self, message_id: int, card: OfficerCardRef | AdviceCardRef | None = None) -> None:
+        """Telegram accepted the row; with `card`, also keep the officer's (or adviser's) card message id, in the
+        same write.
 
         Raises StoreUnavailable when the database refuses the write (locked, disk full): the caller must
         remember the acceptance and try again, never send the row again.
@@ -88,8 +89,10 @@ class OutboxStore(StoreBase):
                     "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1 WHERE id = ?",
                     (self._now(), message_id),
                 )
-                if card is not None:
+                if isinstance(card, OfficerCardRef):
                     await self.save_officer_card(card.application_id, card.officer_id, card.message_id)
+                elif isinstance(card, AdviceCardRef):
+                    await self.save_advice_card(card)
         except sqlite3.OperationalError as error:
             raise StoreUnavailable(str(error)) from error
 
@@ -99,6 +102,13 @@ class OutboxStore(StoreBase):
             "INSERT INTO officer_cards (application_id, officer_id, message_id) VALUES (?, ?, ?)"
             " ON CONFLICT DO NOTHING",
             (application_id, officer_id, message_id),
+        )
+
+    async def save_advice_card(self, card: AdviceCardRef) -> None:
+        """Remember a question card an adviser holds, so that taking or answering the question edits it too."""
+        await self._write(
+            "INSERT INTO advice_cards (question_id, adviser_id, message_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            (card.question_id, card.adviser_id, card.message_id),
         )
 
     async def mark_retry(self, message_id: int, error: str, delay: timedelta) -> None:

@@ -161,6 +161,8 @@ class OutboxKind(StrEnum):
     EXPIRY_REMINDER = "applicant.expiry_reminder"
     NO_OFFICER = "admin.no_officer"  # queued once for all admins; the courier fans it out into a row per admin
     CLAIMANT_RELEASED = "claimant.released"  # the application holding their national ID was voided
+    ADVICE_QUESTION = "adviser.question"  # an applicant's question, as a card to each adviser of the province
+    ADVICE_ANSWER = "applicant.advice_answer"  # the adviser's answer, to the applicant who asked
     ROSTER_ANSWERED = "roster.answered"  # to the supporter: a covered worker confirmed or declined
     ROSTER_DECIDED = "roster.decided"  # to the supporter and the worker: the officers approved or refused
     # Exhibitions: each row's application is the permit the holder is told about (or applied with).
@@ -328,6 +330,81 @@ class ExportRow:
     bank: str | None
     loan_amount_rials: int | None
     reason: str | None
+
+
+# -- advice (مشاوره) ------------------------------------------------------------------------------------
+
+ADVICE_TOPICS = ("skills", "marketing", "loan", "legal", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class Adviser:
+    """Someone who answers applicants' questions for one province (a role beside users.role)."""
+
+    telegram_id: int
+    province_code: str
+    language: str
+    active: bool
+    display_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceQuestion:
+    """An applicant's question, stored as typed, and what became of it."""
+
+    id: int
+    asker_id: int
+    province_code: str
+    topic: str  # one of ADVICE_TOPICS
+    question: str
+    follows_id: int | None  # the question whose answer this one follows up
+    asked_at: datetime
+    taken_by: int | None
+    taken_by_name: str | None
+    taken_at: datetime | None
+    answer: str | None
+    answered_at: datetime | None
+    rating: int | None  # 1 👍, -1 👎
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceDraft:
+    """A question being written: the conversation step and what was chosen or typed so far."""
+
+    user_id: int
+    state: str
+    province_code: str | None = None
+    topic: str | None = None
+    question: str | None = None
+    follows_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AdvicePrompt:
+    """An adviser took a question and owes its answer (their next message)."""
+
+    adviser_id: int
+    question_id: int
+    message_id: int | None  # the request to type, whose ✖ button goes once it is answered
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceCardRef:
+    """A question card an adviser holds: the message to edit when the question is taken or answered."""
+
+    question_id: int
+    adviser_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceFigures:
+    """Advice for the statistics: questions asked and answered, and the median time an answer took."""
+
+    asked: int
+    answered: int
+    median_hours_to_answer: float | None  # None while nothing is answered
 
 
 @dataclass(frozen=True, slots=True)

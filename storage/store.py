@@ -4,6 +4,7 @@ Each part lives in its own module over `storage/base.py` (connection, transactio
 `PermitStore`, `ImportStore` and `RosterStore` build on `ApplicationStore`. `Store` is all of them over one connection.
 """
 
+from storage.advice_store import AdviceStore
 from storage.catalog_store import CatalogStore
 from storage.draft_store import DraftStore
 from storage.exhibition_store import ExhibitionStore
@@ -21,5 +22,5 @@ from storage.user_store import UserStore
 
 
 class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, OutboxStore, StatsStore,
-            ReasonStore, RetentionStore, ExportStore, RosterStore, StepStore, ExhibitionStore):
+            ReasonStore, RetentionStore, ExportStore, RosterStore, StepStore, ExhibitionStore, AdviceStore):
     """One aiosqlite connection per process, and every query the bot makes."""

@@ -99,6 +99,19 @@ async def test_buttons_of_earlier_messages_are_not_listed(tmp_path: Path, capsys
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
+    ("fa", ["برای ۲ مشاور استان لرستان فرستاده شد", "[user 3115] ✎ (edited) 💬 پرسش مشاوره شماره ۱",
+            "پاسخ این پرسش را سارا بر عهده گرفته است", "[applicant] 💬 پاسخ مشاور", "✓ 👍 مفید بود",
+            "در ادامه پرسش ۱", "✅ پاسخ داده شد (رضا)", "💬 مشاوران لرستان: سارا (3015)، رضا (3115)"]),
+    ("en", ["sent to 2 adviser(s) for Tehran", "[user 3123] ✎ (edited) 💬 Advice question 1",
+            "Sara has taken this question", "[applicant] 💬 The adviser's answer", "✓ 👎 Not useful",
+            "Follows question 1", "✅ Answered (Reza)", "💬 Advisers, Tehran: Sara (3023), Reza (3123)"]),
+])
+async def test_the_advice_story_runs_from_a_script(lang: str, expected: list[str], tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    await story_transcript(f"advice.{lang}", lang, expected, tmp_path, capsys)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
     ("fa", ["[applicant] 🔗 پیوند شخصی زهرا کریمی", "[worker] 🤝 دعوت به طرح پشتیبان مشاغل خانگی",
             "[worker] ✎ (edited) ✅ پذیرش شما ثبت شد", "👥 تحت پوشش: ۰ نفر تأییدشده، ۱ نفر در انتظار تأیید",
             "(alert) ثبت شد: ۱ نفر", "[worker] ✅ زهرا کریمی عزیز، کارشناس استان لرستان شما را",

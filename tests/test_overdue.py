@@ -52,7 +52,7 @@ async def test_the_morning_digest_reaches_each_officer_at_its_hour(config: Confi
         assert job.next_t is not None and job.next_t.astimezone(config.timezone).time() == time(8, 0)
         await job.run(bot.app)
         # The digest itself, not a card the courier delivered beside it (the second application's).
-        [digest] = [call for call in bot.rec.sent("sendMessage", OFFICER) if "گزارش صبح میز کار" in call.text]
+        [*_, digest] = [call for call in bot.rec.sent("sendMessage", OFFICER) if "گزارش صبح میز کار" in call.text]
         assert "در انتظار نظارت: ۲" in digest.text and "دیرکرد: ۱" in digest.text
         assert mentions(digest.text, late.permit_number) and "۲۰ روز" in digest.text
         assert buttons(digest.params) == [f"📄 {shown(late.permit_number)}"]

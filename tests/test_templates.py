@@ -18,6 +18,7 @@ from messages.markup import html_problem
 from messages.render import TEMPLATE_ROOT, render, template_names
 from storage import Store
 from storage.records import (
+    AdviceQuestion,
     Application,
     AuditEntry,
     Category,
@@ -43,6 +44,11 @@ SAMPLE = Application(
     issued_at=datetime(2026, 1, 1, tzinfo=UTC), valid_until=date(2031, 1, 1), queued_at=None, queue_seq=4,
     bank="melli", loan_amount_rials=1_500_000_000, reason="مدارک ناقص است", updated_at=datetime(2026, 1, 2, tzinfo=UTC),
 )
+QUESTION = AdviceQuestion(
+    id=12, asker_id=1001, province_code="IR-15", topic="marketing", question="چطور <b>فروش</b> اینترنتی کنم؟",
+    follows_id=11, asked_at=datetime(2026, 1, 1, tzinfo=UTC), taken_by=501, taken_by_name="سارا",
+    taken_at=datetime(2026, 1, 1, 1, tzinfo=UTC), answer="از بازارچه‌های محلی شروع کنید.",
+    answered_at=datetime(2026, 1, 2, tzinfo=UTC), rating=1)
 REASON = RefusalReason(1, "fail_supervision", "نشانی پیدا نشد", "The address could not be found")
 REFUSAL_KINDS = [("fail_supervision", "نظارت ناموفق"), ("reject", "رد اهلیت")]
 CATEGORY = Category(7, 1, "گلیم‌بافی", "Kilim weaving", True, "health", False)
@@ -60,6 +66,20 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
                    "position": QueuePosition(3, 2, 9), "next": "قدم بعدی"}
     return {
         "admin/appoint_who": {"button": True},
+        "admin/appoint_adviser_who": {"button": True},
+        "advice/ask_topic": {},
+        "advice/ask_province": {},
+        "advice/ask_question": {"follow_up": True, "topic": "بازاریابی", "most": 1000},
+        "advice/ask_answer": {"q": QUESTION, "topic": "بازاریابی", "minutes": 30, "most": 2500},
+        "advice/confirm": {"question": "سطر یک\nسطر دو", "topic": "بازاریابی"},
+        "advice/card": {"q": QUESTION, "topic": "بازاریابی", "status": "taken", "province": "لرستان",
+                        "previous": QUESTION, "previous_question": "پرسش پیشین", "previous_answer": "پاسخ پیشین"},
+        "advice/answer": {"q": QUESTION, "topic": "بازاریابی", "asked": "پرسش"},
+        "advice/welcome": {"province": "لرستان"},
+        "common/help_adviser": {"province": "لرستان", "waiting": 2},
+        "desk/digest_advice": {"total": 2, "days": 3, "advisers": 0,
+                               "items": [(QUESTION, "بازاریابی", 4, "پرسش"),
+                                         (replace(QUESTION, taken_by=None), "سایر", 5, "پرسش دیگر")]},
         "admin/reasons": {"groups": [("نظارت ناموفق", [REASON, REASON]), ("رد بانک", [])], "refusals": REFUSAL_KINDS},
         "admin/reasons_usage": {"refusals": REFUSAL_KINDS},
         "applicant/supervision_failed": {"a": SAMPLE},
@@ -73,7 +93,8 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
         "admin/health": {"channels": [CHANNEL], "drafts": 2, "officers": 3, "schema": 6, "database": "PostgreSQL",
                          "leader": "host-a:4242",
                          "outbox": {"pending": 1, "sent": 2, "failed": 1}, "failures": [(1, "card", 3, "boom")]},
-        "admin/officers": {"groups": [("لرستان", OFFICERS), ("تهران", OFFICERS)], "page": 1, "pages": 2},
+        "admin/officers": {"groups": [("officer", "لرستان", OFFICERS), ("adviser", "تهران", OFFICERS)], "page": 1,
+                           "pages": 2},
         "admin/starcategory_usage": {"bodies": [("health", "وزارت بهداشت"), ("other", "دستگاه مربوط")]},
         "applicant/bank_rejected": {"a": SAMPLE},
         "applicant/rejected": {"a": SAMPLE},
@@ -172,13 +193,14 @@ async def test_every_multi_line_template_keeps_its_lines(lang: str, stats: Any) 
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("fa", ["<b>کارشناسان استان‌ها</b> (صفحه ۱ از ۲)", "لرستان: علی (501)، — (502) در دسترس نیست",
-            "تهران: علی (501)، — (502) در دسترس نیست"]),
-    ("en", ["<b>Officers by province</b> (page 1 of 2)", "Lorestan: علی (501), — (502) unreachable",
-            "Tehran: علی (501), — (502) unreachable"]),
+    ("fa", ["<b>کارشناسان و مشاوران استان‌ها</b> (صفحه ۱ از ۲)", "لرستان: علی (501)، — (502) در دسترس نیست",
+            "💬 مشاوران تهران: علی (501)، — (502) در دسترس نیست"]),
+    ("en", ["<b>Officers and advisers by province</b> (page 1 of 2)", "Lorestan: علی (501), — (502) unreachable",
+            "💬 Advisers, Tehran: علی (501), — (502) unreachable"]),
 ])
 def test_officers_come_one_province_a_line(lang: str, expected: list[str]) -> None:
-    groups = [("لرستان" if lang == "fa" else "Lorestan", OFFICERS), ("تهران" if lang == "fa" else "Tehran", OFFICERS)]
+    groups = [("officer", "لرستان" if lang == "fa" else "Lorestan", OFFICERS),
+              ("adviser", "تهران" if lang == "fa" else "Tehran", OFFICERS)]
     assert render(lang, "admin/officers", groups=groups, page=1, pages=2).split("\n") == expected
 
 
