@@ -33,6 +33,7 @@ from domain.flood import FloodGate, HourlyQuota
 from handlers import (
     admin,
     appoint,
+    assessment,
     bulk,
     channels,
     common,
@@ -53,6 +54,7 @@ from messages import LANGUAGES, label
 from messages.card_cache import CardCache
 from messages.render import configure as configure_rendering
 from storage import Store
+from storage.assessment import read_questionnaire
 from storage.catalog import read_catalog
 from storage.reason_store import read_refusal_reasons
 
@@ -94,6 +96,7 @@ def build_application(
         await store.connect()
         await store.load_catalog(read_catalog(DATA_DIR))
         await store.seed_refusal_reasons(read_refusal_reasons(DATA_DIR))
+        await store.seed_questionnaire(read_questionnaire(DATA_DIR))
         app.bot_data["permit_secret"] = config.permit_secret or await load_permit_secret(config.database_path, store)
         await channels.schedule_all(app)  # daily posts: jobs live in memory, channels in the database
         await publish_commands(app)
@@ -141,6 +144,7 @@ def build_application(
     app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
     app.add_handler(officer.owed_answer(), group=-1)  # an officer's owed reason or amount, before the form
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
+    app.add_handlers(assessment.handlers())  # before common's /cancel: inside the assessment, its own
     # permits' /start v-… before common's
     for module in (permits, common, status, officer, bulk, desk_find, export, admin, reasons, channels):
         app.add_handlers(module.handlers())

@@ -17,12 +17,12 @@ from storage import Store
 logger = logging.getLogger(__name__)
 
 # In menu order. /stats is for officers (their province) and admins (any), so it is listed once.
-EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "withdraw", "cancel", "help", "lang",
-                     "myid")
+EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "assess", "verify", "renew", "withdraw", "cancel", "help",
+                     "lang", "myid")
 OFFICER_COMMANDS = ("pending", "queue", "app", "revoke", "stats")
 ADMIN_COMMANDS = ("addofficer", "removeofficer", "officers", "categories", "addcategory", "renamecategory",
                   "hidecategory", "showcategory", "starcategory", "addsector", "hidesector", "showsector",
-                  "setchannel", "unsetchannel", "channels", "broadcast", "health")
+                  "setchannel", "unsetchannel", "channels", "broadcast", "health", "questionnaire")
 
 
 def commands_for(officer: bool, admin: bool) -> tuple[str, ...]:

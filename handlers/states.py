@@ -43,3 +43,10 @@ class Owed(StrEnum):
 # The answer each action needs, so a restart resumes the right question from the prompt kept in the store.
 OWED_FOR_ACTION: dict[str, Owed] = {"fail_supervision": Owed.REASON, "reject": Owed.REASON,
                                     "bank_reject": Owed.REASON, "void": Owed.REASON, "pay_loan": Owed.AMOUNT}
+
+
+class Assess(StrEnum):
+    """The readiness self-assessment (handlers/assessment.py)."""
+
+    CHOOSE = "assess.choose"  # which of their open applications it is for
+    QUESTION = "assess.question"  # one question a screen, until the result

@@ -1,5 +1,7 @@
 """Errors a user can cause; handlers turn them into friendly replies."""
 
+from datetime import datetime
+
 from domain.lifecycle import Action
 from storage.records import Application
 
@@ -48,6 +50,13 @@ class StageConflict(StoreError):
         self.application = application
         self.action = action
 
+
+class RetakeTooSoon(StoreError):
+    """The application's self-assessment was taken too recently to be taken again; `allowed_at`: from when."""
+
+    def __init__(self, allowed_at: datetime) -> None:
+        super().__init__(f"retake allowed from {allowed_at.isoformat()}")
+        self.allowed_at = allowed_at
 
 
 class StoreUnavailable(StoreError):

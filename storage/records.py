@@ -117,6 +117,8 @@ class Application:
     updated_at: datetime
     disputed: bool = False  # another account has claimed this national ID (officers may void it)
     stage_since: datetime | None = None  # when it reached its current stage (None: a sample built by hand)
+    assessment_score: int | None = None  # the latest readiness self-assessment (0-100), if one was taken
+    assessment_band: str | None = None  # its band: a domain.assessment.BANDS code
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,3 +309,42 @@ class ExportRow:
     bank: str | None
     loan_amount_rials: int | None
     reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentResult:
+    """One attempt at the readiness self-assessment, kept with its application (every attempt is kept)."""
+
+    id: int
+    application_id: int
+    version_id: int  # the questionnaire it answered (admins may replace it later)
+    answers: dict[str, str]  # question key -> option key
+    score: int  # 0-100
+    band: str  # a domain.assessment.BANDS code
+    taken_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentSession:
+    """An applicant's self-assessment in progress: written through at every step, so a restart resumes it."""
+
+    user_id: int
+    application_id: int | None  # None while they choose which of their applications it is for
+    version_id: int
+    position: int  # the question on screen, by its place in what this application's sector is asked
+    answers: dict[str, str]
+    message_id: int | None  # the live question: a press on any other message is stale
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentFigures:
+    """Self-assessments of one province (or the whole country when `province_code` is None): attempts taken,
+    applications assessed, and those applications by their latest band."""
+
+    province_code: str | None
+    taken: int
+    assessed: int
+    ready: int
+    training: int
+    advice: int

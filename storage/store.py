@@ -4,6 +4,7 @@ Each part lives in its own module over `storage/base.py` (connection, transactio
 `PermitStore` and `ImportStore` build on `ApplicationStore`. `Store` is all of them over one connection.
 """
 
+from storage.assessment_store import AssessmentStore
 from storage.catalog_store import CatalogStore
 from storage.draft_store import DraftStore
 from storage.export_store import ExportStore
@@ -17,6 +18,7 @@ from storage.stats_store import StatsStore
 from storage.user_store import UserStore
 
 
-class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, OutboxStore, StatsStore,
+class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, AssessmentStore,
+            OutboxStore, StatsStore,
             ReasonStore, RetentionStore, ExportStore):
     """One aiosqlite connection per process, and every query the bot makes."""
