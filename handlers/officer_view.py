@@ -113,7 +113,8 @@ def details_text(lang: str, application: Application, audit: list[AuditEntry], c
                          score=entry.detail["score"])
         if entry.detail.get("loan_amount_rials"):
             note = localize_digits(f"{entry.detail['loan_amount_rials'] // 10:,}", lang)
-        actor = None if entry.action == "issue" else entry.actor_name or entry.actor_id  # issued by the applicant
+        # Issued, and self-assessed, by the applicant: no name to give.
+        actor = None if entry.action in ("issue", "assess") else entry.actor_name or entry.actor_id
         entries.append({"at": entry.at, "label": label(lang, f"done.{entry.action}"), "actor": actor, "note": note})
     return render(lang, "officer/details", a=application, audit=entries,
                   birth=localize_digits(f"{born.year}/{born.month:02d}/{born.day:02d}", lang),
