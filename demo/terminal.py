@@ -20,7 +20,7 @@ it in Persian digits); /contact shares your phone number; /as applicant, /as off
 
 async def run(database: Path | None, sample_data: int, script: Path | None, language: str, output: Path) -> int:
     folder = Path(tempfile.mkdtemp(prefix="home-business-demo-"))
-    session = DemoSession(database or folder / "demo.sqlite3", output, language)
+    session = DemoSession(database or folder / "demo.sqlite3", output, language, scripted=script is not None)
     with logs_in_file(folder / "demo.log") as log_file:
         print(f"log: {log_file}")
         return await _run(session, sample_data, script)
