@@ -31,7 +31,7 @@ from storage.records import Application, AssessmentSession
 logger = logging.getLogger(__name__)
 
 CONVERSATION = "assessment"  # the persistent conversation's name (bot/persistence.py)
-Step = Assess | int | None  # the next state; None: stay where the person is (a refused or stale press)
+NextState = Assess | int | None  # the next state; None: stay where the person is (a refused or stale press)
 
 
 def session_state(session: AssessmentSession) -> Assess:
@@ -121,7 +121,7 @@ async def asked(context: Ctx, application: Application, version_id: int) -> tupl
 # -- entering -------------------------------------------------------------------------------------
 
 
-async def start_assessment(update: Update, context: Ctx) -> Step:
+async def start_assessment(update: Update, context: Ctx) -> NextState:
     """/assess: for the person's one open application, or a choice among several; from the first question."""
     user = update.effective_user
     message = update.effective_message
@@ -138,7 +138,7 @@ async def start_assessment(update: Update, context: Ctx) -> Step:
     return await begin(update, context, applications[0], live)
 
 
-async def pick_application(update: Update, context: Ctx) -> Step:
+async def pick_application(update: Update, context: Ctx) -> NextState:
     """An application's button: in the choice, or under its permit card. Only the presser's own open one."""
     query = update.callback_query
     user = update.effective_user
@@ -158,7 +158,7 @@ async def pick_application(update: Update, context: Ctx) -> Step:
     return await begin(update, context, application, live)
 
 
-async def begin(update: Update, context: Ctx, application: Application, live: int | None) -> Step:
+async def begin(update: Update, context: Ctx, application: Application, live: int | None) -> NextState:
     """The first question, unless the application's last attempt is too recent to take it again."""
     allowed_at = await context.store.retake_allowed_at(application.id, retake_after(context))
     if allowed_at is not None:
@@ -211,7 +211,7 @@ async def live_session(update: Update, context: Ctx,
     return session, application
 
 
-async def answer_question(update: Update, context: Ctx) -> Step:
+async def answer_question(update: Update, context: Ctx) -> NextState:
     query = update.callback_query
     assert query is not None and query.data is not None
     pressed = AssessButton.parse(query.data)
@@ -274,7 +274,7 @@ async def show_on_cards(context: Ctx, application_id: int) -> None:
             await refresh_cards(context, application)
 
 
-async def go_back(update: Update, context: Ctx) -> Step:
+async def go_back(update: Update, context: Ctx) -> NextState:
     """◀: the question before, its answer forgotten; from the first, the choice of application if any."""
     query = update.callback_query
     user = update.effective_user
@@ -300,7 +300,7 @@ async def go_back(update: Update, context: Ctx) -> Step:
 # -- leaving --------------------------------------------------------------------------------------
 
 
-async def cancel_by_button(update: Update, context: Ctx) -> Step:
+async def cancel_by_button(update: Update, context: Ctx) -> NextState:
     query = update.callback_query
     user = update.effective_user
     assert query is not None and user is not None
@@ -323,7 +323,7 @@ async def cancel_command(update: Update, context: Ctx) -> int:
     return await end(update, context, session.message_id if session else None)
 
 
-async def reprompt(update: Update, context: Ctx) -> Step:
+async def reprompt(update: Update, context: Ctx) -> NextState:
     """Typed text where a button is needed: the same step again, as a new message under a friendly note."""
     user = update.effective_user
     assert user is not None
