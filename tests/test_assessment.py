@@ -2,16 +2,26 @@
 edited in place, the score, band and next steps in fa and en, the retake limit, officers' cards, /app and /pending,
 several applications, stale and forged presses, a restart in the middle, and the figures for the statistics."""
 
+import asyncio
+import itertools
 from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.config import Config
 from domain.lifecycle import Action
+from handlers.callbacks import AssessButton
 from messages.formatting import format_jalali
+from storage import NotFound, RetakeTooSoon
 from storage.records import Application, PermitRequest
 from tests.fakes import FakeClock, FakeUser, Harness, running
 from tests.journey import complete_journey
 from tests.seeding import next_national_id
 from tests.test_desk_find import issue
+from tests.test_hostile_input import SETTINGS, SOMEWHERE, Loop, callback_data, config_for, hostile_text
 from tests.test_officer import OFFICER, appoint, card_of
 
 OFFER_FA, OFFER_EN = "🧭 ارزیابی آمادگی", "🧭 Readiness self-assessment"
@@ -269,3 +279,53 @@ async def test_figures_by_band_for_a_province_and_the_country(bot: Harness) -> N
     country = await bot.store.assessment_figures(None)
     assert country.assessed == 3 and country.taken == 3
     assert getattr(country, attempt.band) == 1 + getattr(lorestan, attempt.band)
+
+
+def test_hostile_presses_and_text_during_an_assessment_change_nothing_of_anyone_else(tmp_path: Path) -> None:
+    runner = Loop(config_for(tmp_path))
+    bot = runner.bot
+    victim = runner.run(issue(bot, "مریم احمدی", user_id=50_000))
+    users = itertools.count(50_001)
+    aimed = st.builds(lambda action, app, q, o: f"v1:asmt:{action}:{app}" + (f":{q}:{o}" if action == "ans" else ""),
+                      st.sampled_from(AssessButton.ACTIONS), st.sampled_from([victim.id, 0, 999_999]),
+                      st.integers(0, 99), st.integers(0, 9))
+
+    @SETTINGS
+    @given(answered=st.integers(0, 8), data=st.one_of(aimed, callback_data), text=hostile_text)
+    def one_person(answered: int, data: str, text: str) -> None:
+        user = bot.user(next(users))
+        runner.run(issue(bot, "زهرا کریمی", user_id=user.id))
+        runner.run(user.send("/assess"))
+        runner.run(answer(user, BEST, answered))
+        live = user.latest_inline_message() if user.inline_buttons() else SOMEWHERE(user.id)
+        runner.run(user.press(data, live))
+        runner.run(user.send(text))
+        session = runner.run(bot.store.get_assessment_session(user.id))
+        assert session is None or session.application_id != victim.id
+        assert not bot.errors, bot.errors
+
+    try:
+        one_person()
+        assert runner.run(bot.store.list_assessments(victim.id)) == []
+        assert [entry.action for entry in runner.run(bot.store.list_audit(victim.id))] == ["issue"]
+    finally:
+        runner.close()
+
+
+async def test_two_attempts_finishing_at_once_keep_one(bot: Harness) -> None:
+    """The retake rule is checked in the transaction that writes: of two at once (two devices), one is kept."""
+    application = await issue(bot, "مریم احمدی", user_id=1001)
+    version_id, _ = await bot.store.current_questionnaire()
+
+    async def attempt(band: str) -> str:
+        try:
+            await bot.store.record_assessment(1001, application.id, version_id, {}, 50, band, timedelta(days=7))
+        except RetakeTooSoon:
+            return "refused"
+        return "kept"
+
+    outcomes = await asyncio.gather(attempt("training"), attempt("advice"))
+    assert sorted(outcomes) == ["kept", "refused"]
+    assert len(await bot.store.list_assessments(application.id)) == 1
+    with pytest.raises(NotFound):  # nobody records an attempt on another person's application
+        await bot.store.record_assessment(2002, application.id, version_id, {}, 50, "ready", timedelta(0))
