@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS assessments (
     version_id      INTEGER NOT NULL REFERENCES assessment_versions (id),
     answers         TEXT NOT NULL,        -- JSON: question key -> option key
     score           INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),
-    band            TEXT NOT NULL CHECK (band IN ('ready', 'training', 'advice')),
+    band            TEXT NOT NULL,        -- a domain.assessment.BANDS code (checked by the store, not copied here)
     latest          INTEGER NOT NULL DEFAULT 1 CHECK (latest IN (0, 1)),
     taken_at        TEXT NOT NULL
 );
