@@ -329,3 +329,17 @@ async def test_two_attempts_finishing_at_once_keep_one(bot: Harness) -> None:
     assert len(await bot.store.list_assessments(application.id)) == 1
     with pytest.raises(NotFound):  # nobody records an attempt on another person's application
         await bot.store.record_assessment(2002, application.id, version_id, {}, 50, "ready", timedelta(0))
+
+
+async def test_a_long_band_list_pages_within_its_filter(bot: Harness) -> None:
+    officer = await appoint(bot)
+    version_id, _ = await bot.store.current_questionnaire()
+    for user_id in range(3001, 3013):
+        application = await issue(bot, f"متقاضی {user_id}", user_id=user_id)
+        await bot.store.record_assessment(user_id, application.id, version_id, {}, 90, "ready", timedelta(days=7))
+    await issue(bot, "بی‌ارزیابی", user_id=3013)
+    await officer.send("/pending آماده")
+    assert "(🟢 آماده): ۱۲" in officer.last_text and "۱/۲" in officer.inline_buttons()
+    await officer.click("▶")
+    text = officer.last_text
+    assert "۱۱. " in text and "۱۲. " in text and "۱۰. " not in text and "بی‌ارزیابی" not in text
