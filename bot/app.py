@@ -37,6 +37,7 @@ from handlers import (
     advice_desk,
     advisers,
     appoint,
+    assessment,
     booth_request,
     booth_review,
     bulk,
@@ -65,6 +66,7 @@ from messages import LANGUAGES, label
 from messages.card_cache import CardCache
 from messages.render import configure as configure_rendering
 from storage import Store
+from storage.assessment import read_questionnaire
 from storage.catalog import Catalog, read_catalog
 from storage.reason_store import read_refusal_reasons
 
@@ -112,6 +114,7 @@ def build_application(
         await store.connect()
         await store.load_catalog(shipped_catalog())
         await store.seed_refusal_reasons(read_refusal_reasons(DATA_DIR))
+        await store.seed_questionnaire(read_questionnaire(DATA_DIR))
         app.bot_data["permit_secret"] = config.permit_secret or await load_permit_secret(config.database_path, store)
         await channels.schedule_all(app)  # daily posts: jobs live in memory, channels in the database
         await publish_commands(app)
@@ -169,6 +172,7 @@ def build_application(
     app.add_handler(advice.ask_conversation(), group=-1)  # an applicant writing an advice question
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
     app.add_handlers(exhibition_form.handlers() + booth_request.handlers())  # then the exhibition forms' steps
+    app.add_handlers(assessment.handlers())  # before common's /cancel: inside the assessment, its own
     # permits' /start v-… and the roster's /start w-… before common's
     for module in (permits, roster_invite, common, status, officer, roster, roster_officer, bulk, desk_find, export,
                    admin, advisers, advice, advice_desk, reasons, channels, booth_review):

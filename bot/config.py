@@ -44,6 +44,7 @@ class Rules:
     # Loan ceilings change every Iranian year (1404: 200 M toman independent; support plans 4 bn toman).
     loan_ceiling_independent_toman: int = 200_000_000
     loan_ceiling_support_toman: int = 4_000_000_000
+    assessment_retake_days: int = 7  # the readiness self-assessment may be taken again a week after the last
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +279,7 @@ def _rules(env: Mapping[str, str]) -> Rules:
                                             defaults.loan_ceiling_independent_toman, 1, 10**12),
         loan_ceiling_support_toman=_int(env, "LOAN_CEILING_SUPPORT_TOMAN", defaults.loan_ceiling_support_toman,
                                         1, 10**13),
+        assessment_retake_days=_int(env, "ASSESSMENT_RETAKE_DAYS", defaults.assessment_retake_days, 0, 365),
     )
 
 

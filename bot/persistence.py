@@ -4,9 +4,10 @@ Handlers write each step through as they go: the form to the drafts table (`hand
 officer's owed reason or amount to officer_prompts (`handlers/officer.py`), the roster's and the
 exhibitions' steps to conversation_steps (`handlers/roster_form.py`, `handlers/roster_officer.py`,
 `handlers/exhibition_steps.py`), an advice question being written to advice_drafts (`handlers/advice.py`), an
-adviser's owed answer to advice_prompts (`handlers/advice_desk.py`). This persistence only hands those states
-back to PTB's ConversationHandlers at start-up, and deletes the row when PTB reports that a conversation ended.
-One source of truth per conversation; nothing else is persisted here (languages live in `users`).
+adviser's owed answer to advice_prompts (`handlers/advice_desk.py`), a self-assessment to assessment_sessions
+(`handlers/assessment.py`). This persistence only hands those states back to PTB's ConversationHandlers at
+start-up, and deletes the row when PTB reports that a conversation ended. One source of truth per
+conversation; nothing else is persisted here (languages live in `users`).
 """
 
 from datetime import timedelta
@@ -15,7 +16,7 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
-from handlers import advice, advice_desk, roster_form, roster_officer
+from handlers import advice, advice_desk, assessment, roster_form, roster_officer
 from handlers.exhibition_steps import BOOTH_FORM, BOOTH_REASON, EXHIBITION_FORM, REASON_TIMEOUT
 from handlers.officer import ANSWER_CONVERSATION, ANSWER_TIMEOUT, owed_state
 from handlers.states import AdviceOwed
@@ -49,6 +50,9 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
             return {(p.adviser_id, p.adviser_id): AdviceOwed.ANSWER for p in owed}
         if name == advice.ASK_CONVERSATION:
             return {(d.user_id, d.user_id): d.state for d in await self.store.list_advice_drafts(self.draft_ttl)}
+        if name == assessment.CONVERSATION:  # self-assessments in progress, kept as long as forms are
+            sessions = await self.store.list_assessment_sessions(self.draft_ttl)
+            return {(s.user_id, s.user_id): assessment.session_state(s) for s in sessions}
         if name in self.step_ttls:
             steps = await self.store.list_steps(name, self.step_ttls[name])
             return {(step.user_id, step.user_id): step.state for step in steps}
@@ -66,6 +70,8 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
             return
         elif name == advice.ASK_CONVERSATION:
             await self.store.delete_advice_draft(int(key[-1]))
+        elif name == assessment.CONVERSATION:
+            await self.store.delete_assessment_session(int(key[-1]))
         elif name in self.step_ttls:
             await self.store.delete_step(name, int(key[-1]))
         else:

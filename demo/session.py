@@ -113,7 +113,7 @@ class DemoSession:
         line = DAY_AHEAD.sub(self._day_ahead, line.strip())
         if not line or line.startswith("#"):
             return []
-        if line.startswith("/as"):
+        if line == "/as" or line.startswith("/as "):  # not /assess
             return await self.switch_persona(line.removeprefix("/as").strip())
         if line.startswith("/later"):
             return await self.later(line.removeprefix("/later").strip())
@@ -290,11 +290,15 @@ class DemoSession:
     def _save(self, call: ApiCall) -> Path:
         self.output.mkdir(parents=True, exist_ok=True)
         [(name, content)] = list(call.files.items())[:1] or [("file", b"")]
-        suffix = ".pdf" if content.startswith(b"%PDF") else ".png"
+        suffix = next((kind for magic, kind in _SUFFIXES if content.startswith(magic)), ".csv")  # else text
         self._saved += 1
         path = self.output / f"{self._saved:03d}-{call.method.removeprefix('send').lower()}{suffix}"
         path.write_bytes(content)
         return path
+
+
+# What a file the bot sends is, by its first bytes (the offline API keeps no file names): the rest is CSV text.
+_SUFFIXES = ((b"%PDF", ".pdf"), (b"\x89PNG", ".png"), (b"PK\x03\x04", ".xlsx"))
 
 
 def plain(text: str) -> str:

@@ -1,4 +1,5 @@
-"""Admins (ADMIN_IDS): officers per province, and the job catalog (commands, or a whole CSV file)."""
+"""Admins (ADMIN_IDS): officers per province, and the job catalog (commands, or a whole CSV file; a CSV file may
+also be the readiness questionnaire, see handlers/questionnaire.py)."""
 
 import logging
 import re
@@ -13,7 +14,7 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from domain.normalize import normalize, search_key
-from handlers import appoint
+from handlers import appoint, questionnaire
 from handlers.access import admin_command, refuse
 from handlers.callbacks import Page
 from handlers.command_menus import refresh_person_menu
@@ -292,8 +293,9 @@ async def show_sector(update: Update, context: Ctx, message: Message, user: User
     await toggle_sector(update, context, message, user, active=True)
 
 
-async def replace_catalog(update: Update, context: Ctx) -> None:
-    """A CSV document from an admin, in the format of data/categories.csv, becomes the catalog."""
+async def receive_csv(update: Update, context: Ctx) -> None:
+    """A CSV document from an admin: named assessment….csv, the readiness questionnaire (handlers/questionnaire.py);
+    any other, in the format of data/categories.csv, the catalog."""
     message = update.effective_message
     user = update.effective_user
     assert message is not None and message.document is not None and user is not None
@@ -310,10 +312,21 @@ async def replace_catalog(update: Update, context: Ctx) -> None:
         await message.reply_text(render(lang, "admin/catalog_not_csv"))
         return
     try:
-        sectors, categories = parse_categories(bytes(data).decode("utf-8"))
+        text = bytes(data).decode("utf-8")
     except UnicodeDecodeError:
         await message.reply_text(render(lang, "admin/catalog_rejected", line=1, problem="not UTF-8 text"))
         return
+    if questionnaire.is_questionnaire(document.file_name):
+        await questionnaire.replace_questionnaire(context, message, user, text)
+    else:
+        await replace_catalog(context, message, user, text)
+
+
+async def replace_catalog(context: Ctx, message: Message, user: User, text: str) -> None:
+    """The file, if every line is good, becomes the catalog."""
+    lang = context.lang
+    try:
+        sectors, categories = parse_categories(text)
     except CatalogError as error:  # nothing is stored: the file is checked whole first
         await message.reply_text(render(lang, "admin/catalog_rejected", line=error.line, problem=error.problem))
         return
@@ -349,7 +362,8 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
     }
     return [
         *(CommandHandler(name, callback, filters=private) for name, callback in commands.items()),
-        MessageHandler(private & filters.Document.ALL, replace_catalog),
+        MessageHandler(private & filters.Document.ALL, receive_csv),
+        CommandHandler("questionnaire", questionnaire.send_questionnaire, filters=private),
         CallbackQueryHandler(turn_admin_page, pattern=Page.pattern("officers")),
         CallbackQueryHandler(turn_admin_page, pattern=Page.pattern("categories")),
     ]

@@ -460,3 +460,35 @@ class ExhibitionButton:
         """The two numbers of a `cpg` or `req` value."""
         first, second = self.value.split(".")
         return int(first), int(second)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessButton:
+    """The readiness self-assessment (handlers/assessment.py): `start` it for an application (under the permit
+    card, or choosing among several), `ans` a question (its place and the option's), `back`, `cancel`:
+    `v1:asmt:<action>:<application id>[:<question>:<option>]`. The server checks the application is the
+    presser's, and the question the one on screen, at every press."""
+
+    ACTIONS: ClassVar[tuple[str, ...]] = ("start", "ans", "back", "cancel")
+    action: str
+    application_id: int
+    question: int = 0
+    option: int = 0
+
+    def pack(self) -> str:
+        tail = f":{self.question}:{self.option}" if self.action == "ans" else ""
+        return _checked(f"v1:asmt:{self.action}:{self.application_id}{tail}")
+
+    @classmethod
+    def parse(cls, data: str) -> "AssessButton":
+        parts = data.split(":")
+        numbers = [int(part) for part in parts[3:]]
+        return cls(parts[2], *numbers)
+
+    @classmethod
+    def pattern(cls, action: str) -> str:
+        assert action in cls.ACTIONS, action
+        tail = r":[0-9]{1,2}:[0-9]" if action == "ans" else ""
+        return rf"^v1:asmt:{action}:[0-9]{{1,12}}{tail}\Z"
+
+

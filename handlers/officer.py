@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from domain import validators
+from domain.assessment import BANDS
 from domain.lifecycle import AWAITING_OFFICER, Action, Stage, bulk_action, legal_actions
 from domain.normalize import normalize, search_key
 from handlers.access import officer_command, officer_of, refuse
@@ -65,6 +66,7 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 10
 OVERDUE = "overdue"  # the /pending filter of applications past their step's target
+BAND_FILTER = "band_"  # /pending filters by the latest self-assessment's band: band_ready, band_training…
 ANSWER_CONVERSATION = "officer_answer"  # the persistent conversation of an owed reason or amount
 ANSWER_MINUTES = 10
 ANSWER_TIMEOUT = timedelta(minutes=ANSWER_MINUTES)  # an owed answer not given by then is dropped
@@ -427,13 +429,15 @@ def owed_answer() -> ConversationHandler[Ctx]:
 async def show_pending(update: Update, context: Ctx, message: Message, officer: User) -> None:
     """/pending [what is awaited]: the province's applications awaiting an officer, oldest first."""
     typed = " ".join(context.args or [])
-    if search_key(typed) in {search_key(name) for name in all_labels("pending.overdue")}:
-        text, markup = await pending_page(context, officer, OVERDUE, 1)
+    band = band_named(typed)
+    if search_key(typed) in {search_key(name) for name in all_labels("pending.overdue")} or band is not None:
+        text, markup = await pending_page(context, officer, OVERDUE if band is None else BAND_FILTER + band, 1)
         await message.reply_text(text, reply_markup=markup)
         return
     wanted = awaiting_named(typed)
     if typed.strip() and wanted is None:
-        known = "، ".join(label(context.lang, f"awaited.{s.value}") for s in AWAITING_OFFICER)
+        known = "، ".join([*(label(context.lang, f"awaited.{s.value}") for s in AWAITING_OFFICER),
+                          *(band_name(context.lang, code) for code in BANDS)])
         await message.reply_text(render(context.lang, "officer/bad_stage", given=normalize(typed)[:30], known=known))
         return
     text, markup = await pending_page(context, officer, wanted.value if wanted else "", 1)
@@ -452,13 +456,31 @@ def awaiting_named(text: str) -> Stage | None:
     return None
 
 
+def band_named(text: str) -> str | None:
+    """The band an officer named after /pending: «آماده», «نیاز به آموزش», "needs training" or the code."""
+    wanted = search_key(text)
+    for code in BANDS:
+        if wanted in {search_key(code), *(search_key(band_name(lang, code)) for lang in LANGUAGES)}:
+            return code
+    return None
+
+
+def band_name(lang: str, code: str) -> str:
+    """A band's name without its colour mark: «🟢 آماده» -> «آماده»."""
+    return label(lang, f"band.{code}").split(" ", 1)[1]
+
+
 async def pending_page(context: Ctx, officer: User, stage: str, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One page of /pending: every awaiting stage, one (`stage`), or the overdue ones oldest first (OVERDUE)."""
+    """One page of /pending: every awaiting stage, one (`stage`), the overdue ones oldest first (OVERDUE), or
+    those whose latest self-assessment is in a band (BAND_FILTER + the band)."""
     assert officer.province_code is not None
     lang = context.lang
     offset = (page - 1) * PAGE_SIZE
     if stage == OVERDUE:
         items, total = await context.store.list_overdue(officer.province_code, context.config.targets.by_stage(),
+                                                        PAGE_SIZE, offset)
+    elif stage.startswith(BAND_FILTER):
+        items, total = await context.store.list_by_band(officer.province_code, stage.removeprefix(BAND_FILTER),
                                                         PAGE_SIZE, offset)
     else:
         stages = (Stage(stage),) if stage else AWAITING_OFFICER
@@ -466,9 +488,12 @@ async def pending_page(context: Ctx, officer: User, stage: str, page: int) -> tu
     awaiting = {s: label(lang, f"awaiting.{s.value}") for s in AWAITING_OFFICER}  # what each waits for
     now = context.store.now()
     late = {a.id: late_days(a, context.config, now) for a in items}
-    named = label(lang, "pending.overdue") if stage == OVERDUE else awaiting[Stage(stage)] if stage else None
+    bands = {code: label(lang, f"band.{code}") for code in BANDS}
+    named = label(lang, "pending.overdue") if stage == OVERDUE else \
+        bands[stage.removeprefix(BAND_FILTER)] if stage.startswith(BAND_FILTER) else \
+        awaiting[Stage(stage)] if stage else None
     text = render(lang, "officer/pending", items=items, total=total, offset=offset, late=late, stage=named,
-                  stages=awaiting)
+                  stages=awaiting, bands=bands)
     return text, _list_keyboard(lang, items, "pending", stage, page, total)
 
 
@@ -502,7 +527,8 @@ async def turn_list_page(update: Update, context: Ctx) -> None:
     await query.answer()
     if pressed.kind == "queue":
         text, markup = await queue_page(context, officer, max(1, pressed.page))
-    elif pressed.stage and pressed.stage not in {stage.value for stage in AWAITING_OFFICER} | {OVERDUE}:
+    elif pressed.stage and pressed.stage not in {stage.value for stage in AWAITING_OFFICER} | {OVERDUE} | {
+            BAND_FILTER + code for code in BANDS}:
         return
     else:
         text, markup = await pending_page(context, officer, pressed.stage, max(1, pressed.page))
@@ -523,7 +549,11 @@ def _list_keyboard(lang: str, items: list[Application], kind: str, stage: str, p
                  [InlineKeyboardButton(label(lang, "act.all_stages"), callback_data=ListPage("pending", "", 1).pack()),
                   InlineKeyboardButton(label(lang, "form.chosen", value=overdue) if stage == OVERDUE else overdue,
                                        callback_data=ListPage("pending", OVERDUE, 1).pack())]]
-        bulk = bulk_action(Stage(stage)) if stage and stage != OVERDUE and total else None
+        bands = {BAND_FILTER + code: label(lang, f"band.{code}") for code in BANDS}
+        rows.append([InlineKeyboardButton(label(lang, "form.chosen", value=name) if code == stage else name,
+                                          callback_data=ListPage("pending", code, 1).pack())
+                     for code, name in bands.items()])
+        bulk = bulk_action(Stage(stage)) if stage and stage not in (OVERDUE, *bands) and total else None
         if bulk is not None:  # one action for every waiting application, confirmed with the count first
             rows.append([InlineKeyboardButton(label(lang, "bulk.do_all"),
                                               callback_data=BulkStep("ask", bulk.value).pack())])

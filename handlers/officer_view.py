@@ -54,7 +54,16 @@ def card_text(lang: str, application: Application, config: "Config", last: LastA
         stage=label(lang, f"stage.{application.stage.value}"), bank=bank_name(config, application.bank, lang),
         actor=(shown.actor_name or shown.actor_id) if shown else None,  # none for the bot's own steps (import, expiry)
         done=label(lang, f"done.{shown.action}") if shown else None, own=own,
+        assessment=assessment_line(lang, application),
     )
+
+
+def assessment_line(lang: str, application: Application) -> str | None:
+    """«ارزیابی آمادگی: 🟢 آماده، امتیاز ۸۲ از ۱۰۰» from the latest self-assessment, if one was taken."""
+    if application.assessment_band is None:
+        return None
+    return label(lang, "assess.on_card", band=label(lang, f"band.{application.assessment_band}"),
+                 score=application.assessment_score)
 
 
 def card_keyboard(lang: str, application: Application) -> InlineKeyboardMarkup | None:
@@ -101,9 +110,13 @@ def details_text(lang: str, application: Application, audit: list[AuditEntry], c
     entries = []
     for entry in audit:
         note = entry.detail.get("reason") or bank_name(config, entry.detail.get("bank"), lang)
+        if entry.action == "assess":  # every attempt, with its band and score
+            note = label(lang, "assess.note", band=label(lang, f"band.{entry.detail['band']}"),
+                         score=entry.detail["score"])
         if entry.detail.get("loan_amount_rials"):
             note = localize_digits(f"{entry.detail['loan_amount_rials'] // 10:,}", lang)
-        actor = None if entry.action == "issue" else entry.actor_name or entry.actor_id  # issued by the applicant
+        # Issued, and self-assessed, by the applicant: no name to give.
+        actor = None if entry.action in ("issue", "assess") else entry.actor_name or entry.actor_id
         entries.append({"at": entry.at, "label": label(lang, f"done.{entry.action}"), "actor": actor, "note": note})
     return render(lang, "officer/details", a=application, audit=entries,
                   birth=localize_digits(f"{born.year}/{born.month:02d}/{born.day:02d}", lang),

@@ -14,7 +14,7 @@ from domain.lifecycle import CLOSED_STAGES, Action, Stage
 from domain.normalize import normalize
 from domain.signature import parse_verification_payload, signature_ok, verification_payload
 from handlers.access import officer_command, refuse
-from handlers.callbacks import PermitButton
+from handlers.callbacks import AssessButton, PermitButton
 from handlers.context import BACKGROUND, Ctx
 from handlers.keyboards import main_menu
 from handlers.lifecycle_events import apply_action
@@ -44,14 +44,19 @@ async def _drawn(context: Ctx, application: Application, kind: CardFormat) -> by
     return await cache.card(application.id, content, kind)
 
 
-async def send_permit_card(context: Ctx, chat_id: int, application: Application) -> None:
-    """The card as a photo, with a button for the printable PDF."""
+async def send_permit_card(context: Ctx, chat_id: int, application: Application,
+                           offer_assessment: bool = False) -> None:
+    """The card as a photo, with a button for the printable PDF; right after the permit, also the readiness
+    self-assessment's (handlers/assessment.py), on the same message rather than one more."""
     png = await _drawn(context, application, "png")
-    button = InlineKeyboardButton(label(context.lang, "card.pdf"),
-                                  callback_data=PermitButton("pdf", application.id).pack())
+    rows = [[InlineKeyboardButton(label(context.lang, "card.pdf"),
+                                  callback_data=PermitButton("pdf", application.id).pack())]]
+    if offer_assessment:
+        rows.append([InlineKeyboardButton(label(context.lang, "assess.offer"),
+                                          callback_data=AssessButton("start", application.id).pack())])
     await context.bot.send_photo(chat_id, InputFile(png, filename=f"permit-{application.permit_number}.png"),
                                  caption=render(context.lang, "permit/card_caption"),
-                                 reply_markup=InlineKeyboardMarkup([[button]]))
+                                 reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def send_permit_pdf(context: Ctx, chat_id: int, application: Application) -> None:

@@ -632,8 +632,8 @@ async def confirm(update: Update, context: Ctx, button: FormButton, answers: Ans
         reply_markup=main_menu(lang),
     )
     # The card takes tens of milliseconds to draw: in the background, so other people's updates don't wait.
-    context.application.create_task(send_permit_card(context, user.id, application), update=update,
-                                    name=f"{BACKGROUND}permit_card")
+    context.application.create_task(send_permit_card(context, user.id, application, offer_assessment=True),
+                                    update=update, name=f"{BACKGROUND}permit_card")
     return ConversationHandler.END
 
 
@@ -703,8 +703,9 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         on("cancel", form_callback(cancel_by_button)),
         on("back", form_callback(back_by_button)),
         on("noop", form_callback(ignore_press)),
-        # Any other press is a stale form button, except an officer's card and lists, and advice: those are theirs.
-        CallbackQueryHandler(answer_stale_button, pattern=r"^(?!v1:(act|bank|app|list|adv):)"),
+        # Any other press is a stale form button, except an officer's card and lists, advice and the
+        # self-assessment: those are theirs.
+        CallbackQueryHandler(answer_stale_button, pattern=r"^(?!v1:(act|bank|app|list|adv|asmt):)"),
         MessageHandler(private & ~filters.COMMAND & ~filters.Text(menu_labels) & ~filters.UpdateType.EDITED,
                        reprompt),
     ]

@@ -103,3 +103,10 @@ class BoothOwed(StrEnum):
     """An officer's owed reason after refusing a booth request (handlers/booth_review.py)."""
 
     REASON = "booth.reason"
+
+
+class Assess(StrEnum):
+    """The readiness self-assessment (handlers/assessment.py)."""
+
+    CHOOSE = "assess.choose"  # which of their open applications it is for
+    QUESTION = "assess.question"  # one question a screen, until the result

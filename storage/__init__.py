@@ -6,6 +6,7 @@ from storage.errors import (
     Duplicate,
     HeldByAnotherAccount,
     NotFound,
+    RetakeTooSoon,
     StageConflict,
     StoreError,
     TooManyOpenApplications,
@@ -15,6 +16,6 @@ from storage.store import Store
 
 __all__ = [
     "AlreadyRegistered", "Application", "Category", "CategoryNotOffered", "Duplicate", "HeldByAnotherAccount",
-    "NotFound", "Province", "Sector", "StageConflict",
+    "NotFound", "Province", "RetakeTooSoon", "Sector", "StageConflict",
     "Store", "StoreError", "TooManyOpenApplications", "User",
 ]

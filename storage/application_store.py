@@ -97,11 +97,12 @@ SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.nation
        (SELECT count(*) FROM covered_workers w WHERE w.application_id = a.id AND w.status = 'confirmed')
            AS roster_awaiting,
        EXISTS (SELECT 1 FROM national_id_claims n WHERE n.application_id = a.id) AS disputed,
-       {STAGE_SINCE} AS stage_since
+       {STAGE_SINCE} AS stage_since, x.score AS assessment_score, x.band AS assessment_band
 FROM applications a
 JOIN provinces p ON p.code = a.province_code
 JOIN categories c ON c.id = a.category_id
 JOIN sectors s ON s.id = c.sector_id
+LEFT JOIN assessments x ON x.application_id = a.id AND x.latest = 1
 """
 
 class ApplicationStore(NameIndexStore):

@@ -64,9 +64,10 @@ class Catalog:
     categories: tuple[CategorySeed, ...]
 
 
-def _rows(text: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+def _rows(text: str, columns: tuple[str, ...], max_length: int = MAX_NAME) -> list[tuple[int, dict[str, str]]]:
     """The file's rows, each value normalised exactly as /addcategory normalises a typed name (no NUL, no
-    bidi overrides, single spaces), with its line number; any problem names its line."""
+    bidi overrides, single spaces) and at most `max_length` characters, with its line number; any problem
+    names its line."""
     if text.count("\n") > MAX_LINES:
         raise CatalogError(MAX_LINES + 1, f"the file has more than {MAX_LINES} lines")
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
@@ -75,19 +76,20 @@ def _rows(text: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]
         if tuple(reader.fieldnames or ()) != columns:
             raise CatalogError(1, f"the header must be {','.join(columns)}")
         for row in reader:
-            rows.append((reader.line_num, _values(reader.line_num, row, columns)))
+            rows.append((reader.line_num, _values(reader.line_num, row, columns, max_length)))
     except csv.Error as error:  # e.g. a field over the csv module's own limit, a NUL inside quotes
         raise CatalogError(reader.line_num + 1, f"unreadable CSV ({error})") from None
     return rows
 
 
-def _values(line: int, row: dict[str | None, str | list[str] | None], columns: tuple[str, ...]) -> dict[str, str]:
+def _values(line: int, row: dict[str | None, str | list[str] | None], columns: tuple[str, ...],
+            max_length: int) -> dict[str, str]:
     if None in row or any(value is None for value in row.values()):
         raise CatalogError(line, f"expected {len(columns)} columns")
     values = {str(key): normalize(str(value)) for key, value in row.items()}
     for key in columns:
-        if len(values[key]) > MAX_NAME:
-            raise CatalogError(line, f"{key} is longer than {MAX_NAME} characters")
+        if len(values[key]) > max_length:
+            raise CatalogError(line, f"{key} is longer than {max_length} characters")
     return values
 
 

@@ -1,5 +1,7 @@
 """Errors a user can cause; handlers turn them into friendly replies."""
 
+from datetime import datetime
+
 from domain.lifecycle import Action
 from storage.records import Application
 
@@ -63,6 +65,12 @@ class NotEligibleForBooth(StoreError):
 
 class AlreadyDecided(StoreError):
     """The booth request was accepted or refused meanwhile (another officer, a double press)."""
+class RetakeTooSoon(StoreError):
+    """The application's self-assessment was taken too recently to be taken again; `allowed_at`: from when."""
+
+    def __init__(self, allowed_at: datetime) -> None:
+        super().__init__(f"retake allowed from {allowed_at.isoformat()}")
+        self.allowed_at = allowed_at
 
 
 class NotAPlan(StoreError):

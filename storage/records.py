@@ -129,6 +129,8 @@ class Application:
     updated_at: datetime
     disputed: bool = False  # another account has claimed this national ID (officers may void it)
     stage_since: datetime | None = None  # when it reached its current stage (None: a sample built by hand)
+    assessment_score: int | None = None  # the latest readiness self-assessment (0-100), if one was taken
+    assessment_band: str | None = None  # its band: a domain.assessment.BANDS code
     roster_approved: int | None = None  # a support plan's approved covered workers; None: no roster yet
     roster_awaiting: int = 0  # covered workers who confirmed and await the officers
 
@@ -405,6 +407,45 @@ class AdviceFigures:
     asked: int
     answered: int
     median_hours_to_answer: float | None  # None while nothing is answered
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentResult:
+    """One attempt at the readiness self-assessment, kept with its application (every attempt is kept)."""
+
+    id: int
+    application_id: int
+    version_id: int  # the questionnaire it answered (admins may replace it later)
+    answers: dict[str, str]  # question key -> option key
+    score: int  # 0-100
+    band: str  # a domain.assessment.BANDS code
+    taken_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentSession:
+    """An applicant's self-assessment in progress: written through at every step, so a restart resumes it."""
+
+    user_id: int
+    application_id: int | None  # None while they choose which of their applications it is for
+    version_id: int
+    position: int  # the question on screen, by its place in what this application's sector is asked
+    answers: dict[str, str]
+    message_id: int | None  # the live question: a press on any other message is stale
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentFigures:
+    """Self-assessments of one province (or the whole country when `province_code` is None): attempts taken,
+    applications assessed, and those applications by their latest band."""
+
+    province_code: str | None
+    taken: int
+    assessed: int
+    ready: int
+    training: int
+    advice: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ Each part lives in its own module over `storage/base.py` (connection, transactio
 """
 
 from storage.advice_store import AdviceStore
+from storage.assessment_store import AssessmentStore
 from storage.catalog_store import CatalogStore
 from storage.draft_store import DraftStore
 from storage.exhibition_store import ExhibitionStore
@@ -21,6 +22,6 @@ from storage.step_store import StepStore
 from storage.user_store import UserStore
 
 
-class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, OutboxStore, StatsStore,
-            ReasonStore, RetentionStore, ExportStore, RosterStore, StepStore, ExhibitionStore, AdviceStore):
+class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, AssessmentStore, OutboxStore,
+            StatsStore, ReasonStore, RetentionStore, ExportStore, RosterStore, StepStore, ExhibitionStore, AdviceStore):
     """One aiosqlite connection per process, and every query the bot makes."""

@@ -38,6 +38,25 @@ async def story_transcript(name: str, lang: str, expected: list[str], tmp_path: 
     return transcript
 
 
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fa", ["buttons: [1] 🖨 نسخه PDF برای چاپ  [2] 🧭 ارزیابی آمادگی", "✎ (edited) ✓ در حال یادگیری هستم",
+            "پرسش ۸ از ۸", "سطح: 🟡 نیاز به آموزش", "ارزیابی آمادگی: 🟡 نیاز به آموزش، امتیاز ۶۵ از ۱۰۰",
+            "(🟡 نیاز به آموزش): ۱", "می‌توانید دوباره آن را انجام دهید", "[admin] 📎"]),
+    ("en", ["[2] 🧭 Readiness self-assessment", "Question 8 of 8", "Band: 🟢 Ready", "Readiness: 🟢 Ready, score 92",
+            "(🟢 Ready): 1", "you can take it again from", "[admin] 📎"]),
+])
+async def test_the_assessment_story_runs_from_a_script(lang: str, expected: list[str], tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    story = ROOT / "demo" / "stories" / f"assessment.{lang}.txt"
+    assert await terminal.run(tmp_path / "demo.sqlite3", 0, story, lang, tmp_path / "out") == 0
+    transcript = capsys.readouterr().out
+    for line in expected:
+        assert line in transcript, line
+    assert any(path.suffix == ".csv" for path in (tmp_path / "out").iterdir())  # the questionnaire file
+    assert "Traceback" not in transcript and "مشکلی پیش آمد" not in transcript and "went wrong" not in transcript
+    assert "آهسته‌تر" not in transcript and "a little slower" not in transcript.lower()
+
+
 async def test_sample_data_fills_the_statistics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "script.txt"
     script.write_text("/as admin\n/stats all\n", encoding="utf-8")

@@ -38,7 +38,8 @@ callback_data = st.one_of(
     st.from_regex(r"v[0-9]:[a-z]{2,7}:[a-z0-9_.:\-]{0,40}", fullmatch=True),
     st.builds(lambda a, n: f"v1:{a}:{n}", st.sampled_from(["reg:cat", "reg:sec", "reg:cpg", "reg:prv", "reg:edu",
                                                            "reg:edit", "act", "bank", "app", "list:pending",
-                                                           "list:queue", "permit:pdf", "permit:renew", "lang"]),
+                                                           "list:queue", "permit:pdf", "permit:renew", "lang",
+                                                           "asmt:start", "asmt:ans", "asmt:back", "asmt:cancel"]),
               st.text(alphabet="0123456789:._-abcdefghijklmnopqrstuvwxyz", max_size=30)),
 )
 
@@ -144,7 +145,7 @@ def test_any_button_data_at_any_step(tmp_path: Path) -> None:
 COMMANDS = ["addofficer", "removeofficer", "officers", "categories", "addcategory", "renamecategory", "hidecategory",
             "showcategory", "starcategory", "addsector", "hidesector", "showsector", "health", "setchannel",
             "unsetchannel", "channels", "broadcast", "stats", "pending", "queue", "app", "revoke", "verify", "permit",
-            "renew", "status", "withdraw", "lang", "apply", "cancel", "help"]
+            "renew", "status", "withdraw", "lang", "apply", "cancel", "help", "assess", "questionnaire"]
 
 
 def test_any_arguments_to_every_command(tmp_path: Path) -> None:
