@@ -27,7 +27,7 @@ from messages import label, render
 from messages.chart import render_stats_chart
 from messages.markup import CAPTION_LIMIT, visible_length
 from storage import Store
-from storage.records import Channel, Stats
+from storage.records import Channel, ProgrammeFigures, Stats
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +39,21 @@ NATIONAL = "all"
 
 async def stats_post(store: Store, scope: str, lang: str) -> tuple[bytes, str]:
     """The chart and the figures for a province code or 'all'."""
-    stats = await store.compute_stats(None if scope == NATIONAL else scope)
+    province = None if scope == NATIONAL else scope
+    stats = await store.compute_stats(province)
+    programme = await programme_figures(store, province)
     chart = await asyncio.to_thread(render_stats_chart, stats, lang)  # CPU-bound: off the event loop
-    return chart, stats_text(stats, lang)
+    return chart, stats_text(stats, lang, programme)
 
 
-def stats_text(stats: Stats, lang: str) -> str:
+async def programme_figures(store: Store, province_code: str | None) -> ProgrammeFigures:
+    return ProgrammeFigures(await store.assessment_figures(province_code), await store.advice_figures(province_code),
+                            await store.exhibition_figures(province_code), await store.roster_figures(province_code))
+
+
+def stats_text(stats: Stats, lang: str, programme: ProgrammeFigures | None = None) -> str:
     place = (stats.province_fa if lang == "fa" else stats.province_en) or label(lang, "stats.country")
-    return render(lang, "stats/post", s=stats, place=place, year=JalaliDate.to_jalali(stats.as_of).year)
+    return render(lang, "stats/post", s=stats, p=programme, place=place, year=JalaliDate.to_jalali(stats.as_of).year)
 
 
 async def send_post(bot: Bot, chat_id: int, chart: bytes, text: str) -> None:

@@ -589,3 +589,20 @@ class ExhibitionFigures:
     upcoming: int  # announced, not opened yet
     booths_offered: int  # in the exhibitions held
     booths_filled: int  # accepted requests in the exhibitions held
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeFigures:
+    """The new model's figures beside the permits (issue 12 and 13): readiness assessed, advice given,
+    exhibitions held and covered workers approved, for one province or nationally."""
+
+    assessment: AssessmentFigures
+    advice: AdviceFigures
+    exhibitions: ExhibitionFigures
+    rosters: RosterFigures
+
+    @property
+    def any(self) -> bool:
+        """Whether there is anything to publish yet (a new province's post stays as short as before)."""
+        return bool(self.assessment.assessed or self.advice.asked or self.exhibitions.held
+                    or self.exhibitions.upcoming or self.rosters.approved_workers)

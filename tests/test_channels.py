@@ -9,10 +9,11 @@ from persiantools.jdatetime import JalaliDate
 from bot.app import DATA_DIR
 from bot.config import Config
 from domain.lifecycle import Action
-from handlers.channels import stats_text
+from handlers.channels import programme_figures, stats_text
 from messages.chart import render_stats_chart
 from storage import Store
 from storage.catalog import read_catalog
+from storage.records import AdviceFigures, AssessmentFigures, ExhibitionFigures, ProgrammeFigures, RosterFigures
 from tests.conftest import ADMIN_ID
 from tests.fakes import FakeUser, Harness
 from tests.seeding import permit
@@ -74,6 +75,28 @@ async def test_the_post_reads_well_in_both_languages(seeded: Store) -> None:
     assert "آذر ۱۴۰۵" in persian and "۴ آذر ۱۴۰۵" in persian and "فرصت شغلی: <b>۲۰</b>" in persian
     assert "Lorestan" in english and "150,000,000 toman" in english and "Jobs created: <b>20</b>" in english
     assert "0499370899" not in persian + english  # figures only, no personal data
+
+
+
+PROGRAMME = ProgrammeFigures(AssessmentFigures("IR-15", taken=14, assessed=12, ready=5, training=4, advice=3),
+                             AdviceFigures(asked=9, answered=7, median_hours_to_answer=5.6),
+                             ExhibitionFigures("IR-15", held=1, upcoming=2, booths_offered=40, booths_filled=31),
+                             RosterFigures("IR-15", approved_workers=27, plans_with_roster=4))
+
+
+async def test_the_post_adds_the_new_models_figures_once_there_are_any(seeded: Store) -> None:
+    await seeded.connect()
+    stats = await seeded.compute_stats("IR-15")
+    programme = await programme_figures(seeded, "IR-15")
+    await seeded.close()
+    assert not programme.any and stats_text(stats, "fa", programme) == stats_text(stats, "fa")  # nothing yet
+    persian, english = stats_text(stats, "fa", PROGRAMME), stats_text(stats, "en", PROGRAMME)
+    assert ("🧭 ارزیابی آمادگی: ۱۲ متقاضی (آماده ۵ · نیازمند آموزش ۴ · نیازمند مشاوره ۳)\n"
+            "💬 مشاوره: ۹ پرسش، ۷ پاسخ (میانهٔ زمان پاسخ: ۶ ساعت)\n"
+            "🏪 نمایشگاه: ۱ برگزارشده، ۲ در پیش · غرفه‌های پرشده: ۳۱ از ۴۰\n"
+            "🤝 افراد تحت پوشش طرح‌های پشتیبان: ۲۷ نفر تأییدشده در ۴ طرح\n") in persian
+    assert "Advice: 9 questions, 7 answered (median answer time: 6 hours)\n🏪 Exhibitions: 1 held" in english
+    assert "Covered workers of support plans: 27 approved in 4 plans" in english
 
 
 def png_size(data: bytes) -> tuple[int, int]:

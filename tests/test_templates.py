@@ -33,6 +33,7 @@ from tests.exhibition_samples import SAMPLES as EXHIBITION_SAMPLES
 from tests.fakes import Harness
 from tests.roster_steps import template_samples
 from tests.seeding import permit
+from tests.test_channels import PROGRAMME
 
 SAMPLE = Application(
     id=1, user_id=1001, permit_number="15-1405-00001-0", stage=Stage.QUEUED, track="support",
@@ -134,7 +135,7 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
                                 "full_name": "مریم احمدی", "mobile": "09123456789", "national_id": "0499370899",
                                 "own_share_percent": 30, "postal_code": "6813714653", "province": "لرستان",
                                 "sector": "صنایع دستی", "starred": True, "track": "مستقل", "workers": 3},
-        "stats/post": {"place": "لرستان", "s": stats, "year": 1405},
+        "stats/post": {"place": "لرستان", "s": stats, "p": PROGRAMME, "year": 1405},
         "status/list": {"items": [status_item, status_item], "page": 1, "pages": 2},
         **template_samples(SAMPLE),
     } | EXHIBITION_SAMPLES
