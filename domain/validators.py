@@ -12,7 +12,7 @@ from datetime import date
 
 from persiantools.jdatetime import JalaliDate
 
-from domain.jalali import completed_years
+from domain.jalali import completed_years, parse_jalali
 from domain.normalize import ZWNJ, compact, normalize, tidy
 
 
@@ -33,7 +33,6 @@ _MOBILE = re.compile(r"(?:\+98|0098|98|0)?(9[0-9]{9})")
 _POSTAL = re.compile(r"[0-9]{10}")
 # Folklore heuristic for Iranian postal codes: no official checksum exists, so only a soft warning.
 _POSTAL_USUAL = re.compile(r"(?!([0-9])\1{3})[13-9]{4}[1346-9][013-9]{5}")
-_JALALI = re.compile(r"([0-9]{4})[/.\-]([0-9]{1,2})[/.\-]([0-9]{1,2})")
 # Persian letters as on the national card (with آ أ إ ؤ ئ ء ة ۀ and optional short-vowel marks), space, ZWNJ.
 _NAME = re.compile(
     "[ \u0621-\u063a\u0641-\u064a\u064b-\u0652\u067e\u0686\u0698\u06a9\u06af\u06c0\u06cc"
@@ -90,10 +89,10 @@ def postal_code_looks_unusual(code: str) -> bool:
 
 def birth_date(raw: str, today: JalaliDate, min_age: int) -> date | Invalid:
     """A real Jalali day in the past, at least `min_age` completed years ago; Gregorian result."""
-    match = _JALALI.fullmatch(re.sub(r"\s", "", normalize(raw)))
-    if match is None:
+    parsed = parse_jalali(raw)
+    if parsed is None:
         return Invalid("birth_date.format")
-    year, month, day = (int(part) for part in match.groups())
+    year, month, day = parsed
     if year in GREGORIAN_YEARS:
         return Invalid("birth_date.gregorian")
     try:
@@ -161,3 +160,22 @@ def money_toman(raw: str, minimum: int, maximum: int) -> int | Invalid:
     if not minimum <= value <= maximum:
         return Invalid("number.range")
     return value
+
+
+def course_start(raw: str, today: JalaliDate, max_days_ahead: int = 730) -> date | Invalid:
+    """A course's first session: a real Jalali day from today on, within two years; Gregorian result."""
+    parsed = parse_jalali(raw)
+    if parsed is None:
+        return Invalid("course_date.format")
+    year, month, day = parsed
+    if year in GREGORIAN_YEARS:
+        return Invalid("course_date.gregorian")
+    try:
+        starts = JalaliDate(year, month, day)
+    except ValueError:
+        return Invalid("course_date.no_such_day")
+    if starts < today:
+        return Invalid("course_date.past")
+    if (starts.to_gregorian() - today.to_gregorian()).days > max_days_ahead:
+        return Invalid("course_date.too_far")
+    return starts.to_gregorian()

@@ -17,12 +17,13 @@ from storage import Store
 logger = logging.getLogger(__name__)
 
 # In menu order. /stats is for officers (their province) and admins (any), so it is listed once.
-EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "withdraw", "cancel", "help", "lang",
-                     "myid")
-OFFICER_COMMANDS = ("pending", "queue", "app", "revoke", "stats")
+EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "courses", "verify", "renew", "withdraw", "cancel", "help",
+                     "lang", "myid")
+OFFICER_COMMANDS = ("pending", "queue", "app", "revoke", "stats", "addcourse", "editcourse", "closecourse", "course")
 ADMIN_COMMANDS = ("addofficer", "removeofficer", "officers", "categories", "addcategory", "renamecategory",
                   "hidecategory", "showcategory", "starcategory", "addsector", "hidesector", "showsector",
-                  "setchannel", "unsetchannel", "channels", "broadcast", "health")
+                  "setchannel", "unsetchannel", "channels", "broadcast", "health", "newmodel", "addcourse",
+                  "editcourse", "closecourse", "course")
 
 
 def commands_for(officer: bool, admin: bool) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from domain.lifecycle import Action, Stage
+from handlers.course_news import send_certificate, send_course_reminder, send_course_seat
 from handlers.officer_view import bank_name, officer_card
 from messages import label, render
 from storage import Store
@@ -32,18 +33,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# Updates that say more than the stage reached (a rejection after a failed supervision visit, not eligibility).
-UPDATE_FOR_ACTION = {Action.FAIL_SUPERVISION.value: "applicant/supervision_failed"}
+# Updates that say more than the stage reached (a rejection after a failed supervision visit, not eligibility;
+# a waiver, which keeps the stage).
+UPDATE_FOR_ACTION = {Action.FAIL_SUPERVISION.value: "applicant/supervision_failed",
+                     Action.WAIVE_TRAINING.value: "applicant/training_waived"}
 BATCH = 50
 
 
 class Courier:
     """Drains due outbox rows; one drain at a time (the job and an immediate kick may overlap)."""
 
-    def __init__(self, bot: Bot, store: Store, config: "Config") -> None:
+    def __init__(self, bot: Bot, store: Store, config: "Config", permit_secret: Callable[[], str]) -> None:
         self.bot = bot
         self.store = store
         self.config = config
+        self.permit_secret = permit_secret  # signs certificate QR codes; loaded after the courier is made
         self._lock = asyncio.Lock()
         # Rows Telegram accepted whose mark the database refused: outbox id -> the card to keep (or None).
         self._accepted: dict[int, OfficerCardRef | None] = {}
@@ -110,11 +114,10 @@ class Courier:
                                     timedelta(seconds=min(delay, 3600)))
 
     async def _send(self, message: OutboxMessage) -> OfficerCardRef | None:
-        application = await self.store.get_application(message.application_id) if message.application_id else None
-        if application is None or message.chat_id is None:
-            logger.error("outbox %s: nothing to deliver for kind %s", message.id, message.kind)
+        if message.chat_id is None:
+            logger.error("outbox %s: nobody to deliver kind %s to", message.id, message.kind)
             return None
-        return await SENDERS[message.kind](self, message.chat_id, application, message)
+        return await SENDERS[message.kind](self, message.chat_id, message)
 
     async def language(self, user_id: int) -> str:
         user = await self.store.get_user(user_id)
@@ -122,7 +125,20 @@ class Courier:
 
 
 # A sender delivers one row to one chat; it returns the officer card to keep up to date, if it sent one.
-Sender = Callable[[Courier, int, Application, OutboxMessage], Awaitable[OfficerCardRef | None]]
+Sender = Callable[[Courier, int, OutboxMessage], Awaitable[OfficerCardRef | None]]
+ApplicationSender = Callable[[Courier, int, Application, OutboxMessage], Awaitable[OfficerCardRef | None]]
+
+
+def about_application(sender: ApplicationSender) -> Sender:
+    """A sender of news about the row's application, which it reads first (a row without one is logged)."""
+    async def send(courier: Courier, chat_id: int, message: OutboxMessage) -> OfficerCardRef | None:
+        application = await courier.store.get_application(message.application_id) if message.application_id else None
+        if application is None:
+            logger.error("outbox %s: nothing to deliver for kind %s", message.id, message.kind)
+            return None
+        return await sender(courier, chat_id, application, message)
+
+    return send
 
 
 async def send_card(courier: Courier, officer_id: int, application: Application,
@@ -178,11 +194,14 @@ async def send_claim_released(courier: Courier, claimant_id: int, application: A
 
 
 SENDERS: dict[OutboxKind, Sender] = {
-    OutboxKind.OFFICER_CARD: send_card,
-    OutboxKind.STAGE_CHANGED: send_stage_update,
-    OutboxKind.EXPIRY_REMINDER: send_expiry_reminder,
-    OutboxKind.NO_OFFICER: send_no_officer_alert,
-    OutboxKind.CLAIMANT_RELEASED: send_claim_released,
+    OutboxKind.OFFICER_CARD: about_application(send_card),
+    OutboxKind.STAGE_CHANGED: about_application(send_stage_update),
+    OutboxKind.EXPIRY_REMINDER: about_application(send_expiry_reminder),
+    OutboxKind.NO_OFFICER: about_application(send_no_officer_alert),
+    OutboxKind.CLAIMANT_RELEASED: about_application(send_claim_released),
+    OutboxKind.COURSE_SEAT: send_course_seat,
+    OutboxKind.COURSE_REMINDER: send_course_reminder,
+    OutboxKind.CERTIFICATE: send_certificate,
 }
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from persiantools.jdatetime import JalaliDate
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from domain.lifecycle import OFFICER_STEPS, REFUSALS, Action, legal_actions
+from domain.lifecycle import OFFICER_STEPS, REFUSALS, Action, Hold, held_actions, legal_actions, training_holds
 from domain.overdue import overdue_days
 from handlers.callbacks import ActOn, PickBank, PickReason
 from messages import label, render
@@ -37,7 +37,25 @@ def officer_card(lang: str, application: Application, config: "Config", last: La
     """The card and its buttons for one officer; an officer never acts on their own application (`own`).
     `now` (the store's clock) decides whether it is overdue (⏰)."""
     text = card_text(lang, application, config, last, new=new, own=own, now=now)
-    return text, None if own else card_keyboard(lang, application)
+    return text, None if own else card_keyboard(lang, application, config)
+
+
+def training_required(application: Application, config: "Config") -> bool:
+    """Whether the application's province puts training before the queue: its /newmodel switch, else the
+    TRAINING_BEFORE_QUEUE setting."""
+    return config.training_before_queue.covers(application.province_code, application.new_model)
+
+
+def application_holds(application: Application, config: "Config") -> frozenset[Hold]:
+    """What the application's next steps wait for besides its stage (domain.lifecycle.HELD_BY)."""
+    return training_holds(training_required(application, config), application.trained or application.training_waived)
+
+
+def training_status(application: Application, config: "Config") -> str | None:
+    """'done', 'waived' or 'missing' where the province requires training; None where it does not."""
+    if not training_required(application, config):
+        return None
+    return "done" if application.trained else "waived" if application.training_waived else "missing"
 
 
 def late_days(application: Application, config: "Config", now: datetime) -> int | None:
@@ -54,15 +72,22 @@ def card_text(lang: str, application: Application, config: "Config", last: LastA
         stage=label(lang, f"stage.{application.stage.value}"), bank=bank_name(config, application.bank, lang),
         actor=(shown.actor_name or shown.actor_id) if shown else None,  # none for the bot's own steps (import, expiry)
         done=label(lang, f"done.{shown.action}") if shown else None, own=own,
+        training=training_status(application, config),
     )
 
 
-def card_keyboard(lang: str, application: Application) -> InlineKeyboardMarkup | None:
-    legal = [action for action in CARD_ACTIONS if action in legal_actions(application.stage, application.disputed)]
-    if not legal:
+def card_keyboard(lang: str, application: Application, config: "Config") -> InlineKeyboardMarkup | None:
+    """The legal next actions; an action waiting for a hold keeps its place, labelled with what it waits for
+    (pressed, it explains)."""
+    holds = application_holds(application, config)
+    legal = legal_actions(application.stage, application.disputed, holds)
+    held = held_actions(application.stage, holds)
+    shown = [action for action in CARD_ACTIONS if action in legal or action in held]
+    if not shown:
         return None
-    buttons = [InlineKeyboardButton(label(lang, f"act.{action.value}"),
-                                    callback_data=ActOn(application.id, action.value).pack()) for action in legal]
+    buttons = [InlineKeyboardButton(label(lang, f"act.held_{held[action].value}" if action in held
+                                          else f"act.{action.value}"),
+                                    callback_data=ActOn(application.id, action.value).pack()) for action in shown]
     return InlineKeyboardMarkup([buttons])
 
 

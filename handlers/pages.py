@@ -19,11 +19,18 @@ RenderPage = Callable[[Sequence[T], int, int], str]  # (the page's items, page, 
 
 def render_page(items: Sequence[T], render: RenderPage[T], page: int) -> tuple[str, int, int]:
     """The text of page `page` (clamped to the pages there are), the page shown and the number of pages."""
-    slices = pack_pages(items, lambda chunk: render(chunk, 1, 1))
+    text, _, page, pages = page_of(items, render, page)
+    return text, page, pages
+
+
+def page_of(items: Sequence[T], render: RenderPage[T], page: int,
+            most: int | None = None) -> tuple[str, Sequence[T], int, int]:
+    """`render_page`, with the items the page shows (for a button each), at most `most` of them."""
+    slices = pack_pages(items, lambda chunk: render(chunk, 1, 1), most=most)
     pages = len(slices)
     page = min(max(page, 1), pages)
     start, end = slices[page - 1]
-    return render(items[start:end], page, pages), page, pages
+    return render(items[start:end], page, pages), items[start:end], page, pages
 
 
 def pager_row(lang: str, page: int, pages: int, data_for: Callable[[int], str],

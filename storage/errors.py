@@ -49,6 +49,22 @@ class StageConflict(StoreError):
         self.action = action
 
 
+class ActionHeld(StageConflict):
+    """The action is legal from the stage but waits for something else (domain.lifecycle.HELD_BY): the
+    applicant's training, where the province requires it."""
+
+
+class CourseClosed(StoreError):
+    """The course is closed to enrolment (or does not exist)."""
+
+
+class CapacityBelowTaken(StoreError):
+    """A course's capacity may not drop below the seats already held."""
+
+    def __init__(self, taken: int) -> None:
+        super().__init__(f"{taken} seats are held")
+        self.taken = taken
+
 
 class StoreUnavailable(StoreError):
     """The database refused a write (locked beyond the busy timeout, disk full): try again later."""

@@ -5,6 +5,7 @@ Each part lives in its own module over `storage/base.py` (connection, transactio
 """
 
 from storage.catalog_store import CatalogStore
+from storage.course_store import CourseStore
 from storage.draft_store import DraftStore
 from storage.export_store import ExportStore
 from storage.find_store import FindStore
@@ -18,5 +19,5 @@ from storage.user_store import UserStore
 
 
 class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, OutboxStore, StatsStore,
-            ReasonStore, RetentionStore, ExportStore):
+            ReasonStore, RetentionStore, ExportStore, CourseStore):
     """One aiosqlite connection per process, and every query the bot makes."""
