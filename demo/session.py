@@ -8,7 +8,7 @@ applicant, an officer per province, an admin), shows what the bot sends them, an
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,7 @@ class DemoSession:
 
     async def say(self, line: str) -> list[str]:
         """One line typed by the person at the keyboard; returns what to print."""
-        line = line.strip()
+        line = self._dated(line.strip())
         if not line or line.startswith("#"):
             return []
         if line.startswith("/as"):
@@ -119,6 +119,17 @@ class DemoSession:
         data = next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row
                     if b["text"] == text)
         await user.press(data, message)
+
+    def _dated(self, line: str) -> str:
+        """{jalali+N}: the Jalali day N days from today, so a story's course starts in the future whenever it runs."""
+        assert self.store is not None
+        today = self.store.today()
+
+        def day(match: re.Match[str]) -> str:
+            wanted = today + timedelta(days=int(match.group(1)))
+            return f"{wanted.year}/{wanted.month:02d}/{wanted.day:02d}"
+
+        return re.sub(r"\{jalali\+([0-9]{1,4})\}", day, line)
 
     def _label(self, key: str) -> str:
         return label(self.language, key)

@@ -43,17 +43,19 @@ Step = CourseForm | int
 
 # -- typed answers: each returns the value to keep, or why not ---------------------------------------------
 
-
-def _title(raw: str, today: JalaliDate) -> str | validators.Invalid:
-    return validators.free_text(raw, max_length=120, min_length=3)
-
-
-def _provider(raw: str, today: JalaliDate) -> str | validators.Invalid:
-    return validators.free_text(raw, max_length=80, min_length=2)
+# The lengths of the free-text answers and the ranges of the numbers.
+BOUNDS = {CourseForm.TITLE: (3, 120), CourseForm.PROVIDER: (2, 80), CourseForm.PLACE: (3, 200),
+          CourseForm.SESSIONS: (1, MAX_SESSIONS), CourseForm.CAPACITY: (1, MAX_CAPACITY)}
 
 
-def _place(raw: str, today: JalaliDate) -> str | validators.Invalid:
-    return validators.free_text(raw, max_length=200, min_length=3)  # an address or an online link, as typed
+def _text(state: CourseForm) -> Callable[[str, JalaliDate], Any]:
+    low, high = BOUNDS[state]
+    return lambda raw, today: validators.free_text(raw, max_length=high, min_length=low)  # kept as typed
+
+
+def _number(state: CourseForm) -> Callable[[str, JalaliDate], Any]:
+    low, high = BOUNDS[state]
+    return lambda raw, today: validators.whole_number(raw, low, high)
 
 
 def _starts_on(raw: str, today: JalaliDate) -> str | validators.Invalid:
@@ -61,19 +63,12 @@ def _starts_on(raw: str, today: JalaliDate) -> str | validators.Invalid:
     return starts if isinstance(starts, validators.Invalid) else starts.isoformat()
 
 
-def _sessions(raw: str, today: JalaliDate) -> int | validators.Invalid:
-    return validators.whole_number(raw, 1, MAX_SESSIONS)
-
-
-def _capacity(raw: str, today: JalaliDate) -> int | validators.Invalid:
-    return validators.whole_number(raw, 1, MAX_CAPACITY)
-
-
 TYPED: dict[CourseForm, Callable[[str, JalaliDate], Any]] = {
-    CourseForm.TITLE: _title, CourseForm.PROVIDER: _provider, CourseForm.STARTS_ON: _starts_on,
-    CourseForm.SESSIONS: _sessions, CourseForm.PLACE: _place, CourseForm.CAPACITY: _capacity,
+    CourseForm.TITLE: _text(CourseForm.TITLE), CourseForm.PROVIDER: _text(CourseForm.PROVIDER),
+    CourseForm.PLACE: _text(CourseForm.PLACE),  # an address or an online link
+    CourseForm.STARTS_ON: _starts_on, CourseForm.SESSIONS: _number(CourseForm.SESSIONS),
+    CourseForm.CAPACITY: _number(CourseForm.CAPACITY),
 }
-BOUNDS = {CourseForm.SESSIONS: (1, MAX_SESSIONS), CourseForm.CAPACITY: (1, MAX_CAPACITY)}
 
 
 # -- the questions ---------------------------------------------------------------------------------------
@@ -127,7 +122,7 @@ async def question(context: Ctx, state: CourseForm, data: dict[str, Any]) -> tup
         rows.append([InlineKeyboardButton(label(lang, f"course.required_{answer}"),
                                           callback_data=CourseFormButton("req", answer).pack())
                      for answer in ("yes", "no")])
-    elif state in BOUNDS:
+    elif state in (CourseForm.SESSIONS, CourseForm.CAPACITY):
         values |= dict(zip(("low", "high"), BOUNDS[state], strict=True))
     rows.append(_cancel_row(lang))
     return render(lang, f"course_form/ask_{FIELD[state]}", **values), InlineKeyboardMarkup(rows)
@@ -259,7 +254,7 @@ async def receive_typed(update: Update, context: Ctx) -> Step:
         if isinstance(value, validators.Invalid):
             text, markup = await question(context, state, data)
             low, high = BOUNDS.get(state, (0, 0))
-            reason = render(lang, f"validation/{value.code}", low=low, high=high)
+            reason = render(lang, f"validation/{value.code}", low=low, high=high, max_length=high)
             await message.reply_text(reason + "\n\n" + text, reply_markup=markup)
             return state
     else:  # a button question answered by typing

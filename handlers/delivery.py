@@ -21,7 +21,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from domain.lifecycle import Action, Stage
 from handlers.course_news import send_certificate, send_course_reminder, send_course_seat
-from handlers.officer_view import bank_name, officer_card
+from handlers.officer_view import bank_name, officer_card, training_status
 from messages import label, render
 from storage import Store
 from storage.errors import StoreUnavailable
@@ -167,7 +167,8 @@ async def send_stage_update(courier: Courier, user_id: int, application: Applica
         return
     template = UPDATE_FOR_ACTION.get(message.payload.get("action", ""), f"applicant/{stage.value}")
     text = render(lang, template, a=application, position=position,
-                  bank=bank_name(courier.config, application.bank, lang))
+                  bank=bank_name(courier.config, application.bank, lang),
+                  training=training_status(application, courier.config))
     await courier.bot.send_message(user_id, text)
 
 

@@ -14,7 +14,7 @@ def certificate_content(certificate: Certificate, lang: str, verify_link: str) -
         (label(lang, "card.course"), course.title),
         (label(lang, "card.provider"), course.provider),
         (label(lang, "card.completed"), format_jalali(certificate.completed_at, lang)),
-        (label(lang, "card.place"), course.province_fa if lang == "fa" else course.province_en),
+        (label(lang, "card.course_province"), course.province_fa if lang == "fa" else course.province_en),
     )
     return CardContent(lang=lang, title=label(lang, "card.certificate_title"),
                        subtitle=label(lang, "card.certificate_subtitle"),
