@@ -87,18 +87,25 @@ def postal_code_looks_unusual(code: str) -> bool:
     return _POSTAL_USUAL.fullmatch(code) is None
 
 
-def birth_date(raw: str, today: JalaliDate, min_age: int) -> date | Invalid:
-    """A real Jalali day in the past, at least `min_age` completed years ago; Gregorian result."""
+def jalali_day(raw: str, field: str) -> JalaliDate | Invalid:
+    """A real Jalali day typed as year/month/day; why not as `<field>.format`, `.gregorian` or `.no_such_day`."""
     parsed = parse_jalali(raw)
     if parsed is None:
-        return Invalid("birth_date.format")
+        return Invalid(f"{field}.format")
     year, month, day = parsed
     if year in GREGORIAN_YEARS:
-        return Invalid("birth_date.gregorian")
+        return Invalid(f"{field}.gregorian")
     try:
-        born = JalaliDate(year, month, day)
+        return JalaliDate(year, month, day)
     except ValueError:
-        return Invalid("birth_date.no_such_day")
+        return Invalid(f"{field}.no_such_day")
+
+
+def birth_date(raw: str, today: JalaliDate, min_age: int) -> date | Invalid:
+    """A real Jalali day in the past, at least `min_age` completed years ago; Gregorian result."""
+    born = jalali_day(raw, "birth_date")
+    if isinstance(born, Invalid):
+        return born
     if born >= today:
         return Invalid("birth_date.future")
     age = completed_years(born, today)
@@ -164,16 +171,9 @@ def money_toman(raw: str, minimum: int, maximum: int) -> int | Invalid:
 
 def course_start(raw: str, today: JalaliDate, max_days_ahead: int = 730) -> date | Invalid:
     """A course's first session: a real Jalali day from today on, within two years; Gregorian result."""
-    parsed = parse_jalali(raw)
-    if parsed is None:
-        return Invalid("course_date.format")
-    year, month, day = parsed
-    if year in GREGORIAN_YEARS:
-        return Invalid("course_date.gregorian")
-    try:
-        starts = JalaliDate(year, month, day)
-    except ValueError:
-        return Invalid("course_date.no_such_day")
+    starts = jalali_day(raw, "course_date")
+    if isinstance(starts, Invalid):
+        return starts
     if starts < today:
         return Invalid("course_date.past")
     if (starts.to_gregorian() - today.to_gregorian()).days > max_days_ahead:

@@ -5,7 +5,7 @@ Bump the version when a meaning changes: old buttons then fall through to the ca
 """
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit; Bale follows it
 
@@ -29,7 +29,31 @@ class SetLanguage:
 
 
 @dataclass(frozen=True, slots=True)
-class FormButton:
+class FormStep:
+    """A button of a guided form: `v1:<AREA>:<action>[:<value>]`, each action's value of an exact shape."""
+
+    AREA: ClassVar[str]
+    # The exact shape of each action's value, so a handler never sees one it cannot use.
+    VALUES: ClassVar[dict[str, str]]
+    action: str
+    value: str = ""
+
+    def pack(self) -> str:
+        return _checked(f"v1:{self.AREA}:{self.action}:{self.value}" if self.value else f"v1:{self.AREA}:{self.action}")
+
+    @classmethod
+    def parse(cls, data: str) -> Self:
+        parts = data.split(":", 3)
+        return cls(parts[2], parts[3] if len(parts) > 3 else "")
+
+    @classmethod
+    def pattern(cls, action: str) -> str:
+        value = cls.VALUES.get(action)
+        return rf"^v1:{cls.AREA}:{action}:{value}\Z" if value else rf"^v1:{cls.AREA}:{action}\Z"
+
+
+@dataclass(frozen=True, slots=True)
+class FormButton(FormStep):
     """A button of the application form: `v1:reg:<action>[:<value>]`.
 
     Actions: sec/cat/trk/prv/edu (pick a value), cpg (category page), edit (a field from
@@ -37,26 +61,11 @@ class FormButton:
     indep (switch to the independent track), noop (the page counter).
     """
 
-    # The exact shape of each action's value, so a handler never sees one it cannot use.
+    AREA: ClassVar[str] = "reg"
     VALUES: ClassVar[dict[str, str]] = {
         "sec": r"[0-9]{1,9}", "cat": r"[0-9]{1,9}", "cpg": r"[0-9]{1,9}\.[0-9]{1,4}",
         "prv": r"IR-[0-9]{2}", "trk": r"(independent|support)", "edu": r"[a-z_]{1,20}", "edit": r"[a-z_]{1,24}",
     }
-    action: str
-    value: str = ""
-
-    def pack(self) -> str:
-        return _checked(f"v1:reg:{self.action}:{self.value}" if self.value else f"v1:reg:{self.action}")
-
-    @classmethod
-    def parse(cls, data: str) -> "FormButton":
-        parts = data.split(":", 3)
-        return cls(parts[2], parts[3] if len(parts) > 3 else "")
-
-    @classmethod
-    def pattern(cls, action: str) -> str:
-        value = cls.VALUES.get(action)
-        return rf"^v1:reg:{action}:{value}\Z" if value else rf"^v1:reg:{action}\Z"
 
 
 # Officer actions on an application card; the action names are domain.lifecycle.Action values, plus
@@ -243,32 +252,18 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
-class CourseFormButton:
+class CourseFormButton(FormStep):
     """A button of the /addcourse and /editcourse form: `v1:cf:<action>[:<value>]`.
 
     Actions: sec / cat (toggle a sector / category id), cpg (a page of categories), next (done choosing),
     req (required: yes / no), acecr (the provider's suggestion), edit (a field, from the review), save, cancel.
     """
 
+    AREA: ClassVar[str] = "cf"
     VALUES: ClassVar[dict[str, str]] = {
         "sec": r"[0-9]{1,9}", "cat": r"[0-9]{1,9}", "cpg": r"[0-9]{1,4}", "req": r"(yes|no)",
         "edit": r"[a-z_]{1,20}",
     }
-    action: str
-    value: str = ""
-
-    def pack(self) -> str:
-        return _checked(f"v1:cf:{self.action}:{self.value}" if self.value else f"v1:cf:{self.action}")
-
-    @classmethod
-    def parse(cls, data: str) -> "CourseFormButton":
-        parts = data.split(":", 3)
-        return cls(parts[2], parts[3] if len(parts) > 3 else "")
-
-    @classmethod
-    def pattern(cls, action: str) -> str:
-        value = cls.VALUES.get(action)
-        return rf"^v1:cf:{action}:{value}\Z" if value else rf"^v1:cf:{action}\Z"
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,12 +62,19 @@ async def staff_course(context: Ctx, desk: Desk, args: list[str] | None) -> Cour
     return course
 
 
+async def named_course(context: Ctx, message: Message, desk: Desk, command: str) -> Course | None:
+    """The course a command's argument names, or (answered here) none this person may manage."""
+    course = await staff_course(context, desk, context.args)
+    if course is None:
+        await message.reply_text(render(context.lang, "courses/not_found", command=command))
+    return course
+
+
 @desk_command
 async def close_course(update: Update, context: Ctx, message: Message, desk: Desk) -> None:
     """/closecourse <id>: no more enrolments; the roster stays for marking."""
-    course = await staff_course(context, desk, context.args)
+    course = await named_course(context, message, desk, "closecourse")
     if course is None:
-        await message.reply_text(render(context.lang, "courses/not_found", command="closecourse"))
         return
     closed = await context.store.close_course(course.id, desk.user_id)
     logger.info("course %s closed by %s", course.id, desk.user_id)
@@ -78,9 +85,8 @@ async def close_course(update: Update, context: Ctx, message: Message, desk: Des
 @desk_command
 async def show_roster(update: Update, context: Ctx, message: Message, desk: Desk) -> None:
     """/course <id>: who holds a seat and who waits, with ✅ / غایب for each seated person."""
-    course = await staff_course(context, desk, context.args)
+    course = await named_course(context, message, desk, "course")
     if course is None:
-        await message.reply_text(render(context.lang, "courses/not_found", command="course"))
         return
     text, markup = await roster_page(context, course, 1)
     await message.reply_text(text, reply_markup=markup)

@@ -21,7 +21,7 @@ from handlers.access import Desk, desk_of, refuse
 from handlers.admin import find_province_in
 from handlers.callbacks import CourseFormButton
 from handlers.context import Ctx
-from handlers.course_desk import staff_course
+from handlers.course_desk import named_course
 from handlers.course_view import catalog_names, course_view, request_view
 from handlers.pages import pager_row
 from handlers.states import CourseForm
@@ -174,6 +174,14 @@ async def move_to(context: Ctx, user_id: int, state: CourseForm, data: dict[str,
     return await question(context, state, data)
 
 
+async def ask(context: Ctx, user_id: int, state: CourseForm, data: dict[str, Any],
+              send: Callable[..., Awaitable[Any]]) -> CourseForm:
+    """Move to `state` and ask its question with `send` (a reply, or the pressed message edited)."""
+    text, markup = await move_to(context, user_id, state, data)
+    await send(text, reply_markup=markup)
+    return state
+
+
 async def _draft(update: Update, context: Ctx) -> tuple[int, CourseForm, dict[str, Any]] | None:
     user = update.effective_user
     assert user is not None
@@ -204,18 +212,15 @@ async def edit_course(update: Update, context: Ctx) -> Step:
     if found is None:
         return ConversationHandler.END
     desk, message = found
-    course = await staff_course(context, desk, context.args)
+    course = await named_course(context, message, desk, "editcourse")
     if course is None:
-        await message.reply_text(render(context.lang, "courses/not_found", command="editcourse"))
         return ConversationHandler.END
     data = {"course_id": course.id, "province_code": course.province_code, "admin": desk.province_code is None,
             "title": course.title, "provider": course.provider, "sector_ids": list(course.sector_ids),
             "category_ids": list(course.category_ids), "starts_on": course.starts_on.isoformat(),
             "sessions": course.sessions, "place": course.place, "capacity": course.capacity,
             "required": course.required}
-    text, markup = await move_to(context, desk.user_id, CourseForm.REVIEW, data)
-    await message.reply_text(text, reply_markup=markup)
-    return CourseForm.REVIEW
+    return await ask(context, desk.user_id, CourseForm.REVIEW, data, message.reply_text)
 
 
 async def staff_message(update: Update, context: Ctx, command: str) -> tuple[Desk, Message] | None:
@@ -262,10 +267,7 @@ async def receive_typed(update: Update, context: Ctx) -> Step:
         await message.reply_text(render(lang, "course_form/use_buttons") + "\n\n" + text, reply_markup=markup)
         return state
     data[FIELD[state]] = value
-    following = next_state(state, data)
-    text, markup = await move_to(context, user_id, following, data)
-    await message.reply_text(text, reply_markup=markup)
-    return following
+    return await ask(context, user_id, next_state(state, data), data, message.reply_text)
 
 
 async def press(update: Update, context: Ctx) -> Step:
@@ -300,9 +302,7 @@ async def press(update: Update, context: Ctx) -> Step:
         data["required"] = pressed.value == "yes"
         following = next_state(state, data)
     await query.answer()
-    text, markup = await move_to(context, user_id, following, data)
-    await query.edit_message_text(text, reply_markup=markup)
-    return following
+    return await ask(context, user_id, following, data, query.edit_message_text)
 
 
 async def edit_field(update: Update, context: Ctx) -> Step:
@@ -316,9 +316,7 @@ async def edit_field(update: Update, context: Ctx) -> Step:
         return CourseForm.REVIEW if found else ConversationHandler.END
     user_id, _, data = found
     await query.answer()
-    text, markup = await move_to(context, user_id, STATE_OF[field], data)
-    await query.edit_message_text(text, reply_markup=markup)
-    return STATE_OF[field]
+    return await ask(context, user_id, STATE_OF[field], data, query.edit_message_text)
 
 
 async def save(update: Update, context: Ctx) -> Step:
