@@ -149,11 +149,11 @@ class CourseStore(StoreBase):
     async def enrol(self, course_id: int, user_id: int, application_id: int | None,
                     waitlist: bool = False) -> EnrolOutcome:
         """A seat if one is left; else, with `waitlist`, a place at the end of the waiting list, and without it
-        nothing ('full'). Raises `CourseClosed` for a closed or unknown course."""
+        nothing ('full'). Raises `CourseClosed` for a closed, started or unknown course."""
         now = self._now()
         async with self._transaction() as db:
             course = await self.get_course(course_id)
-            if course is None or course.status != "open":
+            if course is None or course.status != "open" or course.starts_on < self.today().to_gregorian():
                 raise CourseClosed(f"course {course_id}")
             held = await db.execute_fetchall(
                 "SELECT status FROM course_enrolments WHERE course_id = ? AND user_id = ?", (course_id, user_id))

@@ -321,3 +321,43 @@ async def test_training_figures_by_sector(bot: Harness) -> None:
     assert (sector.sector_fa, sector.enrolments, sector.completions) == ("صنایع دستی", 3, 1)
     national = await bot.store.training_figures(None)
     assert (national.courses, national.enrolments) == (2, 3)
+
+
+async def test_a_larger_capacity_seats_the_waiting_list_and_a_smaller_one_is_refused(bot: Harness) -> None:
+    officer = await appoint(bot)
+    offered = await course(bot, capacity=1)
+    people = [await applicant(bot, 7000 + n, f"متقاضی {n}") for n in range(3)]
+    outcomes = [await bot.store.enrol(offered.id, person.id, application.id, waitlist=True)
+                for person, application in people]
+    assert [o.status for o in outcomes] == ["enrolled", "waiting", "waiting"]
+
+    await officer.send(f"/editcourse {offered.id}")
+    await officer.click("✏ ظرفیت")
+    await officer.send("۲")
+    await officer.click("✅ ذخیره دوره")
+    await bot.deliver()
+    statuses = [e.status for e in await bot.store.list_roster(offered.id)]
+    assert statuses == ["enrolled", "enrolled", "waiting"]  # the first in line got the new seat, and was told
+    assert "به شما رسید" in people[1][0].last_text
+
+    await officer.send(f"/editcourse {offered.id}")
+    await officer.click("✏ ظرفیت")
+    await officer.send("۱")
+    await officer.click("✅ ذخیره دوره")
+    assert "کمتر از ۲ نفری" in officer.last_text
+    still = await bot.store.get_course(offered.id)
+    assert still is not None and still.capacity == 2
+
+
+async def test_a_closed_course_takes_no_one_and_leaves_the_list(bot: Harness) -> None:
+    officer = await appoint(bot)
+    offered = await course(bot)
+    person, _ = await applicant(bot, 1001)
+    await person.send("/courses")
+    listing = person.latest_inline_message()
+    await officer.send(f"/closecourse {offered.id}")
+    await person.press(f"v1:crs:enrol:{offered.id}:1", listing)  # the old list's button
+    assert "بسته" in bot.rec.last("answerCallbackQuery").params["text"]
+    assert await bot.store.list_roster(offered.id) == []
+    await person.send("/courses")
+    assert "دوره آموزشی بازی" in person.last_text
