@@ -38,6 +38,16 @@ async def complete_required_course(bot: Harness, person: FakeUser, application: 
     await bot.store.mark_enrolment(entry.id, "completed", OFFICER)
 
 
+async def untrained_case(bot: Harness, lang: str) -> tuple[FakeUser, FakeUser, Application]:
+    """Lorestan's officer (reading `lang`) and an eligible, untrained applicant, with the new model on."""
+    officer = await appoint(bot)
+    if lang == "en":
+        await officer.send("/lang en")
+    await new_model_on(bot)
+    person, application = await eligible(bot)
+    return officer, person, application
+
+
 async def card(officer: FakeUser, application: Application) -> list[str]:
     await officer.send(f"/app {application.permit_number}")
     return buttons(card_of(officer, application))
@@ -65,11 +75,7 @@ async def test_an_admin_switches_the_new_model_per_province_audited(bot: Harness
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
 async def test_the_queue_waits_for_a_required_course_and_opens_after_it(bot: Harness, lang: str) -> None:
-    officer = await appoint(bot)
-    if lang == "en":
-        await officer.send("/lang en")
-    await new_model_on(bot)
-    person, application = await eligible(bot)
+    officer, person, application = await untrained_case(bot, lang)
     shown = await card(officer, application)
     assert HELD[lang] in shown and WAIVE[lang] in shown and QUEUE[lang] not in shown
     await officer.click(HELD[lang])
@@ -95,11 +101,7 @@ async def test_the_queue_waits_for_a_required_course_and_opens_after_it(bot: Har
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
 async def test_an_officer_waives_the_training_with_a_reason_the_applicant_is_told(bot: Harness, lang: str) -> None:
-    officer = await appoint(bot)
-    if lang == "en":
-        await officer.send("/lang en")
-    await new_model_on(bot)
-    person, application = await eligible(bot)
+    officer, person, application = await untrained_case(bot, lang)
     await card(officer, application)
     await officer.click(WAIVE[lang])
     assert {"fa": "دلیل", "en": "reason"}[lang] in officer.last_text
