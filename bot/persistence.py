@@ -1,8 +1,9 @@
 """Conversation state kept in the store, so a restart resumes every unfinished form and owed answer.
 
 Handlers write each step through as they go: the form to the drafts table (`handlers/drafts.py`), an
-officer's owed reason or amount to officer_prompts (`handlers/officer.py`), a course being announced to
-course_drafts (`handlers/course_form.py`). This persistence only hands
+officer's owed reason or amount to officer_prompts (`handlers/officer.py`), the roster's steps and a course
+being announced to conversation_steps (`handlers/roster_form.py`, `handlers/roster_officer.py`,
+`handlers/course_form.py`). This persistence only hands
 those states back to PTB's ConversationHandlers at start-up, and deletes the row when PTB reports that a
 conversation ended. One source of truth per conversation; nothing else is persisted here (languages live
 in `users`).
@@ -14,9 +15,14 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
-from handlers.course_form import COURSE_FORM
+from handlers import course_form, roster_form, roster_officer
 from handlers.officer import ANSWER_CONVERSATION, ANSWER_TIMEOUT, owed_state
 from storage import Store
+
+# Conversations kept in conversation_steps, and how long an untouched step stays worth resuming.
+STEP_CONVERSATIONS = {roster_form.CONVERSATION: roster_form.STEP_TTL,
+                      roster_officer.CONVERSATION: roster_officer.REASON_TIMEOUT,
+                      course_form.COURSE_FORM: course_form.STEP_TTL}
 
 
 class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -35,8 +41,9 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         if name == ANSWER_CONVERSATION:  # questions older than the timeout are not owed any more
             prompts = await self.store.list_officer_prompts(ANSWER_TIMEOUT)
             return {(p.officer_id, p.officer_id): owed_state(p) for p in prompts}
-        if name == COURSE_FORM:  # an officer's unfinished course
-            return {(d.user_id, d.user_id): d.state for d in await self.store.list_course_drafts(self.draft_ttl)}
+        if name in STEP_CONVERSATIONS:
+            steps = await self.store.list_steps(name, STEP_CONVERSATIONS[name])
+            return {(step.user_id, step.user_id): step.state for step in steps}
         drafts = await self.store.list_drafts(self.draft_ttl)
         return {(draft.user_id, draft.user_id): draft.state for draft in drafts}
 
@@ -47,8 +54,8 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
             return
         if name == ANSWER_CONVERSATION:
             await self.store.clear_officer_prompt(int(key[-1]))
-        elif name == COURSE_FORM:
-            await self.store.delete_course_draft(int(key[-1]))
+        elif name in STEP_CONVERSATIONS:
+            await self.store.delete_step(name, int(key[-1]))
         else:
             await self.store.delete_draft(int(key[-1]))
 

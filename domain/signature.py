@@ -16,22 +16,31 @@ class Document(StrEnum):
     CERTIFICATE = "t"
 
 
-def sign(number: str, secret: str, document: Document = Document.PERMIT) -> str:
+def sign(message: str, secret: str, length: int = SIGNATURE_LENGTH) -> str:
+    """A short HMAC of `message`: base32 in lower case (a-z and 2-7), safe in a deep link."""
+    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode().lower()[:length]
+
+
+def sign_document(number: str, secret: str, document: Document = Document.PERMIT) -> str:
     # A certificate's signature covers its kind too, so a permit number's signature never verifies a
     # certificate that happens to share the number (the permit format is a setting), nor the other way round.
-    message = number if document == Document.PERMIT else f"{document.value}:{number}"
-    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
-    return base64.b32encode(digest).decode().lower()[:SIGNATURE_LENGTH]  # a-z and 2-7: safe in a deep link
+    return sign(number if document == Document.PERMIT else f"{document.value}:{number}", secret)
+
+
+def sign_permit(number: str, secret: str) -> str:
+    return sign_document(number, secret)
 
 
 def signature_ok(number: str, signature: str, secret: str, document: Document = Document.PERMIT) -> bool:
     # compare_digest takes str only when it is ASCII (else TypeError): compare the UTF-8 bytes of whatever came
-    return hmac.compare_digest(sign(number, secret, document).encode(), signature.lower().encode(errors="replace"))
+    expected = sign_document(number, secret, document)
+    return hmac.compare_digest(expected.encode(), signature.lower().encode(errors="replace"))
 
 
 def verification_payload(number: str, secret: str, document: Document = Document.PERMIT) -> str:
     """The /start parameter of the verification deep link: <v|t>-<number>-<signature> (≤ 64 characters)."""
-    payload = f"{document.value}-{number}-{sign(number, secret, document)}"
+    payload = f"{document.value}-{number}-{sign_document(number, secret, document)}"
     assert len(payload) <= 64, payload
     return payload
 

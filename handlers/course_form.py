@@ -2,7 +2,7 @@
 course one question at a time, then reviews it before saving; /editcourse opens the same review with a
 course's answers, and ✏ asks one question again.
 
-A persistent conversation (name COURSE_FORM): every step is written through to the course_drafts table
+A persistent conversation (name COURSE_FORM): every step is written through to the conversation_steps table
 (bot/persistence.py hands it back after a restart). Typed answers are validated and re-asked with a reason;
 sectors, categories and "required" are buttons from the catalog. Role and province are read again at save.
 """
@@ -31,7 +31,8 @@ from storage.records import CourseRequest
 
 logger = logging.getLogger(__name__)
 
-COURSE_FORM = "course_form"  # the conversation's name (persistent: course_drafts)
+COURSE_FORM = "course_form"  # the conversation's name (persistent: conversation_steps)
+STEP_TTL = timedelta(days=7)  # an unfinished course untouched this long is not resumed after a restart
 ORDER = (CourseForm.PROVINCE, CourseForm.TITLE, CourseForm.PROVIDER, CourseForm.SECTORS, CourseForm.CATEGORIES,
          CourseForm.STARTS_ON, CourseForm.SESSIONS, CourseForm.PLACE, CourseForm.CAPACITY, CourseForm.REQUIRED)
 FIELD = {state: state.value.removeprefix("course.") for state in ORDER}
@@ -170,7 +171,7 @@ async def move_to(context: Ctx, user_id: int, state: CourseForm, data: dict[str,
     """Write the step through (a restart resumes here) and give its question."""
     if state == CourseForm.REVIEW:
         data["reviewed"] = True
-    await context.store.save_course_draft(user_id, state.value, data)
+    await context.store.save_step(COURSE_FORM, user_id, state.value, data)
     return await question(context, state, data)
 
 
@@ -185,7 +186,7 @@ async def ask(context: Ctx, user_id: int, state: CourseForm, data: dict[str, Any
 async def _draft(update: Update, context: Ctx) -> tuple[int, CourseForm, dict[str, Any]] | None:
     user = update.effective_user
     assert user is not None
-    draft = await context.store.get_course_draft(user.id)
+    draft = await context.store.get_step(COURSE_FORM, user.id)
     return None if draft is None else (user.id, CourseForm(draft.state), draft.data)
 
 
@@ -334,7 +335,7 @@ async def save(update: Update, context: Ctx) -> Step:
     if desk is None or (desk.province_code is not None and desk.province_code != data["province_code"]):
         refuse("save course", user.id, data.get("course_id"))
         await query.answer(label(lang, "alert.not_allowed"), show_alert=True)
-        await context.store.delete_course_draft(user.id)
+        await context.store.delete_step(COURSE_FORM, user.id)
         return ConversationHandler.END
     await query.answer()
     try:
@@ -345,10 +346,10 @@ async def save(update: Update, context: Ctx) -> Step:
                                       reply_markup=markup)
         return CourseForm.CAPACITY
     except NotFound:
-        await context.store.delete_course_draft(user.id)
+        await context.store.delete_step(COURSE_FORM, user.id)
         await query.edit_message_text(render(lang, "courses/not_found", command="editcourse"))
         return ConversationHandler.END
-    await context.store.delete_course_draft(user.id)
+    await context.store.delete_step(COURSE_FORM, user.id)
     logger.info("course %s saved by %s", course.id, user.id)
     context.kick_courier()  # a larger capacity may have given waiting people a seat
     view = course_view(course, await catalog_names(context))
@@ -360,7 +361,7 @@ async def save(update: Update, context: Ctx) -> Step:
 async def cancel(update: Update, context: Ctx) -> int:
     user = update.effective_user
     assert user is not None
-    await context.store.delete_course_draft(user.id)
+    await context.store.delete_step(COURSE_FORM, user.id)
     text = render(context.lang, "course_form/cancelled")
     if update.callback_query is not None:
         await update.callback_query.answer()

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.lifecycle import OFFICER_STEPS, REFUSALS, Action, Hold, held_actions, legal_actions, training_holds
 from domain.overdue import overdue_days
-from handlers.callbacks import ActOn, PickBank, PickReason
+from handlers.callbacks import ActOn, PickBank, PickReason, RosterPage
 from messages import label, render
 from messages.formatting import localize_digits
 from storage.records import Application, AuditEntry, LastAction, RefusalReason
@@ -78,17 +78,19 @@ def card_text(lang: str, application: Application, config: "Config", last: LastA
 
 def card_keyboard(lang: str, application: Application, config: "Config") -> InlineKeyboardMarkup | None:
     """The legal next actions; an action waiting for a hold keeps its place, labelled with what it waits for
-    (pressed, it explains)."""
+    (pressed, it explains). A support plan with covered workers: its roster, below."""
     holds = application_holds(application, config)
     legal = legal_actions(application.stage, application.disputed, holds)
     held = held_actions(application.stage, holds)
-    shown = [action for action in CARD_ACTIONS if action in legal or action in held]
-    if not shown:
-        return None
-    buttons = [InlineKeyboardButton(label(lang, f"act.held_{held[action].value}" if action in held
-                                          else f"act.{action.value}"),
-                                    callback_data=ActOn(application.id, action.value).pack()) for action in shown]
-    return InlineKeyboardMarkup([buttons])
+    rows = [[InlineKeyboardButton(label(lang, f"act.held_{held[action].value}" if action in held
+                                        else f"act.{action.value}"),
+                                  callback_data=ActOn(application.id, action.value).pack())
+             for action in CARD_ACTIONS if action in legal or action in held]]
+    if application.roster_approved is not None:
+        rows.append([InlineKeyboardButton(label(lang, "roster.open", awaiting=application.roster_awaiting),
+                                          callback_data=RosterPage("o", application.id, 0).pack())])
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def cancel_keyboard(lang: str, application_id: int) -> InlineKeyboardMarkup:

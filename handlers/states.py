@@ -60,3 +60,21 @@ class CourseForm(StrEnum):
     CAPACITY = "course.capacity"
     REQUIRED = "course.required"
     REVIEW = "course.review"
+
+
+
+class WorkerStep(StrEnum):
+    """Adding a covered worker to a support plan (handlers/roster_form.py), one question at a time."""
+
+    FULL_NAME = "roster.full_name"
+    NATIONAL_ID = "roster.national_id"
+    MOBILE = "roster.mobile"
+    CITY = "roster.city"
+    SECTOR = "roster.sector"
+    CATEGORY = "roster.category"
+
+
+class RosterOwed(StrEnum):
+    """An officer's owed reason for refusing a covered worker (handlers/roster_officer.py)."""
+
+    REASON = "roster.reason"

@@ -6,20 +6,17 @@ so a course is never over capacity however many press «ثبت‌نام» at onc
 person: the first in line.
 """
 
-import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from domain.lifecycle import CLOSED_STAGES, sql_list
 from storage.base import Row, StoreBase
-from storage.draft_store import _draft
 from storage.errors import CapacityBelowTaken, CourseClosed, NotFound
 from storage.records import (
     Certificate,
     Course,
     CourseOffer,
     CourseRequest,
-    Draft,
     Enrolment,
     EnrolOutcome,
     OutboxKind,
@@ -312,31 +309,7 @@ class CourseStore(StoreBase):
             by_sector=tuple(SectorTraining(row["name_fa"], row["name_en"], int(row["enrolments"]),
                                            int(row["completions"])) for row in sectors if row["enrolments"]))
 
-    # -- the /addcourse form's drafts ----------------------------------------------------------------
-
-    async def save_course_draft(self, user_id: int, state: str, data: dict[str, Any]) -> None:
-        await self._write(
-            "INSERT INTO course_drafts (user_id, state, data, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (user_id) DO UPDATE SET state = excluded.state, data = excluded.data,"
-            " updated_at = excluded.updated_at",
-            (user_id, state, json.dumps(data, ensure_ascii=False), self._now()))
-
-    async def get_course_draft(self, user_id: int) -> Draft | None:
-        rows = await self.db.execute_fetchall(
-            "SELECT user_id, state, data, updated_at FROM course_drafts WHERE user_id = ?", (user_id,))
-        return _draft(rows[0]) if rows else None
-
-    async def delete_course_draft(self, user_id: int) -> None:
-        await self._write("DELETE FROM course_drafts WHERE user_id = ?", (user_id,))
-
-    async def list_course_drafts(self, max_age: timedelta) -> list[Draft]:
-        rows = await self.db.execute_fetchall(
-            "SELECT user_id, state, data, updated_at FROM course_drafts WHERE updated_at >= ?",
-            (self._after(-max_age),))
-        return [_draft(row) for row in rows]
-
 
 def _enrolment(row: Row) -> Enrolment:
     return Enrolment(**dict(row) | {
         "completed_at": datetime.fromisoformat(row["completed_at"]) if row["completed_at"] else None})
-

@@ -15,7 +15,8 @@ from PIL import Image
 
 from bot.config import Config
 from domain.normalize import tidy
-from domain.signature import Document, sign
+from domain.signature import Document, sign_document
+from handlers.course_form import COURSE_FORM
 from storage.records import Application, Course, CourseRequest
 from tests.conftest import ADMIN_ID
 from tests.fakes import FakeUser, Harness, running
@@ -91,13 +92,13 @@ async def test_an_officer_announces_a_course_one_question_at_a_time_and_reviews_
     assert (saved.title, saved.provider, saved.sessions, saved.capacity, saved.required, saved.place) == (
         "قالیبافی پیشرفته", words["acecr"], 8, 30, True, "خرم‌آباد، خیابان امام، پلاک ۱۲")
     assert saved.starts_on == (bot.store.today() + timedelta(days=10)).to_gregorian()
-    assert await bot.store.get_course_draft(OFFICER) is None
+    assert await bot.store.get_step(COURSE_FORM, OFFICER) is None
 
 
 async def test_only_staff_announce_and_an_officer_only_for_their_province(bot: Harness) -> None:
     stranger = bot.user(777)
     await stranger.send("/addcourse")
-    assert "کارشناس" in stranger.last_text and await bot.store.get_course_draft(777) is None
+    assert "کارشناس" in stranger.last_text and await bot.store.get_step(COURSE_FORM, 777) is None
     await appoint(bot)
     tehran = await appoint(bot, 601, "تهران")
     lorestan_course = await course(bot)
@@ -146,7 +147,7 @@ async def test_the_form_resumes_after_a_restart(config: Config) -> None:
         officer = bot.user(OFFICER, "کارشناس")
         await officer.send("جهاد دانشگاهی")
         assert "گروه‌های شغلی" in officer.last_text
-        draft = await bot.store.get_course_draft(OFFICER)
+        draft = await bot.store.get_step(COURSE_FORM, OFFICER)
         assert draft is not None and draft.data["provider"] == "جهاد دانشگاهی"
 
 
@@ -175,11 +176,11 @@ def test_any_text_at_a_free_text_step_is_kept_as_typed_or_asked_again(form: tupl
     async def example() -> None:
         await officer.send(f"/editcourse {offered.id}")
         await officer.press(f"v1:cf:edit:{step}")
-        before = await loop.bot.store.get_course_draft(OFFICER)
+        before = await loop.bot.store.get_step(COURSE_FORM, OFFICER)
         await officer.send(typed)
         if typed.startswith("/") or not typed.strip():
             return  # a command (or nothing) is not an answer (/cancel ends the form: tested above)
-        after = await loop.bot.store.get_course_draft(OFFICER)
+        after = await loop.bot.store.get_step(COURSE_FORM, OFFICER)
         assert before is not None and after is not None
         low, high = FREE_TEXT_STEPS[step]
         if low <= len(tidy(typed)) <= high:
@@ -271,7 +272,7 @@ async def test_completion_sends_a_certificate_whose_qr_verifies_as_training(bot:
     [marked] = await bot.store.list_roster(offered.id)
     assert marked.status == "completed" and marked.certificate_number is not None
     number = marked.certificate_number
-    signature = sign(number, bot.app.bot_data["permit_secret"], Document.CERTIFICATE)
+    signature = sign_document(number, bot.app.bot_data["permit_secret"], Document.CERTIFICATE)
     [link] = decode_qr(png)
     assert link == f"https://t.me/HomeBusinessTestBot?start=t-{number}-{signature}"
 
@@ -280,9 +281,10 @@ async def test_completion_sends_a_certificate_whose_qr_verifies_as_training(bot:
     assert "گواهی دوره آموزشی معتبر است" in visitor.last_text and "م. ا." in visitor.last_text
     await visitor.send(f"/verify {number}")
     assert "گواهی دوره آموزشی" in visitor.last_text and "م. ا." not in visitor.last_text
-    await visitor.send(f"/start t-{number}-{sign(number, 'another secret', Document.CERTIFICATE)}")
+    await visitor.send(f"/start t-{number}-{sign_document(number, 'another secret', Document.CERTIFICATE)}")
     assert "معتبر نیست" in visitor.last_text
-    await visitor.send(f"/start v-{number}-{sign(number, bot.app.bot_data['permit_secret'])}")  # signed as a permit
+    as_permit = sign_document(number, bot.app.bot_data["permit_secret"])
+    await visitor.send(f"/start v-{number}-{as_permit}")  # signed as a permit
     assert "پیدا نشد" in visitor.last_text and "گواهی" not in visitor.last_text  # no certificate by a permit's link
 
     await officer.press(f"v1:ros:{marked.id}:done:1")  # pressed again: one certificate

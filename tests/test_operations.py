@@ -16,7 +16,7 @@ from telegram.error import NetworkError
 import main
 from bot.config import Config
 from bot.permit_secret import secret_path
-from domain.signature import sign as sign_permit
+from domain.signature import sign_permit
 from storage import Store
 from tests.fakes import Harness, mentions
 from tests.journey import Answers, complete_journey

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from bot.offline_client import settle
 from domain.lifecycle import Action, Stage
-from domain.signature import sign as sign_permit
+from domain.signature import sign_permit
 from messages.card_cache import CardCache
 from messages.formatting import localize_digits
 from messages.permit_card import CardContent

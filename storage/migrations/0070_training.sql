@@ -52,15 +52,6 @@ CREATE TABLE course_enrolments (
 CREATE INDEX enrolments_by_course ON course_enrolments (course_id, status, queued_at);
 CREATE INDEX enrolments_by_user ON course_enrolments (user_id, status);
 
--- The unfinished /addcourse or /editcourse form of each officer or admin: its step and answers (JSON), so a
--- restart resumes at the same question.
-CREATE TABLE course_drafts (
-    user_id    INTEGER PRIMARY KEY,
-    state      TEXT NOT NULL,
-    data       TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(data)),
-    updated_at TEXT NOT NULL
-);
-
 -- /newmodel: a province's own switch of training before the money, over the TRAINING_BEFORE_QUEUE default.
 CREATE TABLE training_rollout (
     province_code TEXT PRIMARY KEY REFERENCES provinces (code),
