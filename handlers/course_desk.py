@@ -94,7 +94,7 @@ async def show_roster(update: Update, context: Ctx, message: Message, desk: Desk
 
 async def roster_page(context: Ctx, course: Course, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
     lang = context.lang
-    roster = list(enumerate(await context.store.list_roster(course.id), start=1))  # numbered across pages
+    roster = list(enumerate(await context.store.list_course_roster(course.id), start=1))  # numbered across pages
     view = course_view(course, await catalog_names(context))
     text, shown, page, pages = page_of(
         roster, lambda chunk, page, pages: render(lang, "courses/roster", c=view, people=chunk, page=page,

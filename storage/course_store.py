@@ -206,7 +206,7 @@ class CourseStore(StoreBase):
         rows = await self.db.execute_fetchall(_ENROLMENT_SELECT + " WHERE e.id = ?", (enrolment_id,))
         return _enrolment(rows[0]) if rows else None
 
-    async def list_roster(self, course_id: int) -> list[Enrolment]:
+    async def list_course_roster(self, course_id: int) -> list[Enrolment]:
         """Everyone with a seat, then the waiting list in order (not those who left)."""
         rows = await self.db.execute_fetchall(
             _ENROLMENT_SELECT + " WHERE e.course_id = ? AND e.status <> 'cancelled'"

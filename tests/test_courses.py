@@ -220,13 +220,13 @@ async def test_thirty_at_once_fill_the_course_the_thirty_first_waits_and_gets_a_
     enrol = f"v1:crs:enrol:{offered.id}:1"
     await asyncio.gather(*(person.press(enrol, person.latest_inline_message()) for person in people))
 
-    roster = await bot.store.list_roster(offered.id)
+    roster = await bot.store.list_course_roster(offered.id)
     assert sum(e.status == "enrolled" for e in roster) == 30
     [late] = [person for person in people if "پر شده" in person.last_text]
     assert not any(e.user_id == late.id for e in roster)
     await late.click(WORDS["fa"]["wait"])
     assert "فهرست انتظار" in late.last_text
-    [waiting] = [e for e in await bot.store.list_roster(offered.id) if e.status == "waiting"]
+    [waiting] = [e for e in await bot.store.list_course_roster(offered.id) if e.status == "waiting"]
     assert waiting.user_id == late.id
 
     leaver = next(person for person in people if person is not late)
@@ -235,7 +235,7 @@ async def test_thirty_at_once_fill_the_course_the_thirty_first_waits_and_gets_a_
     assert "جای شما به نفر بعدی" in leaver.last_text
     await bot.deliver()
     assert "به شما رسید" in late.last_text
-    statuses = {e.user_id: e.status for e in await bot.store.list_roster(offered.id)}
+    statuses = {e.user_id: e.status for e in await bot.store.list_course_roster(offered.id)}
     assert statuses[late.id] == "enrolled" and leaver.id not in statuses and len(statuses) == 30
 
 
@@ -269,7 +269,7 @@ async def test_completion_sends_a_certificate_whose_qr_verifies_as_training(bot:
     [png] = photo.files.values()
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.width == 1080
-    [marked] = await bot.store.list_roster(offered.id)
+    [marked] = await bot.store.list_course_roster(offered.id)
     assert marked.status == "completed" and marked.certificate_number is not None
     number = marked.certificate_number
     signature = sign_document(number, bot.app.bot_data["permit_secret"], Document.CERTIFICATE)
@@ -298,14 +298,14 @@ async def test_the_roster_refuses_other_provinces_strangers_and_ones_own_name(bo
     offered = await course(bot)
     _, application = await applicant(bot, OFFICER, "کارشناس خودم")  # the officer enrolled as an applicant
     await bot.store.enrol(offered.id, OFFICER, application.id)
-    [entry] = await bot.store.list_roster(offered.id)
+    [entry] = await bot.store.list_course_roster(offered.id)
     await officer.send(f"/course {offered.id}")
     await officer.press(f"v1:ros:{entry.id}:done:1")
     assert "کارشناس دیگری" in bot.rec.last("answerCallbackQuery").params["text"]
     for intruder in (tehran, bot.user(777)):
         await intruder.press(f"v1:ros:{entry.id}:done:1", officer.latest_inline_message())
         assert "اجازه" in bot.rec.last("answerCallbackQuery").params["text"]
-    [still] = await bot.store.list_roster(offered.id)
+    [still] = await bot.store.list_course_roster(offered.id)
     assert still.status == "enrolled"
 
 
@@ -315,7 +315,7 @@ async def test_training_figures_by_sector(bot: Harness) -> None:
     for n in range(3):
         _, application = await applicant(bot, 6000 + n)
         await bot.store.enrol(offered.id, 6000 + n, application.id)
-    [first, *_] = await bot.store.list_roster(offered.id)
+    [first, *_] = await bot.store.list_course_roster(offered.id)
     await bot.store.mark_enrolment(first.id, "completed", OFFICER)
     lorestan = await bot.store.training_figures("IR-15")
     assert (lorestan.courses, lorestan.enrolments, lorestan.completions, lorestan.waiting) == (1, 3, 1, 0)
@@ -338,7 +338,7 @@ async def test_a_larger_capacity_seats_the_waiting_list_and_a_smaller_one_is_ref
     await officer.send("۲")
     await officer.click("✅ ذخیره دوره")
     await bot.deliver()
-    statuses = [e.status for e in await bot.store.list_roster(offered.id)]
+    statuses = [e.status for e in await bot.store.list_course_roster(offered.id)]
     assert statuses == ["enrolled", "enrolled", "waiting"]  # the first in line got the new seat, and was told
     assert "به شما رسید" in people[1][0].last_text
 
@@ -360,6 +360,6 @@ async def test_a_closed_course_takes_no_one_and_leaves_the_list(bot: Harness) ->
     await officer.send(f"/closecourse {offered.id}")
     await person.press(f"v1:crs:enrol:{offered.id}:1", listing)  # the old list's button
     assert "بسته" in bot.rec.last("answerCallbackQuery").params["text"]
-    assert await bot.store.list_roster(offered.id) == []
+    assert await bot.store.list_course_roster(offered.id) == []
     await person.send("/courses")
     assert "دوره آموزشی بازی" in person.last_text

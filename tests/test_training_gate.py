@@ -34,7 +34,7 @@ async def new_model_on(bot: Harness, province: str = "لرستان") -> None:
 async def complete_required_course(bot: Harness, person: FakeUser, application: Application) -> None:
     offered = await course(bot, required=True)
     await bot.store.enrol(offered.id, person.id, application.id)
-    [entry] = [e for e in await bot.store.list_roster(offered.id) if e.user_id == person.id]
+    [entry] = [e for e in await bot.store.list_course_roster(offered.id) if e.user_id == person.id]
     await bot.store.mark_enrolment(entry.id, "completed", OFFICER)
 
 
@@ -87,7 +87,7 @@ async def test_the_queue_waits_for_a_required_course_and_opens_after_it(bot: Har
 
     optional = await course(bot, "دوره اختیاری", required=False)
     await bot.store.enrol(optional.id, person.id, application.id)
-    [entry] = await bot.store.list_roster(optional.id)
+    [entry] = await bot.store.list_course_roster(optional.id)
     await bot.store.mark_enrolment(entry.id, "completed", OFFICER)
     assert HELD[lang] in await card(officer, application)  # an optional course is not the required training
 
