@@ -43,6 +43,9 @@ from handlers import (
     bulk,
     channels,
     common,
+    course_desk,
+    course_form,
+    courses,
     desk_find,
     digest,
     exhibition_form,
@@ -151,7 +154,8 @@ def build_application(
     app.bot_data["config"] = config  # read as context.config
     app.bot_data["leadership"] = leadership or Leadership(config.database_url)  # who leads, for /health
 
-    app.bot_data["courier"] = Courier(app.bot, store, config)  # delivers the outbox
+    # Delivers the outbox; the permit key (for certificates' QR codes) is read once post_init has loaded it.
+    app.bot_data["courier"] = Courier(app.bot, store, config, lambda: app.bot_data["permit_secret"])
     app.bot_data["flood"] = FloodGate(config.flood_limit, config.flood_window, config.flood_cooldown)
     # /verify by typed number: enough to check a few cards, too few to walk through every holder.
     app.bot_data["verify_quota"] = HourlyQuota(limit=20)
@@ -173,9 +177,10 @@ def build_application(
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
     app.add_handlers(exhibition_form.handlers() + booth_request.handlers())  # then the exhibition forms' steps
     app.add_handlers(assessment.handlers())  # before common's /cancel: inside the assessment, its own
+    app.add_handlers(course_form.handlers())  # an officer's course form: its typed answers before the catch-alls
     # permits' /start v-… and the roster's /start w-… before common's
     for module in (permits, roster_invite, common, status, officer, roster, roster_officer, bulk, desk_find, export,
-                   admin, advisers, advice, advice_desk, reasons, channels, booth_review):
+                   admin, advisers, advice, advice_desk, reasons, channels, booth_review, courses, course_desk):
         app.add_handlers(module.handlers())
     app.add_handlers(appoint.handlers(config.admin_ids))  # after the form: its contact step comes first
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took
@@ -200,6 +205,9 @@ def build_application(
     exhibition_posts.schedule(app)  # booth reminders the day before, booth lists after the deadline
     app.job_queue.run_repeating(permits.look_after_permits, interval=timedelta(hours=6),
                                 first=timedelta(minutes=2), name="look_after_permits")
+    # The day-before reminder of a course's first session (once per person, however often it runs).
+    app.job_queue.run_repeating(courses.remind_courses, interval=timedelta(hours=6), first=timedelta(minutes=4),
+                                name="remind_courses")
     async def erase_personal_data(context: Ctx) -> None:
         erased = await store.erase_personal_data(config.retention_years)
         if erased:

@@ -13,6 +13,7 @@ from dotenv import dotenv_values
 
 from bot.platforms import API_URLS, Platform
 from domain.lifecycle import Stage
+from domain.training import Rollout, parse_rollout
 from storage.catalog import Bank, CatalogError, parse_banks
 from storage.postgres import mask_password
 
@@ -95,6 +96,8 @@ class Config:
     webhook_secret: str | None = None  # Telegram's secret_token header, and a path segment for Bale
     retention_years: int = 5  # personal fields of applications closed longer ago are erased (daily job)
     advice_overdue_days: int = 3  # an advice question unanswered this long is listed in the officers' digest
+    # Training before the money: where queueing waits for a required course by default (/newmodel overrides).
+    training_before_queue: Rollout = Rollout()
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
         return f"Config(api_url={self.api_url!r}, database={self.database_label!r}, …)"
@@ -154,6 +157,7 @@ class Config:
             webhook_secret=_webhook_secret(env.get("WEBHOOK_SECRET") or None),
             retention_years=_int(env, "RETENTION_YEARS", 5, 1, 100),
             advice_overdue_days=_int(env, "ADVICE_OVERDUE_DAYS", 3, 1, 365),
+            training_before_queue=_rollout(env.get("TRAINING_BEFORE_QUEUE") or "none"),
         )._shared_settings_checked()
 
     def _shared_settings_checked(self) -> "Config":
@@ -162,6 +166,14 @@ class Config:
             raise ConfigError("WEBHOOK_SECRET must be set when DATABASE_URL is: every process must give Telegram"
                               " the same webhook URL")
         return self
+
+
+def _rollout(raw: str) -> Rollout:
+    rollout = parse_rollout(raw)
+    if rollout is None:
+        raise ConfigError("TRAINING_BEFORE_QUEUE must be none, all, or comma-separated province codes "
+                          f"(IR-15,IR-29 or 15,29); got {raw!r}")
+    return rollout
 
 
 def _database_url(value: str | None) -> str | None:

@@ -7,6 +7,7 @@ from persiantools.jdatetime import JalaliDate
 
 from domain.normalize import normalize
 
+# YYYY/MM/DD, also with - or . between, after normalising (Persian and Arabic-Indic digits read as ASCII).
 _JALALI = re.compile(r"([0-9]{4})[/.\-]([0-9]{1,2})[/.\-]([0-9]{1,2})")
 GREGORIAN_YEARS = range(1900, 2031)  # a year here was written in the Gregorian calendar, not the Jalali
 

@@ -1,10 +1,19 @@
-"""Short signatures for permit numbers in QR codes, so a forged number does not verify."""
+"""Short signatures for document numbers in QR codes (permits, training certificates), so a forged number
+does not verify, and the deep links that carry them."""
 
 import base64
 import hashlib
 import hmac
+from enum import StrEnum
 
 SIGNATURE_LENGTH = 10  # 50 bits: enough against guessing, short enough for a QR code a phone reads at once
+
+
+class Document(StrEnum):
+    """What a signed number is, by its deep link's prefix: `v-` a permit, `t-` a training certificate."""
+
+    PERMIT = "v"
+    CERTIFICATE = "t"
 
 
 def sign(message: str, secret: str, length: int = SIGNATURE_LENGTH) -> str:
@@ -13,26 +22,40 @@ def sign(message: str, secret: str, length: int = SIGNATURE_LENGTH) -> str:
     return base64.b32encode(digest).decode().lower()[:length]
 
 
+def sign_document(number: str, secret: str, document: Document = Document.PERMIT) -> str:
+    # A certificate's signature covers its kind too, so a permit number's signature never verifies a
+    # certificate that happens to share the number (the permit format is a setting), nor the other way round.
+    return sign(number if document == Document.PERMIT else f"{document.value}:{number}", secret)
+
+
 def sign_permit(number: str, secret: str) -> str:
-    return sign(number, secret)
+    return sign_document(number, secret)
 
 
-def signature_ok(number: str, signature: str, secret: str) -> bool:
+def signature_ok(number: str, signature: str, secret: str, document: Document = Document.PERMIT) -> bool:
     # compare_digest takes str only when it is ASCII (else TypeError): compare the UTF-8 bytes of whatever came
-    return hmac.compare_digest(sign_permit(number, secret).encode(), signature.lower().encode(errors="replace"))
+    expected = sign_document(number, secret, document)
+    return hmac.compare_digest(expected.encode(), signature.lower().encode(errors="replace"))
 
 
-def verification_payload(number: str, secret: str) -> str:
-    """The /start parameter of the verification deep link: v-<number>-<signature> (≤ 64 characters)."""
-    payload = f"v-{number}-{sign_permit(number, secret)}"
+def verification_payload(number: str, secret: str, document: Document = Document.PERMIT) -> str:
+    """The /start parameter of the verification deep link: <v|t>-<number>-<signature> (≤ 64 characters)."""
+    payload = f"{document.value}-{number}-{sign_document(number, secret, document)}"
     assert len(payload) <= 64, payload
     return payload
 
 
-def parse_verification_payload(payload: str) -> tuple[str, str] | None:
-    """(number, signature) from a deep link's start parameter, or None if it is not one."""
-    if not payload.startswith("v-") or len(payload) < 2 + 1 + 1 + SIGNATURE_LENGTH:
+def verification_link(bot_username: str, number: str, secret: str, document: Document = Document.PERMIT) -> str:
+    """What the card's QR code opens: the bot, started with the signed payload."""
+    return f"https://t.me/{bot_username}?start=" + verification_payload(number, secret, document)
+
+
+def parse_verification_payload(payload: str) -> tuple[Document, str, str] | None:
+    """(document, number, signature) from a deep link's start parameter, or None if it is not one."""
+    prefix = payload[:2]
+    documents = {f"{document.value}-": document for document in Document}
+    if prefix not in documents or len(payload) < 2 + 1 + 1 + SIGNATURE_LENGTH:
         return None
     number, dash, signature = payload[2:-SIGNATURE_LENGTH - 1], payload[-SIGNATURE_LENGTH - 1], \
         payload[-SIGNATURE_LENGTH:]
-    return (number, signature) if dash == "-" and number else None
+    return (documents[prefix], number, signature) if dash == "-" and number else None

@@ -87,11 +87,17 @@ def postal_code_looks_unusual(code: str) -> bool:
     return _POSTAL_USUAL.fullmatch(code) is None
 
 
+def jalali_day(raw: str, field: str) -> JalaliDate | Invalid:
+    """A real Jalali day typed as year/month/day; why not as `<field>.format`, `.gregorian` or `.no_such_day`."""
+    day = read_day(raw)
+    return Invalid(f"{field}.{day.problem}") if isinstance(day, NotADay) else day
+
+
 def birth_date(raw: str, today: JalaliDate, min_age: int) -> date | Invalid:
     """A real Jalali day in the past, at least `min_age` completed years ago; Gregorian result."""
-    born = read_day(raw)
-    if isinstance(born, NotADay):
-        return Invalid(f"birth_date.{born.problem}")
+    born = jalali_day(raw, "birth_date")
+    if isinstance(born, Invalid):
+        return born
     if born >= today:
         return Invalid("birth_date.future")
     age = completed_years(born, today)
@@ -104,9 +110,9 @@ def birth_date(raw: str, today: JalaliDate, min_age: int) -> date | Invalid:
 
 def event_day(raw: str, earliest: JalaliDate, latest: JalaliDate) -> date | Invalid:
     """A Jalali day from `earliest` to `latest` (an exhibition's dates and deadline); Gregorian result."""
-    day = read_day(raw)
-    if isinstance(day, NotADay):
-        return Invalid(f"date.{day.problem}")
+    day = jalali_day(raw, "date")
+    if isinstance(day, Invalid):
+        return day
     if day < earliest:
         return Invalid("date.too_early")
     if day > latest:
@@ -187,3 +193,15 @@ def money_toman(raw: str, minimum: int, maximum: int) -> int | Invalid:
     if not minimum <= value <= maximum:
         return Invalid("number.range")
     return value
+
+
+def course_start(raw: str, today: JalaliDate, max_days_ahead: int = 730) -> date | Invalid:
+    """A course's first session: a real Jalali day from today on, within two years; Gregorian result."""
+    starts = jalali_day(raw, "course_date")
+    if isinstance(starts, Invalid):
+        return starts
+    if starts < today:
+        return Invalid("course_date.past")
+    if (starts.to_gregorian() - today.to_gregorian()).days > max_days_ahead:
+        return Invalid("course_date.too_far")
+    return starts.to_gregorian()

@@ -21,7 +21,7 @@ from handlers.booth_review import staff_exhibitions
 from handlers.callbacks import ExhibitionButton
 from handlers.context import Ctx
 from handlers.exhibition_steps import BOOTH_FORM, answers, forget, save
-from handlers.pages import pager_row, render_page_items
+from handlers.pages import page_of, pager_row
 from handlers.photos import PhotoRefused, product_photo
 from handlers.states import BoothForm
 from messages import label, render
@@ -65,7 +65,7 @@ async def open_exhibitions_page(context: Ctx, user_id: int, page: int) -> tuple[
     exhibitions = await holder_exhibitions(context, user_id)
     if exhibitions is None:
         return render(lang, "exhibitions/need_permit"), None
-    text, shown, page, pages = render_page_items(
+    text, shown, page, pages = page_of(
         exhibitions, lambda chunk, page, pages: render(lang, "exhibitions/open_list", items=chunk, page=page,
                                                          pages=pages), page)
     rows = [[InlineKeyboardButton(label(lang, "exhibition.apply_to", title=e.title[:40]),

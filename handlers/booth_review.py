@@ -28,7 +28,7 @@ from handlers.access import Desk, desk_of, officer_of, refuse
 from handlers.callbacks import ExhibitionButton
 from handlers.context import Ctx
 from handlers.exhibition_steps import BOOTH_REASON, REASON_TIMEOUT, answers, forget, save
-from handlers.pages import pager_row, render_page_items
+from handlers.pages import page_of, pager_row
 from handlers.photos import send_photos
 from handlers.states import BoothOwed
 from messages import label, render
@@ -50,7 +50,7 @@ async def staff_exhibitions(context: Ctx, desk: Desk, page: int = 1) -> tuple[st
     lang = context.lang
     exhibitions = await context.store.list_current_exhibitions(desk.province_code)
     pending = {e.id: (await context.store.list_booth_requests(e.id, BoothStatus.PENDING, 0))[1] for e in exhibitions}
-    text, shown, page, pages = render_page_items(
+    text, shown, page, pages = page_of(
         exhibitions, lambda chunk, page, pages: render(lang, "exhibitions/staff_list", items=chunk, pending=pending,
                                                          page=page, pages=pages), page)
     rows = [] if desk.province_code is None else [

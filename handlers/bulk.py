@@ -18,6 +18,7 @@ from handlers.lifecycle_events import apply_action
 from handlers.officer import Refused, authorize
 from messages import label, render
 from storage import StageConflict
+from storage.errors import ActionHeld
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ async def bulk_step(update: Update, context: Ctx) -> None:
 
 async def do_all(context: Ctx, officer_id: int, action: Action, application_ids: list[int], lang: str) -> None:
     """One action after another, each checked and audited on its own; the officer hears how it went."""
-    done = skipped = 0
+    done = skipped = held = 0
     with sending_in_bulk():  # the card edits and news go after other people's answers
         for application_id in application_ids:
             checked = await authorize(context, officer_id, application_id, action.value)
@@ -67,10 +68,13 @@ async def do_all(context: Ctx, officer_id: int, action: Action, application_ids:
             try:
                 await apply_action(context, application_id, action, officer_id)
                 done += 1
+            except ActionHeld:  # waits for the applicant's training (domain.lifecycle.HELD_BY)
+                held += 1
             except StageConflict:  # moved on meanwhile (another officer, a withdrawal)
                 skipped += 1
-    logger.info("bulk %s by %s: %d done, %d skipped", action.value, officer_id, done, skipped)
-    await context.bot.send_message(officer_id, render(lang, "officer/bulk_done", done=done, skipped=skipped))
+    logger.info("bulk %s by %s: %d done, %d skipped, %d held", action.value, officer_id, done, skipped, held)
+    await context.bot.send_message(officer_id, render(lang, "officer/bulk_done", done=done, skipped=skipped,
+                                                      held=held))
 
 
 def handlers() -> list[BaseHandler[Update, Ctx, Any]]:

@@ -71,8 +71,8 @@ class FormButton(ActionButton):
 
 # Officer actions on an application card; the action names are domain.lifecycle.Action values, plus
 # "cancel" (drop a pending reason/amount question). The server re-checks everything on every press.
-OFFICER_ACTIONS = ("supervise", "fail_supervision", "approve", "reject", "queue", "introduce", "pay_loan",
-                   "bank_reject", "void", "cancel", "amount_ok", "amount_edit")
+OFFICER_ACTIONS = ("supervise", "fail_supervision", "approve", "reject", "queue", "waive_training", "introduce",
+                   "pay_loan", "bank_reject", "void", "cancel", "amount_ok", "amount_edit")
 # Buttons of an owed answer's question (✖, and ✅ / ✏️ under a typed loan amount), not actions on the application.
 ANSWER_BUTTONS = ("cancel", "amount_ok", "amount_edit")
 
@@ -233,7 +233,7 @@ class Withdraw:
 class Page:
     """A page of a long list: `v1:pg:<list>:<filter>:<page>` (the filter is e.g. a sector code, or empty)."""
 
-    LISTS: ClassVar[tuple[str, ...]] = ("officers", "channels", "categories", "status")
+    LISTS: ClassVar[tuple[str, ...]] = ("officers", "channels", "categories", "status", "courses", "roster")
     kind: str
     filter: str
     page: int
@@ -332,25 +332,11 @@ class RosterAdd:
 
 
 @dataclass(frozen=True, slots=True)
-class WorkerFormButton:
+class WorkerFormButton(ActionButton):
     """A button while adding a covered worker: `sec`/`cat` (pick), `cpg` (category page), `sectors`, `cancel`."""
 
+    AREA: ClassVar[str] = "rwf"
     VALUES: ClassVar[dict[str, str]] = {"sec": r"[0-9]{1,9}", "cat": r"[0-9]{1,9}", "cpg": r"[0-9]{1,4}"}
-    action: str
-    value: str = ""
-
-    def pack(self) -> str:
-        return _checked(f"v1:rwf:{self.action}:{self.value}" if self.value else f"v1:rwf:{self.action}")
-
-    @classmethod
-    def parse(cls, data: str) -> "WorkerFormButton":
-        parts = data.split(":", 3)
-        return cls(parts[2], parts[3] if len(parts) > 3 else "")
-
-    @classmethod
-    def pattern(cls, action: str) -> str:
-        value = cls.VALUES.get(action)
-        return rf"^v1:rwf:{action}:{value}\Z" if value else rf"^v1:rwf:{action}\Z"
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,4 +477,53 @@ class AssessButton:
         tail = r":[0-9]{1,2}:[0-9]" if action == "ans" else ""
         return rf"^v1:asmt:{action}:[0-9]{{1,12}}{tail}\Z"
 
+@dataclass(frozen=True, slots=True)
+class CourseFormButton(ActionButton):
+    """A button of the /addcourse and /editcourse form: `v1:cf:<action>[:<value>]`.
 
+    Actions: sec / cat (toggle a sector / category id), cpg (a page of categories), next (done choosing),
+    req (required: yes / no), acecr (the provider's suggestion), edit (a field, from the review), save, cancel.
+    """
+
+    AREA: ClassVar[str] = "cf"
+    VALUES: ClassVar[dict[str, str]] = {
+        "sec": r"[0-9]{1,9}", "cat": r"[0-9]{1,9}", "cpg": r"[0-9]{1,4}", "req": r"(yes|no)",
+        "edit": r"[a-z_]{1,20}",
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class CourseButton:
+    """An applicant's button under /courses: enrol, join the waiting list, or leave; `page` is the list's page
+    to redraw."""
+
+    PATTERN = r"^v1:crs:(enrol|wait|leave):[0-9]{1,9}:[0-9]{1,4}\Z"
+    action: str
+    course_id: int
+    page: int = 1
+
+    def pack(self) -> str:
+        return _checked(f"v1:crs:{self.action}:{self.course_id}:{self.page}")
+
+    @classmethod
+    def parse(cls, data: str) -> "CourseButton":
+        _, _, action, course_id, page = data.split(":")
+        return cls(action, int(course_id), int(page))
+
+
+@dataclass(frozen=True, slots=True)
+class RosterMark:
+    """An officer's mark on a course roster (/course): completed (`done`) or `absent`."""
+
+    PATTERN = r"^v1:ros:[0-9]{1,12}:(done|absent):[0-9]{1,4}\Z"
+    enrolment_id: int
+    mark: str
+    page: int = 1
+
+    def pack(self) -> str:
+        return _checked(f"v1:ros:{self.enrolment_id}:{self.mark}:{self.page}")
+
+    @classmethod
+    def parse(cls, data: str) -> "RosterMark":
+        _, _, enrolment_id, mark, page = data.split(":")
+        return cls(int(enrolment_id), mark, int(page))

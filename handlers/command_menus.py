@@ -19,12 +19,14 @@ logger = logging.getLogger(__name__)
 
 # In menu order. /stats is for officers (their province) and admins (any), so it is listed once.
 EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "assess", "verify", "renew", "withdraw", "advice",
-                     "exhibitions", "notifications", "cancel", "help", "lang", "myid", "workers")
-OFFICER_COMMANDS = ("pending", "queue", "app", "revoke", "stats", "addexhibition")
+                     "exhibitions", "notifications", "cancel", "help", "lang", "myid", "workers", "courses")
+OFFICER_COMMANDS = ("pending", "queue", "app", "revoke", "stats", "addexhibition", "addcourse", "editcourse",
+                    "closecourse", "course")
 ADVISER_COMMANDS = ("questions",)
 ADMIN_COMMANDS = ("addofficer", "removeofficer", "addadviser", "removeadviser", "officers", "categories", "addcategory",
                   "renamecategory", "hidecategory", "showcategory", "starcategory", "addsector", "hidesector",
-                  "showsector", "setchannel", "unsetchannel", "channels", "broadcast", "health", "questionnaire")
+                  "showsector", "setchannel", "unsetchannel", "channels", "broadcast", "health", "questionnaire",
+                  "newmodel", "addcourse", "editcourse", "closecourse", "course")
 
 
 def commands_for(officer: bool, admin: bool, adviser: bool = False) -> tuple[str, ...]:

@@ -23,8 +23,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from domain.lifecycle import Action, Stage
 from domain.roster import WorkerStatus
 from handlers.advice_view import answer_keyboard, answer_text, question_card
+from handlers.course_news import send_certificate, send_course_reminder, send_course_seat
 from handlers.exhibition_posts import send_announcement, send_booth_decision
-from handlers.officer_view import bank_name, officer_card
+from handlers.officer_view import bank_name, officer_card, training_status
 from messages import label, render
 from storage import Store
 from storage.errors import StoreUnavailable
@@ -36,18 +37,21 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# Updates that say more than the stage reached (a rejection after a failed supervision visit, not eligibility).
-UPDATE_FOR_ACTION = {Action.FAIL_SUPERVISION.value: "applicant/supervision_failed"}
+# Updates that say more than the stage reached (a rejection after a failed supervision visit, not eligibility;
+# a waiver, which keeps the stage).
+UPDATE_FOR_ACTION = {Action.FAIL_SUPERVISION.value: "applicant/supervision_failed",
+                     Action.WAIVE_TRAINING.value: "applicant/training_waived"}
 BATCH = 50
 
 
 class Courier:
     """Drains due outbox rows; one drain at a time (the job and an immediate kick may overlap)."""
 
-    def __init__(self, bot: Bot, store: Store, config: "Config") -> None:
+    def __init__(self, bot: Bot, store: Store, config: "Config", permit_secret: Callable[[], str]) -> None:
         self.bot = bot
         self.store = store
         self.config = config
+        self.permit_secret = permit_secret  # signs certificate QR codes; loaded after the courier is made
         self._lock = asyncio.Lock()
         # Rows Telegram accepted whose mark the database refused: outbox id -> the card to keep (or None).
         self._accepted: dict[int, CardRef | None] = {}
@@ -171,7 +175,8 @@ async def send_stage_update(courier: Courier, user_id: int, application: Applica
         return
     template = UPDATE_FOR_ACTION.get(message.payload.get("action", ""), f"applicant/{stage.value}")
     text = render(lang, template, a=application, position=position,
-                  bank=bank_name(courier.config, application.bank, lang))
+                  bank=bank_name(courier.config, application.bank, lang),
+                  training=training_status(application, courier.config))
     await courier.bot.send_message(user_id, text)
 
 
@@ -261,6 +266,9 @@ SENDERS: dict[OutboxKind, Sender] = {
     OutboxKind.BOOTH_REMINDER: about_application(send_booth_decision),
     OutboxKind.ADVICE_QUESTION: send_advice_question,
     OutboxKind.ADVICE_ANSWER: send_advice_answer,
+    OutboxKind.COURSE_SEAT: send_course_seat,
+    OutboxKind.COURSE_REMINDER: send_course_reminder,
+    OutboxKind.CERTIFICATE: send_certificate,
 }
 
 

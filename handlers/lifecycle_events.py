@@ -26,7 +26,8 @@ async def apply_action(context: Ctx, application_id: int, action: Action, actor_
     keeps acting on an old one), and `NotFound` for an unknown application.
     """
     try:
-        application = await context.store.transition(application_id, action, actor_id, **values)
+        application = await context.store.transition(application_id, action, actor_id,
+                                                      rollout=context.config.training_before_queue, **values)
     except StageConflict as conflict:
         await refresh_cards(context, conflict.application)
         raise

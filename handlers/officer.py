@@ -28,7 +28,7 @@ from telegram.ext import (
 
 from domain import validators
 from domain.assessment import BANDS
-from domain.lifecycle import AWAITING_OFFICER, Action, Stage, bulk_action, legal_actions
+from domain.lifecycle import AWAITING_OFFICER, Action, Stage, bulk_action, held_actions, legal_actions
 from domain.normalize import normalize, search_key
 from handlers.access import officer_command, officer_of, refuse
 from handlers.callbacks import (
@@ -47,6 +47,7 @@ from handlers.lifecycle_events import apply_action, refresh_cards
 from handlers.officer_view import (
     LOAN_FLOOR_TOMAN,
     amount_keyboard,
+    application_holds,
     bank_keyboard,
     cancel_keyboard,
     details_text,
@@ -116,7 +117,7 @@ async def answer_refusal(update: Update, context: Ctx, refused: Refused) -> None
 
 async def still_legal(update: Update, context: Ctx, application: Application, action: Action) -> bool:
     """Whether the action is legal from the application's stage now; if not, say so and refresh the cards."""
-    if action in legal_actions(application.stage, application.disputed):
+    if action in legal_actions(application.stage, application.disputed, application_holds(application, context.config)):
         return True
     chat = update.effective_chat
     assert chat is not None
@@ -146,6 +147,11 @@ async def act_on_application(update: Update, context: Ctx) -> None:
         await query.edit_message_reply_markup(None)
         return
     action = Action(pressed.action)
+    held = held_actions(application.stage, application_holds(application, context.config))
+    if action in held:  # the card's button says what it waits for; pressed, it explains
+        sector = application.sector_fa if lang == "fa" else application.sector_en
+        await query.answer(label(lang, f"alert.{held[action].value}_missing", sector=sector), show_alert=True)
+        return
     await query.answer()
     if not await still_legal(update, context, application, action):
         return

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from persiantools.jdatetime import JalaliDate
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from domain.lifecycle import OFFICER_STEPS, REFUSALS, Action, legal_actions
+from domain.lifecycle import OFFICER_STEPS, REFUSALS, Action, Hold, held_actions, legal_actions, training_holds
 from domain.overdue import overdue_days
 from handlers.callbacks import ActOn, PickBank, PickReason, RosterPage
 from messages import label, render
@@ -37,7 +37,25 @@ def officer_card(lang: str, application: Application, config: "Config", last: La
     """The card and its buttons for one officer; an officer never acts on their own application (`own`).
     `now` (the store's clock) decides whether it is overdue (⏰)."""
     text = card_text(lang, application, config, last, new=new, own=own, now=now)
-    return text, None if own else card_keyboard(lang, application)
+    return text, None if own else card_keyboard(lang, application, config)
+
+
+def training_required(application: Application, config: "Config") -> bool:
+    """Whether the application's province puts training before the queue: its /newmodel switch, else the
+    TRAINING_BEFORE_QUEUE setting."""
+    return config.training_before_queue.covers(application.province_code, application.new_model)
+
+
+def application_holds(application: Application, config: "Config") -> frozenset[Hold]:
+    """What the application's next steps wait for besides its stage (domain.lifecycle.HELD_BY)."""
+    return training_holds(training_required(application, config), application.trained or application.training_waived)
+
+
+def training_status(application: Application, config: "Config") -> str | None:
+    """'done', 'waived' or 'missing' where the province requires training; None where it does not."""
+    if not training_required(application, config):
+        return None
+    return "done" if application.trained else "waived" if application.training_waived else "missing"
 
 
 def late_days(application: Application, config: "Config", now: datetime) -> int | None:
@@ -55,6 +73,7 @@ def card_text(lang: str, application: Application, config: "Config", last: LastA
         actor=(shown.actor_name or shown.actor_id) if shown else None,  # none for the bot's own steps (import, expiry)
         done=label(lang, f"done.{shown.action}") if shown else None, own=own,
         assessment=assessment_line(lang, application),
+        training=training_status(application, config),
     )
 
 
@@ -66,11 +85,17 @@ def assessment_line(lang: str, application: Application) -> str | None:
                  score=application.assessment_score)
 
 
-def card_keyboard(lang: str, application: Application) -> InlineKeyboardMarkup | None:
-    legal = [action for action in CARD_ACTIONS if action in legal_actions(application.stage, application.disputed)]
-    rows = [[InlineKeyboardButton(label(lang, f"act.{action.value}"),
-                                  callback_data=ActOn(application.id, action.value).pack()) for action in legal]]
-    if application.roster_approved is not None:  # a support plan with covered workers: its roster, below the card
+def card_keyboard(lang: str, application: Application, config: "Config") -> InlineKeyboardMarkup | None:
+    """The legal next actions; an action waiting for a hold keeps its place, labelled with what it waits for
+    (pressed, it explains). A support plan with covered workers: its roster, below."""
+    holds = application_holds(application, config)
+    legal = legal_actions(application.stage, application.disputed, holds)
+    held = held_actions(application.stage, holds)
+    rows = [[InlineKeyboardButton(label(lang, f"act.held_{held[action].value}" if action in held
+                                        else f"act.{action.value}"),
+                                  callback_data=ActOn(application.id, action.value).pack())
+             for action in CARD_ACTIONS if action in legal or action in held]]
+    if application.roster_approved is not None:
         rows.append([InlineKeyboardButton(label(lang, "roster.open", awaiting=application.roster_awaiting),
                                           callback_data=RosterPage("o", application.id, 0).pack())])
     rows = [row for row in rows if row]

@@ -19,13 +19,14 @@ RenderPage = Callable[[Sequence[T], int, int], str]  # (the page's items, page, 
 
 def render_page(items: Sequence[T], render: RenderPage[T], page: int) -> tuple[str, int, int]:
     """The text of page `page` (clamped to the pages there are), the page shown and the number of pages."""
-    text, _, page, pages = render_page_items(items, render, page)
+    text, _, page, pages = page_of(items, render, page)
     return text, page, pages
 
 
-def render_page_items(items: Sequence[T], render: RenderPage[T], page: int) -> tuple[str, Sequence[T], int, int]:
-    """As `render_page`, with the items the page shows (for their buttons)."""
-    slices = pack_pages(items, lambda chunk: render(chunk, 1, 1))
+def page_of(items: Sequence[T], render: RenderPage[T], page: int,
+            most: int | None = None) -> tuple[str, Sequence[T], int, int]:
+    """`render_page`, with the items the page shows (for a button each), at most `most` of them."""
+    slices = pack_pages(items, lambda chunk: render(chunk, 1, 1), most=most)
     pages = len(slices)
     page = min(max(page, 1), pages)
     start, end = slices[page - 1]

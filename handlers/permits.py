@@ -12,7 +12,7 @@ from domain import validators
 from domain.flood import HourlyQuota
 from domain.lifecycle import CLOSED_STAGES, Action, Stage
 from domain.normalize import normalize
-from domain.signature import parse_verification_payload, signature_ok, verification_payload
+from domain.signature import Document, parse_verification_payload, signature_ok, verification_link
 from handlers.access import officer_command, refuse
 from handlers.callbacks import AssessButton, PermitButton
 from handlers.context import BACKGROUND, Ctx
@@ -31,8 +31,7 @@ RENEW_WINDOW = timedelta(days=30)  # holders may renew, and are reminded, this l
 
 
 def verify_link(context: Ctx, application: Application) -> str:
-    return f"https://t.me/{context.bot.username}?start=" + verification_payload(application.permit_number,
-                                                                                context.permit_secret)
+    return verification_link(context.bot.username, application.permit_number, context.permit_secret)
 
 
 # -- the card -------------------------------------------------------------------------------------
@@ -130,16 +129,25 @@ def permit_status(context: Ctx, application: Application) -> str:
     return "valid"
 
 
-async def verify(update: Update, context: Ctx, number: str, signature: str | None) -> None:
-    """A signed QR link shows the holder's details; a bare number only the status and the category, since
-    numbers are sequential and anyone could walk through them."""
+async def verify(update: Update, context: Ctx, number: str, signature: str | None,
+                 document: Document | None = None) -> None:
+    """A signed QR link shows the holder's details; a bare number only the status and the category (or the
+    course), since numbers are sequential and anyone could walk through them. `document`: what the signed
+    link says the number is; a typed number may be either (a training certificate's numbers are its own)."""
     message = update.effective_message
     assert message is not None
     lang = context.lang
-    if signature is not None and not signature_ok(number, signature, context.permit_secret):
+    if signature is not None and not signature_ok(number, signature, context.permit_secret,
+                                                  document or Document.PERMIT):
         await message.reply_text(render(lang, "permit/verify", status="forged", number=number[:40]))
         return
-    application = await context.store.get_application_by_permit(number)
+    if document in (None, Document.CERTIFICATE):
+        certificate = await context.store.get_certificate(number)
+        if certificate is not None:
+            await message.reply_text(render(lang, "permit/verify_certificate", cert=certificate,
+                                            holder=mask_name(certificate.full_name), full=signature is not None))
+            return
+    application = await context.store.get_application_by_permit(number) if document != Document.CERTIFICATE else None
     if application is None:
         await message.reply_text(render(lang, "permit/verify", status="unknown", number=number[:40]))
         return
@@ -166,14 +174,16 @@ async def verify_command(update: Update, context: Ctx) -> None:
 
 
 async def verify_deep_link(update: Update, context: Ctx) -> None:
-    """/start v-<number>-<signature>: what scanning the card's QR code opens."""
+    """/start v-<number>-<signature> (a permit) or t-… (a training certificate): what scanning a card's QR code
+    opens."""
     parsed = parse_verification_payload((context.args or [""])[0])
     if parsed is None:
         message = update.effective_message
         assert message is not None
         await message.reply_text(render(context.lang, "permit/verify", status="forged", number=""))
         return
-    await verify(update, context, *parsed)
+    document, number, signature = parsed
+    await verify(update, context, number, signature, document)
 
 
 # -- revocation (officers) and renewal (holders) ----------------------------------------------------
@@ -243,7 +253,7 @@ async def look_after_permits(context: Ctx) -> None:
 def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
     private = filters.ChatType.PRIVATE
     return [
-        CommandHandler("start", verify_deep_link, filters=private & filters.Regex(r"^/start v-")),
+        CommandHandler("start", verify_deep_link, filters=private & filters.Regex(r"^/start [vt]-")),
         CommandHandler("verify", verify_command, filters=private),
         CommandHandler("permit", show_permits, filters=private),
         MessageHandler(private & filters.Text(all_labels("main.permit")), show_permits),

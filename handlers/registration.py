@@ -690,7 +690,7 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
              MessageHandler(private & filters.Text(all_labels("main.apply")), start_application)]
     fallbacks: list[BaseHandler[Update, Ctx, Any]] = [
         CommandHandler("cancel", cancel, filters=private),
-        CommandHandler("start", restart_to_menu, filters=private & ~filters.Regex(r"^/start v-")),  # not a QR
+        CommandHandler("start", restart_to_menu, filters=private & ~filters.Regex(r"^/start [vt]-")),  # not a QR
         MessageHandler(private & filters.Text(all_labels("form.cancel")), cancel),
         MessageHandler(private & filters.Text(all_labels("form.back")), go_back),
         # The menu's status and permit buttons, and their commands, answer beside the form and never become answers.

@@ -42,7 +42,25 @@ class Owed(StrEnum):
 
 # The answer each action needs, so a restart resumes the right question from the prompt kept in the store.
 OWED_FOR_ACTION: dict[str, Owed] = {"fail_supervision": Owed.REASON, "reject": Owed.REASON,
-                                    "bank_reject": Owed.REASON, "void": Owed.REASON, "pay_loan": Owed.AMOUNT}
+                                    "bank_reject": Owed.REASON, "void": Owed.REASON, "pay_loan": Owed.AMOUNT,
+                                    "waive_training": Owed.REASON}
+
+
+class CourseForm(StrEnum):
+    """/addcourse and /editcourse (handlers/course_form.py): one question at a time, then the review."""
+
+    PROVINCE = "course.province_code"  # admins only: officers' courses are their province's
+    TITLE = "course.title"
+    PROVIDER = "course.provider"
+    SECTORS = "course.sector_ids"
+    CATEGORIES = "course.category_ids"
+    STARTS_ON = "course.starts_on"
+    SESSIONS = "course.sessions"
+    PLACE = "course.place"
+    CAPACITY = "course.capacity"
+    REQUIRED = "course.required"
+    REVIEW = "course.review"
+
 
 
 class AdviceAsk(StrEnum):

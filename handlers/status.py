@@ -8,13 +8,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from domain.lifecycle import CLOSED_STAGES, OPEN_STAGES, Action, Stage, progress_marks
+from domain.lifecycle import CLOSED_STAGES, OPEN_STAGES, Action, Hold, Stage, progress_marks
 from handlers.access import refuse
 from handlers.callbacks import Page, Withdraw
 from handlers.context import Ctx
 from handlers.keyboards import main_menu
 from handlers.lifecycle_events import apply_action
-from handlers.officer_view import bank_name
+from handlers.officer_view import bank_name, training_required
 from handlers.pages import page_keyboard, render_page
 from messages import all_labels, label, render
 from storage import StageConflict
@@ -42,7 +42,7 @@ async def status_page(context: Ctx, user_id: int, page: int) -> tuple[str, Inlin
     for application in applications:
         position = await context.store.queue_position(application.id) if application.stage == Stage.QUEUED else None
         closed_from = await context.store.closed_from(application.id) if application.stage in CLOSED_STAGES else None
-        items.append(status_item(lang, application, position, closed_from) | {
+        items.append(status_item(lang, application, position, closed_from, trained(context, application)) | {
             "bank": bank_name(context.config, application.bank, lang)})
     text, page, pages = render_page(
         items, lambda chunk, page, pages: render(lang, "status/list", items=chunk, page=page, pages=pages), page)
@@ -60,11 +60,21 @@ async def turn_status_page(update: Update, context: Ctx) -> None:
         await query.edit_message_text(text, reply_markup=markup)
 
 
+def trained(context: Ctx, application: Application) -> bool | None:
+    """Where the province puts training before the queue, whether the applicant has it (or a waiver)."""
+    if not training_required(application, context.config):
+        return None
+    return application.trained or application.training_waived
+
+
 def status_item(lang: str, application: Application, position: QueuePosition | None,
-                closed_from: Stage | None = None) -> dict[str, Any]:
+                closed_from: Stage | None = None, trained: bool | None = None) -> dict[str, Any]:
+    """`trained`: None where the province has no training step, else whether it is done."""
+    progress = progress_marks(application.stage, closed_from, trained)
     marks = [(MARKS[mark], label(lang, "progress.not_reached" if mark == "not_reached" else "progress.step",
                                  name=label(lang, f"stage.{step.value}")))
-             for step, mark in progress_marks(application.stage, closed_from)]
+             for step, mark in progress]
+    next_step = "training" if (Hold.TRAINING, "current") in progress else application.stage.value
     if application.stage in (Stage.REJECTED, Stage.BANK_REJECTED):
         failed = [index for index, (mark, _) in enumerate(marks) if mark == MARKS["failed"]][0]
         marks[failed] = (MARKS["failed"], label(lang, f"stage.{application.stage.value}"))
@@ -72,7 +82,7 @@ def status_item(lang: str, application: Application, position: QueuePosition | N
         "a": application,
         "marks": marks,
         "position": position,
-        "next": render(lang, f"status/next.{application.stage.value}"),
+        "next": render(lang, f"status/next.{next_step}"),
     }
 
 

@@ -83,15 +83,17 @@ def visible_length(text: str, html: bool = True) -> int:
 
 
 def pack_pages(items: Sequence[T], render_page: Callable[[Sequence[T]], str],
-               budget: int = PAGE_BUDGET) -> list[tuple[int, int]]:
-    """Split `items` into consecutive (start, end) slices, each rendering within `budget`; whole items only.
+               budget: int = PAGE_BUDGET, most: int | None = None) -> list[tuple[int, int]]:
+    """Split `items` into consecutive (start, end) slices, each rendering within `budget` and holding at most
+    `most` items (a page with a button per item); whole items only.
 
     An item too long on its own still gets a page of its own (the caller bounds its fields)."""
     pages: list[tuple[int, int]] = []
     start = 0
     while start < len(items):
         end = start + 1
-        while end < len(items) and visible_length(render_page(items[start:end + 1])) <= budget:
+        while end < len(items) and (most is None or end - start < most) \
+                and visible_length(render_page(items[start:end + 1])) <= budget:
             end += 1
         pages.append((start, end))
         start = end

@@ -1,6 +1,7 @@
 """The permit card a holder shows and prints: a PNG for the phone, an A5 PDF for paper, with a QR code.
 
-Both render the same content. Persian is shaped by the libraries themselves: Pillow's wheels include
+Both render the same content; the training certificate (messages/certificate_card.py) is drawn by the same
+code from its own content. Persian is shaped by the libraries themselves: Pillow's wheels include
 libraqm (`direction="rtl"`), fpdf2 shapes with uharfbuzz (`set_text_shaping`). The font is DejaVu Sans,
 shipped inside matplotlib, which covers Persian. Rendering is CPU work: callers run it in a thread.
 """
@@ -18,7 +19,8 @@ from messages.formatting import format_jalali, localize_digits
 from messages.render import clean, label
 from storage.records import Application
 
-WIDTH, HEIGHT = 1080, 1460
+WIDTH = 1080
+ROW, ROWS_TOP, FOOTER = 118, 290, 462  # a row's height, where the rows start, the QR footer below them
 GREEN, INK, MUTED, PAPER = "#1f6f55", "#1d1d1d", "#6b6b6b", "#fbfaf6"
 
 
@@ -48,14 +50,14 @@ def card_content(application: Application, lang: str, verify_link: str) -> CardC
         (label(lang, "card.issued"), format_jalali(application.issued_at, lang)),
         (label(lang, "card.valid_until"), format_jalali(application.valid_until, lang)),
     )
-    rows = tuple((caption, _one_line(value)) for caption, value in rows)  # typed by people: the one escaping path
+    rows = tuple((caption, one_line(value)) for caption, value in rows)  # typed by people: the one escaping path
     return CardContent(lang=lang, title=label(lang, "card.title"), subtitle=label(lang, "card.subtitle"), rows=rows,
                        number_label=label(lang, "card.number"),
                        number=localize_digits(application.permit_number, lang),  # drawn left to right
                        qr_link=verify_link, qr_caption=label(lang, "card.scan"))
 
 
-def _one_line(value: str) -> str:
+def one_line(value: str) -> str:
     """`clean`, on one line (a card row has no room for a second), in characters the font can draw."""
     return drawable(" ".join(clean(value).split()))
 
@@ -73,7 +75,8 @@ def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
 
 
 def render_card_png(content: CardContent) -> bytes:
-    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    height = ROWS_TOP + ROW * len(content.rows) + FOOTER  # the permit's six rows: 1460 px
+    image = Image.new("RGB", (WIDTH, height), PAPER)
     draw = ImageDraw.Draw(image)
     rtl = content.lang == "fa"
     edge = WIDTH - 80 if rtl else 80
@@ -84,11 +87,11 @@ def render_card_png(content: CardContent) -> bytes:
     draw.text((WIDTH // 2, 70), content.title, font=_font(58, bold=True), fill="white", anchor="ma", **text)
     draw.text((WIDTH // 2, 160), content.subtitle, font=_font(30), fill="#dfeee8", anchor="ma", **text)
 
-    y = 290
+    y = ROWS_TOP
     for caption, value in content.rows:
         draw.text((edge, y), caption, font=_font(28), fill=MUTED, anchor=anchor, **text)
         draw.text((edge, y + 40), value, font=_font(40, bold=True), fill=INK, anchor=anchor, **text)
-        y += 118
+        y += ROW
 
     draw.line((80, y + 5, WIDTH - 80, y + 5), fill="#d6d2c4", width=3)
     # Footer: the QR code on the side the eye reaches last, the permit number on the other.
@@ -102,8 +105,8 @@ def render_card_png(content: CardContent) -> bytes:
     draw.text((edge, y + 60), content.number_label, font=_font(28), fill=MUTED, anchor=anchor, **text)
     draw.text((edge, y + 105), content.number, font=number_font, fill=GREEN, anchor=anchor, direction="ltr",
               language="en")
-    draw.text((WIDTH // 2, HEIGHT - 75), content.qr_caption, font=_font(26), fill=MUTED, anchor="ma", **text)
-    draw.rectangle((12, 12, WIDTH - 13, HEIGHT - 13), outline=GREEN, width=6)
+    draw.text((WIDTH // 2, height - 75), content.qr_caption, font=_font(26), fill=MUTED, anchor="ma", **text)
+    draw.rectangle((12, 12, WIDTH - 13, height - 13), outline=GREEN, width=6)
 
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")

@@ -7,18 +7,21 @@ from datetime import date, datetime, timedelta
 from domain.lifecycle import (
     AWAITING_OFFICER,
     CLOSED_STAGES,
-    NEEDS_DISPUTE,
     OPEN_STAGES,
     UNCOUNTED_STAGES,
     Action,
-    IllegalTransition,
     Stage,
+    held_actions,
+    legal_actions,
     next_stage,
     sql_list,
+    training_holds,
 )
 from domain.permit import permit_number, validity_end
+from domain.training import Rollout
 from storage.base import AWAITING_CONDITION, Row
 from storage.errors import (
+    ActionHeld,
     AlreadyRegistered,
     CategoryNotOffered,
     HeldByAnotherAccount,
@@ -97,7 +100,13 @@ SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.nation
        (SELECT count(*) FROM covered_workers w WHERE w.application_id = a.id AND w.status = 'confirmed')
            AS roster_awaiting,
        EXISTS (SELECT 1 FROM national_id_claims n WHERE n.application_id = a.id) AS disputed,
-       {STAGE_SINCE} AS stage_since, x.score AS assessment_score, x.band AS assessment_band
+       {STAGE_SINCE} AS stage_since, x.score AS assessment_score, x.band AS assessment_band,
+       (SELECT r.enabled FROM training_rollout r WHERE r.province_code = a.province_code) AS new_model,
+       EXISTS (SELECT 1 FROM course_enrolments e JOIN courses k ON k.id = e.course_id
+               JOIN course_sectors ks ON ks.course_id = e.course_id
+               WHERE e.user_id = a.user_id AND e.status = 'completed' AND k.required = 1
+                 AND ks.sector_id = c.sector_id) AS trained,
+       a.training_waived_at IS NOT NULL AS training_waived
 FROM applications a
 JOIN provinces p ON p.code = a.province_code
 JOIN categories c ON c.id = a.category_id
@@ -298,30 +307,38 @@ class ApplicationStore(NameIndexStore):
         reason: str | None = None,
         bank: str | None = None,
         loan_amount_rials: int | None = None,
+        rollout: Rollout = Rollout(),
     ) -> Application:
         """Move an application one step, with its audit row and the applicant's notification, atomically.
 
-        Raises `NotFound`, or `StageConflict` when the action is not legal from the current stage.
+        `rollout`: where training comes before the queue by default (TRAINING_BEFORE_QUEUE; a province's
+        stored switch wins). Raises `NotFound`, `ActionHeld` when the action waits for the applicant's
+        training, or `StageConflict` when it is not legal from the current stage.
         """
         now = self._now()
         async with self._transaction() as db:
             current = await self.get_application(application_id)
             if current is None:
                 raise NotFound(f"application {application_id}")
-            try:
-                target = next_stage(current.stage, action)
-            except IllegalTransition:
-                raise StageConflict(current, action) from None
-            if action in NEEDS_DISPUTE and not current.disputed:  # a void needs a recorded claim
-                raise StageConflict(current, action)
-            sets = {"stage": target.value, "updated_at": now, _STAGE_TIME[target]: now}
+            holds = training_holds(rollout.covers(current.province_code, current.new_model),
+                                   current.trained or current.training_waived)
+            if action not in legal_actions(current.stage, current.disputed, holds):
+                if action in held_actions(current.stage, holds):
+                    raise ActionHeld(current, action)
+                raise StageConflict(current, action)  # wrong stage, a void without a claim, nothing to waive
+            target = next_stage(current.stage, action)
+            sets = {"stage": target.value, "updated_at": now}
+            if target != current.stage:  # a waiver keeps the stage and the time it was reached
+                sets[_STAGE_TIME[target]] = now
+            if action == Action.WAIVE_TRAINING:
+                sets["training_waived_at"] = now
             await self._tally(application_id, -1)  # out with the old contribution, in with the new below
             if current.stage == Stage.QUEUED:
                 await self._queue_bucket(current.province_code, current.queue_seq, -1)
             if target == Stage.QUEUED:
                 sets["queue_seq"] = await self._next_counter(f"queue:{current.province_code}")
                 await self._queue_bucket(current.province_code, sets["queue_seq"], +1)
-            if reason is not None:
+            if reason is not None and target != current.stage:  # a waiver's reason is in the audit only
                 sets["reason"] = reason
             if bank is not None:
                 sets["bank"] = bank
@@ -521,6 +538,9 @@ def _application(row: Row) -> Application:
         "queued_at": datetime.fromisoformat(row["queued_at"]) if row["queued_at"] else None,
         "updated_at": datetime.fromisoformat(row["updated_at"]),
         "disputed": bool(row["disputed"]),
+        "new_model": None if row["new_model"] is None else bool(row["new_model"]),
+        "trained": bool(row["trained"]),
+        "training_waived": bool(row["training_waived"]),
         "stage_since": datetime.fromisoformat(row["stage_since"]) if row["stage_since"] else None,
     })
 

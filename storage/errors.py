@@ -71,6 +71,21 @@ class RetakeTooSoon(StoreError):
     def __init__(self, allowed_at: datetime) -> None:
         super().__init__(f"retake allowed from {allowed_at.isoformat()}")
         self.allowed_at = allowed_at
+class ActionHeld(StageConflict):
+    """The action is legal from the stage but waits for something else (domain.lifecycle.HELD_BY): the
+    applicant's training, where the province requires it."""
+
+
+class CourseClosed(StoreError):
+    """The course is closed to enrolment (or does not exist)."""
+
+
+class CapacityBelowTaken(StoreError):
+    """A course's capacity may not drop below the seats already held."""
+
+    def __init__(self, taken: int) -> None:
+        super().__init__(f"{taken} seats are held")
+        self.taken = taken
 
 
 class NotAPlan(StoreError):

@@ -133,6 +133,11 @@ class Application:
     assessment_band: str | None = None  # its band: a domain.assessment.BANDS code
     roster_approved: int | None = None  # a support plan's approved covered workers; None: no roster yet
     roster_awaiting: int = 0  # covered workers who confirmed and await the officers
+    # Training before the money: the province's stored switch (None: the TRAINING_BEFORE_QUEUE setting decides),
+    # whether the applicant completed a required course of the sector, and whether an officer waived it.
+    new_model: bool | None = None
+    trained: bool = False
+    training_waived: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +177,9 @@ class OutboxKind(StrEnum):
     BOOTH_ACCEPTED = "holder.booth_accepted"
     BOOTH_REFUSED = "holder.booth_refused"
     BOOTH_REMINDER = "holder.booth_reminder"  # the day before the exhibition opens
+    COURSE_SEAT = "applicant.course_seat"  # a freed seat went to the first on the waiting list
+    COURSE_REMINDER = "applicant.course_reminder"  # the first session is tomorrow
+    CERTIFICATE = "applicant.certificate"  # the course was completed: the certificate card
 
 
 @dataclass(frozen=True, slots=True)
@@ -606,3 +614,113 @@ class ProgrammeFigures:
         """Whether there is anything to publish yet (a new province's post stays as short as before)."""
         return bool(self.assessment.assessed or self.advice.asked or self.exhibitions.held
                     or self.exhibitions.upcoming or self.rosters.approved_workers)
+
+
+@dataclass(frozen=True, slots=True)
+class CourseRequest:
+    """A course's answers from /addcourse or /editcourse, validated: what `Store.save_course` needs."""
+
+    province_code: str
+    title: str
+    provider: str
+    starts_on: date
+    sessions: int
+    place: str
+    capacity: int
+    required: bool
+    sector_ids: tuple[int, ...]
+    category_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Course:
+    """A training course (توانمندسازی) of one province, with the seats it has left."""
+
+    id: int
+    province_code: str
+    province_fa: str
+    province_en: str
+    title: str
+    provider: str
+    starts_on: date
+    sessions: int
+    place: str
+    capacity: int
+    required: bool
+    status: str  # 'open' or 'closed' (no more enrolments)
+    created_by: int
+    taken: int  # seats held (enrolled, completed, absent)
+    waiting: int
+    sector_ids: tuple[int, ...]
+    category_ids: tuple[int, ...]  # empty: every category of its sectors
+
+    @property
+    def seats_left(self) -> int:
+        return max(0, self.capacity - self.taken)
+
+    def serves(self, category_id: int, sector_id: int) -> bool:
+        """Whether the course is for this category: listed, or of one of its sectors when it lists none."""
+        if self.category_ids:
+            return category_id in self.category_ids
+        return sector_id in self.sector_ids
+
+
+@dataclass(frozen=True, slots=True)
+class CourseOffer:
+    """A course as one applicant sees it in /courses: whether it serves their category, and their place."""
+
+    course: Course
+    matches: bool
+    status: str | None  # their enrolment: enrolled, waiting, completed, absent; None: not enrolled
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    id: int
+    course_id: int
+    user_id: int
+    application_id: int | None
+    status: str  # enrolled, waiting, cancelled, completed, absent
+    full_name: str | None  # from the application it was made with
+    certificate_number: str | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolOutcome:
+    """What «ثبت‌نام» did: `status` is 'enrolled', 'waiting', or 'full' (nothing written: the waiting list is
+    offered); `already` when the person held that place before the press."""
+
+    status: str
+    already: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """A completed course's certificate, with what its card and /verify show."""
+
+    number: str
+    user_id: int
+    full_name: str
+    course: Course
+    completed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SectorTraining:
+    sector_fa: str
+    sector_en: str
+    enrolments: int  # people holding a seat (enrolled, completed or absent)
+    completions: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingFigures:
+    """Training figures for one province (or the whole country when `province_code` is None), by sector."""
+
+    province_code: str | None
+    courses: int
+    enrolments: int
+    completions: int
+    waiting: int
+    by_sector: tuple[SectorTraining, ...]

@@ -7,6 +7,7 @@ Each part lives in its own module over `storage/base.py` (connection, transactio
 from storage.advice_store import AdviceStore
 from storage.assessment_store import AssessmentStore
 from storage.catalog_store import CatalogStore
+from storage.course_store import CourseStore
 from storage.draft_store import DraftStore
 from storage.exhibition_store import ExhibitionStore
 from storage.export_store import ExportStore
@@ -23,5 +24,6 @@ from storage.user_store import UserStore
 
 
 class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, AssessmentStore, OutboxStore,
-            StatsStore, ReasonStore, RetentionStore, ExportStore, RosterStore, StepStore, ExhibitionStore, AdviceStore):
+            StatsStore, ReasonStore, RetentionStore, ExportStore, RosterStore, StepStore, ExhibitionStore, AdviceStore,
+            CourseStore):
     """One aiosqlite connection per process, and every query the bot makes."""

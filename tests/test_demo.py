@@ -57,6 +57,27 @@ async def test_the_assessment_story_runs_from_a_script(lang: str, expected: list
     assert "آهسته‌تر" not in transcript and "a little slower" not in transcript.lower()
 
 
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fa", ["از این پس پرونده‌ها فقط پس از گذراندن دوره آموزشی الزامی", "✅ دوره ثبت شد (شماره ۱)",
+            "ثبت‌نام شما در دوره «قالیبافی مقدماتی» انجام شد", "(alert) متقاضی هنوز دوره آموزشی الزامی",
+            "● دوره آموزشی الزامی", "🎓 تبریک! دوره «قالیبافی مقدماتی» را گذراندید", "نوبت شما: ۱",
+            "✓ دوره آموزشی الزامی"]),
+    ("en", ["enter the loan queue only after the applicant completes", "✅ The course is saved (number 1)",
+            "You are enrolled in «Carpet weaving for beginners»", "(alert) Not trained yet", "● Required training",
+            "🎓 Congratulations! You have completed", "Your place: 1", "✓ Required training"]),
+])
+async def test_the_training_story_runs_from_a_script(lang: str, expected: list[str], tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    story = ROOT / "demo" / "stories" / f"training.{lang}.txt"
+    assert await terminal.run(tmp_path / "demo.sqlite3", 0, story, lang, tmp_path / "out") == 0
+    transcript = capsys.readouterr().out
+    for line in expected:
+        assert line in transcript, line
+    assert sum(path.suffix == ".png" for path in (tmp_path / "out").iterdir()) == 2  # the permit and the certificate
+    assert "Traceback" not in transcript and "مشکلی پیش آمد" not in transcript and "went wrong" not in transcript
+    assert "آهسته" not in transcript and "slow down" not in transcript.lower()
+
+
 async def test_sample_data_fills_the_statistics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "script.txt"
     script.write_text("/as admin\n/stats all\n", encoding="utf-8")

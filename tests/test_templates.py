@@ -22,7 +22,11 @@ from storage.records import (
     Application,
     AuditEntry,
     Category,
+    Certificate,
     Channel,
+    Course,
+    Enrolment,
+    Province,
     QueuePosition,
     RefusalReason,
     Sector,
@@ -61,11 +65,42 @@ AUDIT = [AuditEntry(datetime(2026, 1, 1, tzinfo=UTC), None, None, "issue", None,
                     {"reason": "مدارک ناقص است"})]
 
 
+COURSE = {"id": 3, "title": "قالیبافی مقدماتی", "provider": "جهاد دانشگاهی", "province": "لرستان",
+          "starts_on": date(2026, 12, 20), "sessions": 8, "place": "خرم‌آباد، خیابان امام", "capacity": 30,
+          "required": True, "sectors": ["صنایع دستی", "تولیدی"], "categories": ["قالیبافی", "گلیم‌بافی"],
+          "seats_left": 2, "taken": 28, "waiting": 3, "status": "open"}
+ENROLMENT = Enrolment(5, 3, 1001, 1, "completed", "مریم احمدی", "TC-15-1405-00001", datetime(2026, 12, 1, tzinfo=UTC))
+CERTIFICATE = Certificate("TC-15-1405-00001", 1001, "مریم احمدی", Course(
+    3, "IR-15", "لرستان", "Lorestan", "قالیبافی مقدماتی", "جهاد دانشگاهی", date(2026, 12, 20), 8, "خرم‌آباد", 30,
+    True, "open", 501, 28, 3, (1,), ()), datetime(2026, 12, 1, tzinfo=UTC))
+
+
 def contexts(stats: Any) -> dict[str, dict[str, Any]]:
     """A sample context for every multi-line template, with every optional line switched on."""
     status_item = {"a": SAMPLE, "marks": [("✓", "صدور مجوز"), ("●", "نوبت تسهیلات")], "bank": "ملی",
                    "position": QueuePosition(3, 2, 9), "next": "قدم بعدی"}
-    return {
+    course_forms = {f"course_form/ask_{field}": {"current": "۱۲", "example": "1405/10/01", "low": 1, "high": 200,
+                                                 "page": 1, "pages": 2}
+                    for field in ("province_code", "title", "provider", "starts_on", "sessions", "place", "capacity",
+                                  "category_ids")}
+    return course_forms | {
+        "course_form/intro": {},
+        "course_form/review": {"c": COURSE, "editing": True},
+        "course_form/saved": {"c": COURSE, "id": 3, "new": True},
+        "courses/_summary": {"c": COURSE},
+        "courses/list": {"offers": [{"c": COURSE, "matches": True, "status": status}
+                                    for status in ("enrolled", "waiting")], "page": 1, "pages": 2,
+                         "province": "لرستان"},
+        "courses/enrolled": {"c": COURSE},
+        "courses/seat_freed": {"c": COURSE},
+        "courses/reminder": {"c": COURSE},
+        "courses/manage_list": {"courses": [COURSE, COURSE | {"status": "closed"}], "page": 1, "pages": 2,
+                                "everywhere": True},
+        "courses/roster": {"c": COURSE, "people": [(1, ENROLMENT), (2, replace(ENROLMENT, status="waiting"))],
+                           "page": 1, "pages": 2},
+        "courses/newmodel_list": {"on": [Province("IR-15", "لرستان", "Lorestan")], "switches": {"IR-15": True},
+                                  "everywhere": False, "listed": ["IR-29"]},
+        "permit/verify_certificate": {"cert": CERTIFICATE, "holder": "م. ا.", "full": True},
         "admin/appoint_who": {"button": True},
         "admin/appoint_adviser_who": {"button": True},
         "advice/ask_topic": {},
@@ -113,7 +148,8 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
         "common/help_officer": {"pending": 12, "province": "لرستان"},
         "officer/card": {"a": replace(SAMPLE, roster_approved=2, roster_awaiting=1), "actor": "علی", "bank": "ملی",
                          "done": "رد", "new": True, "own": True,
-                         "stage": "نوبت", "track": "مستقل", "late": 20, "assessment": "ارزیابی آمادگی: 🟢 آماده"},
+                         "stage": "نوبت", "track": "مستقل", "late": 20, "assessment": "ارزیابی آمادگی: 🟢 آماده",
+                         "training": "missing"},
         "officer/details": {"a": SAMPLE, "audit": [{"at": e.at, "label": e.action, "actor": "علی", "note": "یادداشت"}
                                                    for e in AUDIT], "birth": "۱۳۶۸/۱۰/۱۱", "education": "دیپلم"},
         "officer/pending": {"items": [SAMPLE, replace(SAMPLE, assessment_band="ready", assessment_score=82)],
