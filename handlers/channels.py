@@ -48,7 +48,8 @@ async def stats_post(store: Store, scope: str, lang: str) -> tuple[bytes, str]:
 
 async def programme_figures(store: Store, province_code: str | None) -> ProgrammeFigures:
     return ProgrammeFigures(await store.assessment_figures(province_code), await store.advice_figures(province_code),
-                            await store.exhibition_figures(province_code), await store.roster_figures(province_code))
+                            await store.training_figures(province_code), await store.exhibition_figures(province_code),
+                            await store.roster_figures(province_code))
 
 
 def stats_text(stats: Stats, lang: str, programme: ProgrammeFigures | None = None) -> str:

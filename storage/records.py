@@ -600,23 +600,6 @@ class ExhibitionFigures:
 
 
 @dataclass(frozen=True, slots=True)
-class ProgrammeFigures:
-    """The new model's figures beside the permits (issue 12 and 13): readiness assessed, advice given,
-    exhibitions held and covered workers approved, for one province or nationally."""
-
-    assessment: AssessmentFigures
-    advice: AdviceFigures
-    exhibitions: ExhibitionFigures
-    rosters: RosterFigures
-
-    @property
-    def any(self) -> bool:
-        """Whether there is anything to publish yet (a new province's post stays as short as before)."""
-        return bool(self.assessment.assessed or self.advice.asked or self.exhibitions.held
-                    or self.exhibitions.upcoming or self.rosters.approved_workers)
-
-
-@dataclass(frozen=True, slots=True)
 class CourseRequest:
     """A course's answers from /addcourse or /editcourse, validated: what `Store.save_course` needs."""
 
@@ -724,3 +707,21 @@ class TrainingFigures:
     completions: int
     waiting: int
     by_sector: tuple[SectorTraining, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammeFigures:
+    """The new model's figures beside the permits (issues 12 and 13): readiness assessed, advice given,
+    training, exhibitions held and covered workers approved, for one province or nationally."""
+
+    assessment: AssessmentFigures
+    advice: AdviceFigures
+    training: TrainingFigures
+    exhibitions: ExhibitionFigures
+    rosters: RosterFigures
+
+    @property
+    def any(self) -> bool:
+        """Whether there is anything to publish yet (a new province's post stays as short as before)."""
+        return bool(self.assessment.assessed or self.advice.asked or self.training.courses or self.exhibitions.held
+                    or self.exhibitions.upcoming or self.rosters.approved_workers)

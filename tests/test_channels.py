@@ -13,7 +13,14 @@ from handlers.channels import programme_figures, stats_text
 from messages.chart import render_stats_chart
 from storage import Store
 from storage.catalog import read_catalog
-from storage.records import AdviceFigures, AssessmentFigures, ExhibitionFigures, ProgrammeFigures, RosterFigures
+from storage.records import (
+    AdviceFigures,
+    AssessmentFigures,
+    ExhibitionFigures,
+    ProgrammeFigures,
+    RosterFigures,
+    TrainingFigures,
+)
 from tests.conftest import ADMIN_ID
 from tests.fakes import FakeUser, Harness
 from tests.seeding import permit
@@ -80,6 +87,8 @@ async def test_the_post_reads_well_in_both_languages(seeded: Store) -> None:
 
 PROGRAMME = ProgrammeFigures(AssessmentFigures("IR-15", taken=14, assessed=12, ready=5, training=4, advice=3),
                              AdviceFigures(asked=9, answered=7, median_hours_to_answer=5.6),
+                             TrainingFigures("IR-15", courses=3, enrolments=58, completions=41, waiting=6,
+                                             by_sector=()),
                              ExhibitionFigures("IR-15", held=1, upcoming=2, booths_offered=40, booths_filled=31),
                              RosterFigures("IR-15", approved_workers=27, plans_with_roster=4))
 
@@ -93,9 +102,11 @@ async def test_the_post_adds_the_new_models_figures_once_there_are_any(seeded: S
     persian, english = stats_text(stats, "fa", PROGRAMME), stats_text(stats, "en", PROGRAMME)
     assert ("🧭 ارزیابی آمادگی: ۱۲ متقاضی (آماده ۵ · نیازمند آموزش ۴ · نیازمند مشاوره ۳)\n"
             "💬 مشاوره: ۹ پرسش، ۷ پاسخ (میانهٔ زمان پاسخ: ۶ ساعت)\n"
+            "🎓 توانمندسازی: ۳ دوره، ۵۸ ثبت‌نام، ۴۱ نفر دوره را گذرانده‌اند\n"
             "🏪 نمایشگاه: ۱ برگزارشده، ۲ در پیش · غرفه‌های پرشده: ۳۱ از ۴۰\n"
             "🤝 افراد تحت پوشش طرح‌های پشتیبان: ۲۷ نفر تأییدشده در ۴ طرح\n") in persian
-    assert "Advice: 9 questions, 7 answered (median answer time: 6 hours)\n🏪 Exhibitions: 1 held" in english
+    assert ("Advice: 9 questions, 7 answered (median answer time: 6 hours)\n"
+            "🎓 Training: 3 courses, 58 enrolled, 41 completed\n🏪 Exhibitions: 1 held") in english
     assert "Covered workers of support plans: 27 approved in 4 plans" in english
 
 
