@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from persiantools.jdatetime import JalaliDate
 
+from domain.assessment import BANDS
 from domain.lifecycle import Stage
 from messages import label
 from storage.catalog import Bank
@@ -23,7 +24,7 @@ PAGE = 2_000  # rows handed to the writer thread at a time
 DATE_FIELDS = ("issued_at", "supervised_at", "eligible_at", "rejected_at", "queued_at", "introduced_at",
                "loan_paid_at", "bank_rejected_at", "closed_at")
 COLUMNS = ("permit_number", "full_name", "national_id", "mobile", "province", "city", "category", "track", "stage",
-           "workers", *DATE_FIELDS, "bank", "loan_toman", "reason")
+           "workers", *DATE_FIELDS, "bank", "loan_toman", "reason", "assessment", "training")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
 
@@ -51,7 +52,9 @@ def value_names(lang: str, banks: tuple[Bank, ...]) -> dict[str, str]:
     """Stage, track and bank names by code, rendered once per export (not once per row)."""
     return {**{f"stage.{stage.value}": label(lang, f"stage.{stage.value}") for stage in Stage},
             **{f"track.{track}": label(lang, f"track.{track}") for track in ("independent", "support")},
-            **{f"bank.{bank.code}": getattr(bank, f"name_{lang}") for bank in banks}}
+            **{f"bank.{bank.code}": getattr(bank, f"name_{lang}") for bank in banks},
+            **{f"band.{band}": label(lang, f"band.{band}") for band in BANDS},
+            **{f"export.{done}": label(lang, f"export.{done}") for done in ("trained", "training_waived")}}
 
 
 def row_values(row: ExportRow, names: dict[str, str], tz: ZoneInfo) -> list[Any]:
@@ -61,6 +64,8 @@ def row_values(row: ExportRow, names: dict[str, str], tz: ZoneInfo) -> list[Any]
         *(jalali(getattr(row, field), tz) for field in DATE_FIELDS),
         names.get(f"bank.{row.bank}", row.bank) if row.bank else None,
         row.loan_amount_rials // 10 if row.loan_amount_rials else None, _safe(row.reason),
+        names[f"band.{row.assessment_band}"] if row.assessment_band else None,
+        names["export.trained"] if row.trained else names["export.training_waived"] if row.training_waived else None,
     ]
 
 

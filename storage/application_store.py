@@ -90,6 +90,13 @@ STAGE_SINCE = "CASE a.stage " + " ".join(
     f"WHEN '{stage.value}' THEN a.{column}" for stage, column in
     ({Stage.PERMIT_ISSUED: "issued_at"} | _STAGE_TIME).items()) + " END"
 
+# Whether the applicant completed a required course of the application's sector (a: the application, c: its
+# category): training before the money (domain/training.py).
+TRAINED = """EXISTS (SELECT 1 FROM course_enrolments e JOIN courses k ON k.id = e.course_id
+               JOIN course_sectors ks ON ks.course_id = e.course_id
+               WHERE e.user_id = a.user_id AND e.status = 'completed' AND k.required = 1
+                 AND ks.sector_id = c.sector_id)"""
+
 _APPLICATION_SELECT = f"""
 SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.national_id, a.birth_date, a.mobile,
        a.province_code, p.name_fa AS province_fa, p.name_en AS province_en, a.city, a.address, a.postal_code,
@@ -102,10 +109,7 @@ SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.nation
        EXISTS (SELECT 1 FROM national_id_claims n WHERE n.application_id = a.id) AS disputed,
        {STAGE_SINCE} AS stage_since, x.score AS assessment_score, x.band AS assessment_band,
        (SELECT r.enabled FROM training_rollout r WHERE r.province_code = a.province_code) AS new_model,
-       EXISTS (SELECT 1 FROM course_enrolments e JOIN courses k ON k.id = e.course_id
-               JOIN course_sectors ks ON ks.course_id = e.course_id
-               WHERE e.user_id = a.user_id AND e.status = 'completed' AND k.required = 1
-                 AND ks.sector_id = c.sector_id) AS trained,
+       {TRAINED} AS trained,
        a.training_waived_at IS NOT NULL AS training_waived
 FROM applications a
 JOIN provinces p ON p.code = a.province_code

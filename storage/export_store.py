@@ -6,20 +6,23 @@ from datetime import datetime
 from typing import Any
 
 from domain.lifecycle import Stage
+from storage.application_store import TRAINED
 from storage.base import StoreBase, stored_time
 from storage.records import ExportRow
 
 EXPORT_PAGE = 2_000  # rows read at a time
 _SETTING = "exports_for_officers"
 
-_SELECT = """
+_SELECT = f"""
 SELECT a.id, a.permit_number, a.full_name, a.national_id, a.mobile, a.province_code, p.name_fa AS province_fa,
        a.city, c.name_fa AS category_fa, a.track, a.stage, a.workers, a.issued_at, a.supervised_at, a.eligible_at,
        a.rejected_at, a.queued_at, a.introduced_at, a.loan_paid_at, a.bank_rejected_at, a.closed_at, a.bank,
-       a.loan_amount_rials, a.reason
+       a.loan_amount_rials, a.reason, x.band AS assessment_band, {TRAINED} AS trained,
+       a.training_waived_at IS NOT NULL AS training_waived
 FROM applications a
 JOIN provinces p ON p.code = a.province_code
 JOIN categories c ON c.id = a.category_id
+LEFT JOIN assessments x ON x.application_id = a.id AND x.latest = 1
 """
 
 
@@ -46,7 +49,8 @@ class ExportStore(StoreBase):
         while True:
             rows = await self.db.execute_fetchall(sql, (last_id, *parameters, EXPORT_PAGE))
             for row in rows:
-                yield ExportRow(**dict(row))  # by name
+                yield ExportRow(**dict(row) | {"trained": bool(row["trained"]),  # 0/1 on SQLite
+                                               "training_waived": bool(row["training_waived"])})
             if len(rows) < EXPORT_PAGE:
                 return
             last_id = int(rows[-1]["id"])

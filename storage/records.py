@@ -340,6 +340,9 @@ class ExportRow:
     bank: str | None
     loan_amount_rials: int | None
     reason: str | None
+    assessment_band: str | None  # the latest self-assessment's
+    trained: bool  # a required course of the sector completed
+    training_waived: bool
 
 
 # -- advice (مشاوره) ------------------------------------------------------------------------------------

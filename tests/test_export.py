@@ -39,6 +39,9 @@ async def test_an_officer_exports_the_province_as_a_right_to_left_workbook(bot: 
     await bot.store.transition(paid.id, Action.INTRODUCE, None, bank="melli")
     await bot.store.transition(paid.id, Action.PAY_LOAN, None, loan_amount_rials=1_500_000_000)
     await issue(bot, "زهرا کریمی", province="IR-23")  # another province: not in the file
+    async with bot.store.transaction() as db:  # as an officer's waiver leaves it
+        await db.execute("UPDATE applications SET training_waived_at = ? WHERE id = ?",
+                         ("2026-11-30T08:00:00+00:00", paid.id))
 
     await officer.send("/export")
     assert "آماده" in bot.rec.last("sendMessage", OFFICER).text
@@ -54,6 +57,8 @@ async def test_an_officer_exports_the_province_as_a_right_to_left_workbook(bot: 
     loan = by_number[paid.permit_number]
     assert loan["مبلغ وام (تومان)"] == 150_000_000 and loan["بانک"] == "بانک ملی" and loan["مرحله"] == "پرداخت وام"
     assert loan["نام و نام خانوادگی"] == "'=HYPERLINK(\"x\")"
+    assert loan["دوره آموزشی الزامی"] == "معاف شده" and loan["ارزیابی آمادگی"] is None
+    assert by_number[first.permit_number]["دوره آموزشی الزامی"] is None  # neither trained nor waived
     assert bot.rec.last("sendDocument", OFFICER).params["caption"].startswith("📊 ۲")
     assert await audit_of_exports(bot) == [(OFFICER, {"province": "IR-15", "stage": None, "from": None, "to": None,
                                                       "format": "xlsx", "rows": 2})]
