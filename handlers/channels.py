@@ -42,7 +42,7 @@ async def stats_post(store: Store, scope: str, lang: str) -> tuple[bytes, str]:
     province = None if scope == NATIONAL else scope
     stats = await store.compute_stats(province)
     programme = await programme_figures(store, province)
-    chart = await asyncio.to_thread(render_stats_chart, stats, lang)  # CPU-bound: off the event loop
+    chart = await asyncio.to_thread(render_stats_chart, stats, lang, programme)  # CPU-bound: off the event loop
     return chart, stats_text(stats, lang, programme)
 
 

@@ -15,31 +15,39 @@ from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen
 from messages.fonts import drawable  # noqa: E402
 from messages.formatting import format_jalali, format_number  # noqa: E402
 from messages.render import clean, label  # noqa: E402
-from storage.records import Stats  # noqa: E402
+from storage.records import ProgrammeFigures, Stats  # noqa: E402
 
 FUNNEL_STEPS = ("permit_issued", "supervised", "eligible", "queued", "introduced_to_bank", "loan_paid")
 SECTOR_BARS = 7
-COLORS = {"sectors": "#2a7f62", "funnel": "#c9822b", "text": "#222222", "muted": "#666666"}
+COLORS = {"sectors": "#2a7f62", "funnel": "#c9822b", "programme": "#3b6ea8", "text": "#222222", "muted": "#666666"}
 
 
-def render_stats_chart(stats: Stats, lang: str) -> bytes:
+def render_stats_chart(stats: Stats, lang: str, programme: ProgrammeFigures | None = None) -> bytes:
     """A 1200×1000 PNG: permits by sector above, the journey funnel below.
 
     Names are admin-typed: they go through `clean` (and lose what the font cannot draw), and mathtext is
     off, so a `$…$` in a name is shown as typed instead of being parsed as a formula (which fails on most
     text)."""
     with matplotlib.rc_context({"text.parse_math": False, "text.usetex": False}):
-        return _draw(stats, lang)
+        return _draw(stats, lang, programme if programme is not None and programme.any else None)
 
 
 def _shown(name: str) -> str:
     return drawable(clean(name))
 
 
-def _draw(stats: Stats, lang: str) -> bytes:
+def _draw(stats: Stats, lang: str, programme: ProgrammeFigures | None) -> bytes:
     figure = Figure(figsize=(12, 10), dpi=100)
     figure.set_facecolor("white")
-    sectors_axes, funnel_axes = figure.subplots(2, 1, gridspec_kw={"height_ratios": [1, 1]})
+    if programme is None:
+        sectors_axes, funnel_axes = figure.subplots(2, 1, gridspec_kw={"height_ratios": [1, 1]})
+    else:  # a smaller third panel: the new model's figures
+        sectors_axes, funnel_axes, programme_axes = figure.subplots(3, 1, gridspec_kw={"height_ratios": [1, 1, 0.8]})
+        steps = [("assessed", programme.assessment.assessed), ("advised", programme.advice.answered),
+                 ("trained", programme.training.completions), ("booths", programme.exhibitions.booths_filled),
+                 ("covered", programme.rosters.approved_workers)]
+        _bars(programme_axes, [label(lang, f"stats.programme_{name}") for name, _ in steps],
+              [value for _, value in steps], label(lang, "stats.programme"), COLORS["programme"], lang)
 
     place = _shown((stats.province_fa if lang == "fa" else stats.province_en) or label(lang, "stats.country"))
     figure.suptitle(f"{label(lang, 'stats.chart_title', place=place)} — {format_jalali(stats.as_of, lang)}",

@@ -124,6 +124,16 @@ async def test_the_chart_is_a_real_png(seeded: Store, lang: str) -> None:
     chart = render_stats_chart(stats, lang)
     assert png_size(chart) == (1200, 1000)
     assert 20_000 < len(chart) < 1_000_000
+    with_programme = render_stats_chart(stats, lang, PROGRAMME)  # a third panel, the same size
+    assert png_size(with_programme) == (1200, 1000) and with_programme != chart
+    assert render_stats_chart(stats, lang, nothing_yet()) == chart  # no figures yet: no panel
+
+
+def nothing_yet() -> ProgrammeFigures:
+    """The same province before any of the new model's figures exist."""
+    return ProgrammeFigures(AssessmentFigures(None, 0, 0, 0, 0, 0), AdviceFigures(0, 0, None),
+                            TrainingFigures(None, 0, 0, 0, 0, ()), ExhibitionFigures(None, 0, 0, 0, 0),
+                            RosterFigures(None, 0, 0))
 
 
 async def test_an_empty_province_still_gets_a_chart(store: Store) -> None:
