@@ -44,6 +44,8 @@ from handlers import (
     permits,
     reasons,
     registration,
+    showcase,
+    showcase_review,
     status,
 )
 from handlers.command_menus import EVERYONE_COMMANDS, publish_staff_menus
@@ -140,9 +142,12 @@ def build_application(
     app.add_handler(gate.handler(), group=-10)  # edits, channel posts, groups and floods stop here
     app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
     app.add_handler(officer.owed_answer(), group=-1)  # an officer's owed reason or amount, before the form
+    app.add_handler(showcase_review.owed_reason(), group=-1)  # the same about a showcase post
+    app.add_handler(showcase.post_form(), group=-1)  # a holder's showcase post, whatever other form is open
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
-    # permits' /start v-… before common's
-    for module in (permits, common, status, officer, bulk, desk_find, export, admin, reasons, channels):
+    # permits' /start v-… and the showcase's /start sr-… before common's
+    for module in (permits, showcase, common, status, officer, bulk, desk_find, export, admin, reasons, channels,
+                   showcase_review):
         app.add_handlers(module.handlers())
     app.add_handlers(appoint.handlers(config.admin_ids))  # after the form: its contact step comes first
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took

@@ -171,7 +171,7 @@ class DemoSession:
 
     async def transcript(self) -> list[str]:
         assert self.store is not None
-        self._channels = {channel.chat_id: channel.title for channel in await self.store.list_channels()}
+        self._channels = {channel.chat_id: channel.title for channel in await self.store.list_channels(None)}
         lines: list[str] = []
         for call in self.rec.calls[self._shown:]:
             lines += self._describe(call)

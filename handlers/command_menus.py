@@ -17,8 +17,8 @@ from storage import Store
 logger = logging.getLogger(__name__)
 
 # In menu order. /stats is for officers (their province) and admins (any), so it is listed once.
-EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "withdraw", "cancel", "help", "lang",
-                     "myid")
+EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "showcase", "withdraw", "cancel", "help",
+                     "lang", "myid")
 OFFICER_COMMANDS = ("pending", "queue", "app", "revoke", "stats")
 ADMIN_COMMANDS = ("addofficer", "removeofficer", "officers", "categories", "addcategory", "renamecategory",
                   "hidecategory", "showcategory", "starcategory", "addsector", "hidesector", "showsector",

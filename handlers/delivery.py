@@ -21,6 +21,12 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from domain.lifecycle import Action, Stage
 from handlers.officer_view import bank_name, officer_card
+from handlers.showcase_delivery import (
+    publish_showcase_post,
+    send_showcase_card,
+    send_showcase_decision,
+    send_showcase_report,
+)
 from messages import label, render
 from storage import Store
 from storage.errors import StoreUnavailable
@@ -183,6 +189,10 @@ SENDERS: dict[OutboxKind, Sender] = {
     OutboxKind.EXPIRY_REMINDER: send_expiry_reminder,
     OutboxKind.NO_OFFICER: send_no_officer_alert,
     OutboxKind.CLAIMANT_RELEASED: send_claim_released,
+    OutboxKind.SHOWCASE_CARD: send_showcase_card,
+    OutboxKind.SHOWCASE_PUBLISH: publish_showcase_post,
+    OutboxKind.SHOWCASE_DECIDED: send_showcase_decision,
+    OutboxKind.SHOWCASE_REPORT: send_showcase_report,
 }
 
 

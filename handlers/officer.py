@@ -392,14 +392,19 @@ async def retire_question(context: Ctx, officer_id: int) -> bool:
     return True
 
 
-def owed_answer() -> ConversationHandler[Ctx]:
-    """The conversation of an owed answer; runs before the flows (group -1)."""
-    private = filters.ChatType.PRIVATE
+def menu_button() -> filters.BaseFilter:
+    """A press of a reply-keyboard button (the main menu, the form's back / cancel / keep): never an answer."""
     buttons = all_labels("main.apply") | all_labels("main.status") | all_labels("main.permit") | \
         all_labels("menu.help") | all_labels("menu.switch_language") | all_labels("form.back") | \
         all_labels("form.cancel")
     keep = filters.Regex("^(" + "|".join(re.escape(label(lang, "form.keep", value="")) for lang in LANGUAGES) + ")")
-    typed = private & filters.TEXT & ~filters.COMMAND & ~filters.Text(buttons) & ~keep  # never a button press
+    return filters.Text(buttons) | keep
+
+
+def owed_answer() -> ConversationHandler[Ctx]:
+    """The conversation of an owed answer; runs before the flows (group -1)."""
+    private = filters.ChatType.PRIVATE
+    typed = private & filters.TEXT & ~filters.COMMAND & ~menu_button()  # never a button press
     return ConversationHandler(
         name=ANSWER_CONVERSATION, persistent=True, allow_reentry=True,
         entry_points=[CallbackQueryHandler(ask_for_answer, pattern=ActOn.pattern(*OWED_FOR_ACTION))],

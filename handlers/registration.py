@@ -44,6 +44,7 @@ from storage.records import PermitRequest
 
 logger = logging.getLogger(__name__)
 
+FORM_CONVERSATION = "registration"  # the persistent conversation of the application form (its drafts)
 SEARCH_LIMIT = 6
 Answers = dict[str, Any]
 StepResult = Reg | int
@@ -690,7 +691,8 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
              MessageHandler(private & filters.Text(all_labels("main.apply")), start_application)]
     fallbacks: list[BaseHandler[Update, Ctx, Any]] = [
         CommandHandler("cancel", cancel, filters=private),
-        CommandHandler("start", restart_to_menu, filters=private & ~filters.Regex(r"^/start v-")),  # not a QR
+        # Not a permit's QR code (v-) or a buyer's showcase report (sr-): those open their own pages.
+        CommandHandler("start", restart_to_menu, filters=private & ~filters.Regex(r"^/start (v|sr)-")),
         MessageHandler(private & filters.Text(all_labels("form.cancel")), cancel),
         MessageHandler(private & filters.Text(all_labels("form.back")), go_back),
         # The menu's status and permit buttons, and their commands, answer beside the form and never become answers.
@@ -703,13 +705,13 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         on("cancel", form_callback(cancel_by_button)),
         on("back", form_callback(back_by_button)),
         on("noop", form_callback(ignore_press)),
-        # Any other press is a stale form button, except an officer's card and lists: those are theirs.
-        CallbackQueryHandler(answer_stale_button, pattern=r"^(?!v1:(act|bank|app|list):)"),
+        # Any other press is a stale form button, except an officer's card and lists, and showcase posts' buttons.
+        CallbackQueryHandler(answer_stale_button, pattern=r"^(?!v1:(act|bank|app|list|sha|shr):)"),
         MessageHandler(private & ~filters.COMMAND & ~filters.Text(menu_labels) & ~filters.UpdateType.EDITED,
                        reprompt),
     ]
     return [ConversationHandler(
-        entry_points=entry, states=states, fallbacks=fallbacks, name="registration", persistent=True,
+        entry_points=entry, states=states, fallbacks=fallbacks, name=FORM_CONVERSATION, persistent=True,
         allow_reentry=True,
     )]
 

@@ -43,3 +43,20 @@ class Owed(StrEnum):
 # The answer each action needs, so a restart resumes the right question from the prompt kept in the store.
 OWED_FOR_ACTION: dict[str, Owed] = {"fail_supervision": Owed.REASON, "reject": Owed.REASON,
                                     "bank_reject": Owed.REASON, "void": Owed.REASON, "pay_loan": Owed.AMOUNT}
+
+
+class Showcase(StrEnum):
+    """A permit holder's product post for the provincial showcase (handlers/showcase.py)."""
+
+    PHOTOS = "showcase.photos"
+    NAME = "showcase.name"
+    PRICE = "showcase.price"
+    CONTACT = "showcase.contact"
+    PHONE = "showcase.phone"
+    REVIEW = "showcase.review"
+
+
+class ShowcaseOwed(StrEnum):
+    """An officer's owed reason after refusing or taking down a showcase post (handlers/showcase_review.py)."""
+
+    REASON = "showcase.reason"

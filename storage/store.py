@@ -5,6 +5,7 @@ Each part lives in its own module over `storage/base.py` (connection, transactio
 """
 
 from storage.catalog_store import CatalogStore
+from storage.conversation_store import ConversationStore
 from storage.draft_store import DraftStore
 from storage.export_store import ExportStore
 from storage.find_store import FindStore
@@ -13,10 +14,11 @@ from storage.outbox_store import OutboxStore
 from storage.permit_store import PermitStore
 from storage.reason_store import ReasonStore
 from storage.retention_store import RetentionStore
+from storage.showcase_store import ShowcaseStore
 from storage.stats_store import StatsStore
 from storage.user_store import UserStore
 
 
 class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, OutboxStore, StatsStore,
-            ReasonStore, RetentionStore, ExportStore):
+            ReasonStore, RetentionStore, ExportStore, ShowcaseStore, ConversationStore):
     """One aiosqlite connection per process, and every query the bot makes."""

@@ -45,8 +45,8 @@ async def test_start_and_help_show_an_officer_their_commands_and_what_awaits_the
 async def test_each_role_gets_its_own_command_menu(bot: Harness) -> None:
     await appoint(bot)
     officer_menu = commands(menu_of(bot, OFFICER))
-    assert officer_menu[:11] == ["start", "apply", "status", "permit", "verify", "renew", "withdraw", "cancel",
-                                 "help", "lang", "myid"]
+    assert officer_menu[:12] == ["start", "apply", "status", "permit", "verify", "renew", "showcase", "withdraw",
+                                 "cancel", "help", "lang", "myid"]
     assert {"pending", "queue", "app", "revoke", "stats"} <= set(officer_menu) and "addofficer" not in officer_menu
     assert "addofficer" in commands(menu_of(bot, ADMIN_ID)) and "pending" not in commands(menu_of(bot, ADMIN_ID))
 
