@@ -6,6 +6,7 @@ applicant, an officer per province, an admin), shows what the bot sends them, an
 """
 
 import html
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,21 +22,23 @@ from handlers.admin import find_province_in
 from messages import label
 from storage import Store
 
-APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID = 1001, 9001, 2000
+APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID, BUYER_ID = 1001, 9001, 2000, 3001
 PHONE = "+989120000000"
 SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getChatMember", "getFile",
                   "deleteWebhook", "sendChatAction"}
 
 
-def demo_config(database: Path, language: str) -> Config:
-    """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin."""
+def demo_config(database: Path, language: str, scripted: bool = False) -> Config:
+    """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin; a
+    script types far faster than a person, so it is not held to the flood limit people are."""
     return Config.from_env({"BOT_TOKEN": "123456:DEMO-no-network", "DATABASE_PATH": str(database),
-                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language})
+                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language}
+                           | ({"FLOOD_LIMIT": "10000"} if scripted else {}))
 
 
 @dataclass
 class Persona:
-    key: str  # "applicant", "admin", "officer IR-15"
+    key: str  # "applicant", "admin", "buyer" (someone who saw a showcase post), "officer IR-15"
     user: OfflineUser
 
 
@@ -44,6 +47,7 @@ class DemoSession:
     database: Path
     output: Path
     language: str = "fa"
+    scripted: bool = False  # inputs from a script (see demo_config)
     rec: RecordingRequest = field(default_factory=RecordingRequest)
     app: BotApp | None = None
     store: Store | None = None
@@ -55,7 +59,7 @@ class DemoSession:
     _saved: int = 0
 
     async def start(self, sample_data: int = 0) -> list[str]:
-        config = demo_config(self.database, self.language)
+        config = demo_config(self.database, self.language, self.scripted)
         self.store = Store(self.database, tz=config.timezone)
         self.app = build_application(config, self.store, request=self.rec)
         await start_offline(self.app)
@@ -68,6 +72,7 @@ class DemoSession:
             lines.append(f"sample data: {imported} fake applications across the provinces")
         self.personas["applicant"] = Persona("applicant", self._user(APPLICANT_ID, "مریم"))
         self.personas["admin"] = Persona("admin", self._user(ADMIN_ID, "مدیر"))
+        self.personas["buyer"] = Persona("buyer", self._user(BUYER_ID, "خریدار"))
         for province in await self.store.list_provinces():  # one demo officer per province, as an admin would
             officer_id = FIRST_OFFICER_ID + int(province.code.removeprefix("IR-"))
             await self.store.set_officer(officer_id, province.code, ADMIN_ID, self.language)
@@ -97,6 +102,8 @@ class DemoSession:
         buttons = self.prompt_buttons(persona.user)
         if line == "/contact":
             await persona.user.send_contact(PHONE)
+        elif line == "/photo":  # a photo from the phone's gallery (a product photo for the showcase)
+            await persona.user.send_photo()
         elif line.startswith("'"):  # 'text: send as typed, even a number that would press a button
             await persona.user.send(line[1:])
         elif re.fullmatch(r"[0-9]{1,3}", line) and 1 <= int(line) <= len(buttons):  # ASCII only: ۳ is an answer
@@ -124,9 +131,9 @@ class DemoSession:
         return label(self.language, key)
 
     async def switch_persona(self, wanted: str) -> list[str]:
-        """/as applicant | /as admin | /as officer <province>."""
+        """/as applicant | /as admin | /as buyer | /as officer <province>."""
         assert self.store is not None
-        if wanted in ("applicant", "admin"):
+        if wanted in ("applicant", "admin", "buyer"):
             self.current = wanted
             return [f"— you are now the {wanted} —"]
         if wanted.startswith("officer"):
@@ -136,7 +143,7 @@ class DemoSession:
                 return ["— which province? e.g. /as officer لرستان or /as officer IR-15 —"]
             self.current = f"officer {province.code}"
             return [f"— you are now the officer of {province.name_en} ({province.name_fa}) —"]
-        return ["— /as applicant, /as officer <province>, or /as admin —"]
+        return ["— /as applicant, /as officer <province>, /as admin or /as buyer —"]
 
     async def settle(self) -> None:
         """Let the bot finish: background work, then the outbox now rather than at the courier's next tick."""
@@ -207,11 +214,18 @@ class DemoSession:
             return []
         head = f"[{who}]"
         if call.method == "sendMessage":
-            return [f"{head} {plain(call.params['text'])}"]
+            return [f"{head} {plain(call.params['text'])}{links(call)}"]
         if call.method == "editMessageText":
             return [f"{head} ✎ (edited) {plain(call.params['text'])}"]
         if call.method == "editMessageReplyMarkup":
             return []
+        if call.method == "sendMediaGroup" or (call.method == "sendPhoto" and not call.files):  # sent by file_id
+            media = call.params.get("media")
+            items = (json.loads(media) if isinstance(media, str) else media) or [call.params]
+            caption = plain(str(items[0].get("caption") or ""))
+            return [f"{head} 🖼 {len(items)} photo(s) sent again by file_id" + (f"  {caption}" if caption else "")]
+        if call.method == "deleteMessage":
+            return [f"{head} 🗑 message {call.params['message_id']} deleted"]
         if call.method in ("sendPhoto", "sendDocument"):
             path = self._save(call)
             caption = plain(str(call.params.get("caption") or ""))
@@ -226,6 +240,13 @@ class DemoSession:
         path = self.output / f"{self._saved:03d}-{call.method.removeprefix('send').lower()}{suffix}"
         path.write_bytes(content)
         return path
+
+
+def links(call: ApiCall) -> str:
+    """A message's link buttons (a channel post's «گزارش»), which the terminal cannot press: open one by typing
+    the /start command it leads to, as the bot's chat would."""
+    rows = (call.params.get("reply_markup") or {}).get("inline_keyboard") or []
+    return "".join(f"  [{button['text']} → {button['url']}]" for row in rows for button in row if "url" in button)
 
 
 def plain(text: str) -> str:

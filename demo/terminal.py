@@ -13,14 +13,14 @@ from demo.session import DemoSession
 
 HELP = """Demo of the Home Business Permit Bot — the real bot, no Telegram, no token.
 Type as you would in Telegram. A number presses that button (a leading ' sends it as text instead, or type
-it in Persian digits); /contact shares your phone number; /as applicant, /as officer <province> and
-/as admin switch who you are; /quit leaves.
+it in Persian digits); /contact shares your phone number; /photo sends a photo; /as applicant,
+/as officer <province>, /as admin and /as buyer switch who you are; /quit leaves.
 """
 
 
 async def run(database: Path | None, sample_data: int, script: Path | None, language: str, output: Path) -> int:
     folder = Path(tempfile.mkdtemp(prefix="home-business-demo-"))
-    session = DemoSession(database or folder / "demo.sqlite3", output, language)
+    session = DemoSession(database or folder / "demo.sqlite3", output, language, scripted=script is not None)
     with logs_in_file(folder / "demo.log") as log_file:
         print(f"log: {log_file}")
         return await _run(session, sample_data, script)

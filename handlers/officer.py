@@ -8,6 +8,7 @@ change goes through `handlers.lifecycle_events.apply_action`, which edits every 
 import logging
 import math
 import re
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
@@ -361,23 +362,36 @@ async def cancel_answer(update: Update, context: Ctx) -> int | None:
     raise ApplicationHandlerStop(ConversationHandler.END)
 
 
-async def drop_answer(update: Update, context: Ctx) -> int:
+# Forgets an officer's open question (of one owed-answer conversation); whether there was one.
+Retire = Callable[[Ctx, int], Awaitable[bool]]
+
+
+def drop_question(retire: Retire) -> Callable[[Update, Ctx], Awaitable[int]]:
     """A command, or the officer starting their own form: the question is dropped, and the update goes on
     to its own handler (no ApplicationHandlerStop)."""
-    user = update.effective_user
-    message = update.effective_message
-    assert user is not None and message is not None
-    if await retire_question(context, user.id):
-        await message.reply_text(render(context.lang, "officer/input_cancelled"))
-    return ConversationHandler.END
+
+    async def drop(update: Update, context: Ctx) -> int:
+        user = update.effective_user
+        message = update.effective_message
+        assert user is not None and message is not None
+        if await retire(context, user.id):
+            await message.reply_text(render(context.lang, "officer/input_cancelled"))
+        return ConversationHandler.END
+
+    return drop
 
 
-async def answer_timed_out(update: Update, context: Ctx) -> None:
-    """ANSWER_TIMEOUT passed without an answer (while running; after a restart `owed_application` checks)."""
-    user = update.effective_user
-    assert user is not None
-    if await retire_question(context, user.id):
-        await context.bot.send_message(user.id, render(context.lang, "officer/answer_expired", minutes=ANSWER_MINUTES))
+def question_timed_out(retire: Retire) -> Callable[[Update, Ctx], Awaitable[None]]:
+    """ANSWER_TIMEOUT passed without an answer (while running; after a restart the answer's handler checks)."""
+
+    async def timed_out(update: Update, context: Ctx) -> None:
+        user = update.effective_user
+        assert user is not None
+        if await retire(context, user.id):
+            await context.bot.send_message(user.id, render(context.lang, "officer/answer_expired",
+                                                           minutes=ANSWER_MINUTES))
+
+    return timed_out
 
 
 async def retire_question(context: Ctx, officer_id: int) -> bool:
@@ -415,11 +429,12 @@ def owed_answer() -> ConversationHandler[Ctx]:
             Owed.CONFIRM_AMOUNT: [CallbackQueryHandler(confirm_amount, pattern=ActOn.pattern("amount_ok")),
                                   CallbackQueryHandler(edit_amount, pattern=ActOn.pattern("amount_edit")),
                                   MessageHandler(typed, receive_amount)],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, answer_timed_out)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, question_timed_out(retire_question))],
         },
         fallbacks=[
             CallbackQueryHandler(cancel_answer, pattern=ActOn.pattern("cancel")),
-            MessageHandler(private & (filters.COMMAND | filters.Text(all_labels("main.apply"))), drop_answer),
+            MessageHandler(private & (filters.COMMAND | filters.Text(all_labels("main.apply"))),
+                           drop_question(retire_question)),
         ],
         conversation_timeout=ANSWER_TIMEOUT,
     )

@@ -28,7 +28,8 @@ from handlers.access import officer_of, refuse
 from handlers.callbacks import ShowcaseAct
 from handlers.channels import place_name
 from handlers.context import Ctx
-from handlers.officer import ANSWER_MINUTES, ANSWER_TIMEOUT, menu_button
+from handlers.officer import ANSWER_MINUTES, ANSWER_TIMEOUT, drop_question, menu_button, question_timed_out
+from handlers.permits import permit_status
 from handlers.showcase_view import cancel_keyboard, refresh_cards, take_off_channel
 from handlers.states import ShowcaseOwed
 from messages import label, render
@@ -68,6 +69,10 @@ async def approve(update: Update, context: Ctx) -> None:
     checked = await authorize_post(context, user.id, ShowcaseAct.parse(query.data).post_id, "approve")
     if isinstance(checked, str):
         await query.answer(label(lang, checked), show_alert=True)
+        return
+    permit = await context.store.get_application(checked.application_id)
+    if permit is None or permit_status(context, permit) != "valid":  # revoked or expired since it was sent
+        await query.answer(label(lang, "showcase.permit_invalid"), show_alert=True)
         return
     channel = await context.store.get_channel(checked.province_code, ChannelPurpose.SHOWCASE)
     if channel is None:
@@ -160,22 +165,6 @@ async def cancel_reason(update: Update, context: Ctx) -> NoReturn:
     raise ApplicationHandlerStop(ConversationHandler.END)
 
 
-async def drop_reason(update: Update, context: Ctx) -> int:
-    """A command or a menu button: the question is dropped and the update goes on to its own handler."""
-    user, message = update.effective_user, update.effective_message
-    assert user is not None and message is not None
-    if await retire_question(context, user.id):
-        await message.reply_text(render(context.lang, "officer/input_cancelled"))
-    return ConversationHandler.END
-
-
-async def reason_timed_out(update: Update, context: Ctx) -> None:
-    user = update.effective_user
-    assert user is not None
-    if await retire_question(context, user.id):
-        await context.bot.send_message(user.id, render(context.lang, "officer/answer_expired", minutes=ANSWER_MINUTES))
-
-
 async def retire_question(context: Ctx, officer_id: int) -> bool:
     """Forget the officer's open question about a post, if any, and take its ✖ away; whether there was one."""
     owed = await context.store.get_conversation(REASON_CONVERSATION, officer_id)
@@ -196,11 +185,11 @@ def owed_reason() -> ConversationHandler[Ctx]:
         entry_points=[CallbackQueryHandler(ask_reason, pattern=ShowcaseAct.pattern("refuse", "down"))],
         states={
             ShowcaseOwed.REASON: [MessageHandler(typed, receive_reason)],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, reason_timed_out)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, question_timed_out(retire_question))],
         },
         fallbacks=[
             CallbackQueryHandler(cancel_reason, pattern=ShowcaseAct.pattern("nvm")),
-            MessageHandler(private & (filters.COMMAND | menu_button()), drop_reason),
+            MessageHandler(private & (filters.COMMAND | menu_button()), drop_question(retire_question)),
         ],
         conversation_timeout=ANSWER_TIMEOUT,
     )

@@ -2,7 +2,9 @@
 the officers' decision, the channel post and its «گزارش» button, a buyer's report, withdrawal and take-down,
 the weekly limit, and everything a person may send instead of what is asked."""
 
+import asyncio
 import json
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -10,7 +12,7 @@ from telegram import Sticker, User
 
 from bot.config import Config
 from handlers.showcase import REPORTS_PER_DAY
-from storage.records import ChannelPurpose, PostStatus, ShowcaseFigures, ShowcasePost
+from storage.records import ChannelPurpose, ContactKind, PostStatus, ShowcaseFigures, ShowcasePost
 from tests.conftest import ADMIN_ID
 from tests.fakes import FakeClock, FakeUser, Harness, running
 from tests.journey import ENGLISH, Answers, complete_journey
@@ -361,3 +363,71 @@ async def test_setchannel_keeps_the_statistics_channel_and_lists_both(bot: Harne
     await admin.send("/unsetchannel لرستان showcase")
     assert await bot.store.get_channel("IR-15", ChannelPurpose.SHOWCASE) is None
     assert await bot.store.get_channel("IR-15") is not None
+
+
+async def test_a_half_written_post_and_an_owed_reason_survive_a_restart(config: Config) -> None:
+    async with running(config) as bot:
+        [officer] = await officers(bot)
+        seller = bot.user(HOLDER + 1)
+        await complete_journey(seller, Answers(national_id=next_national_id(), mobile="09120001122"))
+        await write_post(seller, FA, contact="none")
+        await seller.click(FA["send"])
+        await bot.deliver()
+        await officer.click(FA["refuse"])
+        holder = await holder_with_permit(bot)
+        await holder.send("/showcase")
+        await holder.click(FA["new"])
+        await holder.send_photo()
+    async with running(config) as bot:
+        holder, officer = bot.user(HOLDER), bot.user(OFFICER)
+        await holder.send_photo()
+        assert "عکس ۲ از ۳" in holder.last_text
+        await officer.send("عکس‌ها تار است")
+        [post], _ = await bot.store.list_user_posts(HOLDER + 1, 10)
+        assert (post.status, post.reason) == (PostStatus.REFUSED, "عکس‌ها تار است")
+
+
+async def test_a_post_under_a_permit_revoked_since_is_not_approved(bot: Harness) -> None:
+    holder = await holder_with_permit(bot)
+    [officer] = await officers(bot)
+    await showcase_channel(bot)
+    await write_post(holder, FA)
+    await holder.click(FA["send"])
+    await bot.deliver()
+    [application] = await bot.store.list_user_applications(HOLDER)
+    await officer.send(f"/revoke {application.permit_number} فعالیت در نشانی انجام نمی‌شود")
+    await officer.click(FA["approve"])
+    assert "دیگر معتبر نیست" in bot.rec.last("answerCallbackQuery").params["text"]
+    assert (await only_post(bot)).status == PostStatus.PENDING
+
+
+async def test_the_holders_list_pages(bot: Harness) -> None:
+    holder = await holder_with_permit(bot)
+    [application] = await bot.store.list_user_applications(HOLDER)
+    for n in range(7):  # refused at once, so the next may follow
+        post = await bot.store.submit_showcase_post(HOLDER, application.id, f"محصول {n}", 1000 + n,
+                                                    ContactKind.NONE, None, ["p"], timedelta(days=7))
+        await bot.store.decide_showcase_post(post.id, OFFICER, reason="نمونه")
+    await holder.send("/showcase")
+    assert "(صفحه ۱ از ۲)" in holder.last_text and "محصول 6" in holder.last_text and "محصول 1" not in holder.last_text
+    await holder.click("▶")
+    assert "(صفحه ۲ از ۲)" in holder.last_text and "محصول 1" in holder.last_text
+
+
+async def test_two_officers_pressing_at_once_decide_once(bot: Harness) -> None:
+    holder = await holder_with_permit(bot)
+    both = await officers(bot, "لرستان", OFFICER, SECOND_OFFICER)
+    channel_id = await showcase_channel(bot)
+    await write_post(holder, FA)
+    await holder.click(FA["send"])
+    await bot.deliver()
+    post = await only_post(bot)
+    for officer in both:
+        officer.process = officer.process_through_queue  # as polling delivers: everyone's updates at once
+    await asyncio.gather(*(officer.press(f"v1:sha:{post.id}:approve", officer.latest_inline_message())
+                           for officer in both))
+    await bot.deliver()
+    alerts = sorted(call.params.get("text", "") for call in bot.rec.sent("answerCallbackQuery"))[-2:]
+    assert alerts == ["انجام شد ✓", "درباره این آگهی پیش‌تر تصمیم گرفته شده است."]
+    assert len(list(bot.rec.sent("sendMediaGroup", channel_id))) == 1
+    assert len([row for row in await bot.store.list_outbox() if row.kind == "showcase.decided"]) == 1
