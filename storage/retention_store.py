@@ -27,6 +27,9 @@ class RetentionStore(StoreBase):
         async with self._transaction() as db:
             cursor = await db.execute(_ERASE, {"now": now, "cutoff": stored_time(cutoff)})
             erased = int(cursor.rowcount)
+            # A showcase post's phone or username, shown by the holder's choice while it was live.
+            await db.execute("UPDATE showcase_posts SET contact_kind = 'none', contact = NULL"
+                             " WHERE contact IS NOT NULL AND closed_at < ?", (stored_time(cutoff),))
             # The /find index holds the names too (storage/name_index_store.py).
             await db.execute("DELETE FROM name_tokens WHERE application_id IN"
                              " (SELECT id FROM applications WHERE erased_at = ?)", (now,))

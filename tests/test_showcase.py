@@ -335,7 +335,7 @@ async def test_only_holders_of_a_valid_permit_post_and_only_officers_decide(bot:
     post = await only_post(bot)
     somewhere = {"message_id": 1, "date": 0, "chat": {"id": 0, "type": "private"}}
     for intruder in (stranger, bot.user(601), holder):  # nobody, another province's officer, the holder
-        for action in ("approve", "refuse"):
+        for action in ("approve", "refuse", "down"):
             await intruder.press(f"v1:sha:{post.id}:{action}", somewhere | {"chat": {"id": intruder.id,
                                                                                       "type": "private"}})
             assert "اجازه" in bot.rec.last("answerCallbackQuery").params["text"]
@@ -431,3 +431,22 @@ async def test_two_officers_pressing_at_once_decide_once(bot: Harness) -> None:
     assert alerts == ["انجام شد ✓", "درباره این آگهی پیش‌تر تصمیم گرفته شده است."]
     assert len(list(bot.rec.sent("sendMediaGroup", channel_id))) == 1
     assert len([row for row in await bot.store.list_outbox() if row.kind == "showcase.decided"]) == 1
+
+
+async def test_a_closed_posts_phone_is_erased_after_the_retention_years(config: Config) -> None:
+    clock = FakeClock()
+    async with running(config, clock) as bot:
+        await holder_with_permit(bot)
+        [application] = await bot.store.list_user_applications(HOLDER)
+        closed = await bot.store.submit_showcase_post(HOLDER, application.id, "گلیم", 1000, ContactKind.PHONE,
+                                                      "09123456789", ["p"], timedelta(days=7))
+        await bot.store.decide_showcase_post(closed.id, OFFICER, reason="نمونه")
+        live = await bot.store.submit_showcase_post(HOLDER, application.id, "جاجیم", 1000, ContactKind.PHONE,
+                                                    "09123456789", ["p"], timedelta(days=7))
+        await bot.store.decide_showcase_post(live.id, OFFICER, channel_id=-100)
+        clock.advance(days=365 * config.retention_years + 2)
+        await bot.store.erase_personal_data(config.retention_years)
+        erased, kept = await bot.store.get_showcase_post(closed.id), await bot.store.get_showcase_post(live.id)
+        assert erased is not None and (erased.contact_kind, erased.contact, erased.name) == (ContactKind.NONE, None,
+                                                                                             "گلیم")
+        assert kept is not None and kept.contact == "09123456789"  # still in the channel, by the holder's choice
