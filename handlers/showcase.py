@@ -134,11 +134,15 @@ async def limit_refusal(context: Ctx, user_id: int) -> str | None:
     """Why the holder may not send a post now (one awaiting review, or one approved this week), or None."""
     try:
         await context.store.check_showcase_allowed(user_id, WEEK)
-    except ShowcasePending:
-        return render(context.lang, "showcase/pending_already")
-    except ShowcaseTooSoon as too_soon:
-        return render(context.lang, "showcase/too_soon", allowed_at=too_soon.allowed_at)
+    except (ShowcasePending, ShowcaseTooSoon) as limit:
+        return limit_text(context.lang, limit)
     return None
+
+
+def limit_text(lang: str, limit: ShowcasePending | ShowcaseTooSoon) -> str:
+    if isinstance(limit, ShowcaseTooSoon):
+        return render(lang, "showcase/too_soon", allowed_at=limit.allowed_at)
+    return render(lang, "showcase/pending_already")
 
 
 async def receive_photo(update: Update, context: Ctx) -> NoReturn:
@@ -260,17 +264,16 @@ async def submit(update: Update, context: Ctx) -> NoReturn:
     await query.edit_message_reply_markup(None)
     lang = context.lang
     data = await form_data(context, user.id)
-    application = await valid_permit(context, user.id)
-    if application is None or application.id != data.get("application_id"):
-        await context.bot.send_message(user.id, render(lang, "showcase/no_permit"))
+    application = await context.store.get_application(int(data["application_id"]))
+    if application is None or application.user_id != user.id or permit_status(context, application) != "valid":
+        await context.bot.send_message(user.id, render(lang, "showcase/no_permit"))  # revoked or expired since
         await end_form(context, user.id)
     try:
         post = await context.store.submit_showcase_post(
             user.id, application.id, data["name"], int(data["price"]), ContactKind(data["kind"]), data["contact"],
             data["photos"], WEEK)
-    except (ShowcasePending, ShowcaseTooSoon):
-        refusal = await limit_refusal(context, user.id)  # one sent meanwhile (another device), or approved
-        await context.bot.send_message(user.id, refusal or render(lang, "showcase/no_permit"))
+    except (ShowcasePending, ShowcaseTooSoon) as limit:  # sent meanwhile from another device
+        await context.bot.send_message(user.id, limit_text(lang, limit))
         await end_form(context, user.id)
     logger.info("showcase post %s submitted by %s", post.id, user.id)
     context.kick_courier()

@@ -450,3 +450,15 @@ async def test_a_closed_posts_phone_is_erased_after_the_retention_years(config: 
         assert erased is not None and (erased.contact_kind, erased.contact, erased.name) == (ContactKind.NONE, None,
                                                                                              "گلیم")
         assert kept is not None and kept.contact == "09123456789"  # still in the channel, by the holder's choice
+
+
+async def test_a_permit_revoked_during_the_form_stops_the_post(bot: Harness) -> None:
+    holder = await holder_with_permit(bot)
+    [officer] = await officers(bot)
+    await write_post(holder, FA)
+    [application] = await bot.store.list_user_applications(HOLDER)
+    await officer.send(f"/revoke {application.permit_number} فعالیت در نشانی انجام نمی‌شود")
+    await holder.click(FA["send"])
+    assert "مجوز معتبر" in holder.last_text
+    assert (await bot.store.list_user_posts(HOLDER, 10))[1] == 0
+    assert await bot.store.get_conversation("showcase_post", HOLDER) is None
