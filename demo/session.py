@@ -29,8 +29,9 @@ SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getC
 
 
 def demo_config(database: Path, language: str, scripted: bool = False) -> Config:
-    """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin; a
-    script types far faster than a person, so it is not held to the flood limit people are."""
+    """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin.
+    A script types faster than any person, so its flood limit is out of reach (tests/test_reliability.py
+    covers the flood gate)."""
     return Config.from_env({"BOT_TOKEN": "123456:DEMO-no-network", "DATABASE_PATH": str(database),
                             "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language}
                            | ({"FLOOD_LIMIT": "10000"} if scripted else {}))
@@ -47,7 +48,7 @@ class DemoSession:
     database: Path
     output: Path
     language: str = "fa"
-    scripted: bool = False  # inputs from a script (see demo_config)
+    scripted: bool = False  # inputs come from a script, not a person at the keyboard
     rec: RecordingRequest = field(default_factory=RecordingRequest)
     app: BotApp | None = None
     store: Store | None = None
@@ -102,7 +103,7 @@ class DemoSession:
         buttons = self.prompt_buttons(persona.user)
         if line == "/contact":
             await persona.user.send_contact(PHONE)
-        elif line == "/photo":  # a photo from the phone's gallery (a product photo for the showcase)
+        elif line == "/photo":  # a photo from the phone's gallery (the demo has no camera: Telegram's sizes only)
             await persona.user.send_photo()
         elif line.startswith("'"):  # 'text: send as typed, even a number that would press a button
             await persona.user.send(line[1:])
@@ -219,11 +220,15 @@ class DemoSession:
             return [f"{head} ✎ (edited) {plain(call.params['text'])}"]
         if call.method == "editMessageReplyMarkup":
             return []
-        if call.method == "sendMediaGroup" or (call.method == "sendPhoto" and not call.files):  # sent by file_id
-            media = call.params.get("media")
-            items = (json.loads(media) if isinstance(media, str) else media) or [call.params]
-            caption = plain(str(items[0].get("caption") or ""))
-            return [f"{head} 🖼 {len(items)} photo(s) sent again by file_id" + (f"  {caption}" if caption else "")]
+        if call.method == "sendMediaGroup":  # an album of photos someone sent, shown again by file_id
+            media = call.params["media"]
+            media = json.loads(media) if isinstance(media, str) else media
+            caption = plain(str(media[0].get("caption") or ""))
+            return [f"{head} 🖼 ×{len(media)} " + ", ".join(str(item["media"]) for item in media)
+                    + (f"\n{caption}" if caption else "")]
+        if call.method == "sendPhoto" and isinstance(call.params.get("photo"), str):  # by file_id: nothing to save
+            caption = plain(str(call.params.get("caption") or ""))
+            return [f"{head} 🖼 {call.params['photo']}" + (f"\n{caption}" if caption else "")]
         if call.method == "deleteMessage":
             return [f"{head} 🗑 message {call.params['message_id']} deleted"]
         if call.method in ("sendPhoto", "sendDocument"):
