@@ -45,6 +45,10 @@ from handlers import (
     permits,
     reasons,
     registration,
+    roster,
+    roster_form,
+    roster_invite,
+    roster_officer,
     showcase,
     showcase_review,
     status,
@@ -147,14 +151,18 @@ def build_application(
     app.bot_data["card_cache"] = CardCache()  # drawn permit cards, until what they show changes
 
     app.add_handler(gate.handler(), group=-10)  # edits, channel posts, groups and floods stop here
-    app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
+    app.add_handler(common.user_loader(), group=-3)  # the user's language, before anything answers
+    # A covered worker being added, an officer's owed reason for refusing one: before the owed answers (a
+    # roster reason gives way to a card's question asked since) and the form.
+    app.add_handler(roster_form.conversation(), group=-2)
+    app.add_handler(roster_officer.refusal_conversation(), group=-2)
     app.add_handler(officer.owed_answer(), group=-1)  # an officer's owed reason or amount, before the form
     app.add_handler(showcase_review.owed_reason(), group=-1)  # the same about a showcase post
     app.add_handler(showcase.post_form(), group=-1)  # a holder's showcase post, whatever other form is open
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
-    # permits' /start v-… and the showcase's /start sr-… before common's
-    for module in (permits, showcase, common, status, officer, bulk, desk_find, export, admin, reasons, channels,
-                   showcase_review):
+    # permits' /start v-…, the roster's /start w-… and the showcase's /start sr-… before common's
+    for module in (permits, roster_invite, showcase, common, status, officer, roster, roster_officer, bulk,
+                   desk_find, export, admin, reasons, channels, showcase_review):
         app.add_handlers(module.handlers())
     app.add_handlers(appoint.handlers(config.admin_ids))  # after the form: its contact step comes first
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took

@@ -44,7 +44,6 @@ from storage.records import PermitRequest
 
 logger = logging.getLogger(__name__)
 
-FORM_CONVERSATION = "registration"  # the persistent conversation of the application form (its drafts)
 SEARCH_LIMIT = 6
 Answers = dict[str, Any]
 StepResult = Reg | int
@@ -711,7 +710,7 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
                        reprompt),
     ]
     return [ConversationHandler(
-        entry_points=entry, states=states, fallbacks=fallbacks, name=FORM_CONVERSATION, persistent=True,
+        entry_points=entry, states=states, fallbacks=fallbacks, name="registration", persistent=True,
         allow_reentry=True,
     )]
 

@@ -2,7 +2,7 @@
 one (photos, name, price, how to order, a review), a holder withdraws a post, a buyer reports one.
 
 The post form is a persistent conversation (SHOWCASE_CONVERSATION, its steps written through to the
-conversations table) that runs before the flows (group -1), as an officer's owed answer does: its steps
+conversation_steps table) that runs before the flows (group -1), as an officer's owed answer does: its steps
 stop the update there, while a command or a menu button leaves the form and goes on to its own handler.
 """
 
@@ -41,6 +41,7 @@ logger = logging.getLogger(__name__)
 
 MAX_PHOTOS = 3
 WEEK = timedelta(days=7)  # at most one approved post per holder in this time
+FORM_TTL = timedelta(days=1)  # a post left half-written for longer starts afresh after a restart
 NAME_MAX = 80
 PRICE_MIN, PRICE_MAX = 1_000, 100_000_000_000  # toman
 REPORTS_PER_DAY = 5  # a person's reports in 24 hours: enough for real problems, too few to flood officers
@@ -94,12 +95,12 @@ async def valid_permit(context: Ctx, user_id: int) -> Application | None:
 
 async def go_to(context: Ctx, user_id: int, state: Showcase, data: dict[str, Any]) -> NoReturn:
     """Write the step through (a restart resumes here), then stop the update in this conversation."""
-    await context.store.save_conversation(SHOWCASE_CONVERSATION, user_id, state, data)
+    await context.store.save_step(SHOWCASE_CONVERSATION, user_id, state, data)
     raise ApplicationHandlerStop(state)
 
 
 async def form_data(context: Ctx, user_id: int) -> dict[str, Any]:
-    kept = await context.store.get_conversation(SHOWCASE_CONVERSATION, user_id)
+    kept = await context.store.get_step(SHOWCASE_CONVERSATION, user_id)
     return kept.data if kept else {"photos": []}
 
 
@@ -282,7 +283,7 @@ async def submit(update: Update, context: Ctx) -> NoReturn:
 
 
 async def end_form(context: Ctx, user_id: int) -> NoReturn:
-    await context.store.clear_conversation(SHOWCASE_CONVERSATION, user_id)
+    await context.store.delete_step(SHOWCASE_CONVERSATION, user_id)
     raise ApplicationHandlerStop(ConversationHandler.END)
 
 
@@ -301,7 +302,7 @@ async def leave_form(update: Update, context: Ctx) -> int:
     """Another command or a menu button: the form is left, and the update goes on to its own handler."""
     user = update.effective_user
     assert user is not None
-    await context.store.clear_conversation(SHOWCASE_CONVERSATION, user.id)
+    await context.store.delete_step(SHOWCASE_CONVERSATION, user.id)
     return ConversationHandler.END
 
 

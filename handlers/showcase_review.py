@@ -3,8 +3,8 @@ one down with a reason (an owed answer, as after ❌ on an application card).
 
 At every press and every typed reason the caller is checked again: an officer of the post's province who
 is not its holder (same account, national ID or mobile as the permit); the callback data only names what
-was pressed. The owed reason is a persistent conversation (REASON_CONVERSATION, kept in the conversations
-table) that runs before the flows (group -1).
+was pressed. The owed reason is a persistent conversation (REASON_CONVERSATION, kept in conversation_steps)
+that runs before the flows (group -1).
 """
 
 import logging
@@ -108,7 +108,7 @@ async def ask_reason(update: Update, context: Ctx) -> NoReturn:
     asked = await context.bot.send_message(user.id, render(context.lang, "showcase/ask_reason", post=checked,
                                                            action=pressed.action),
                                            reply_markup=cancel_keyboard(context.lang, checked.id))
-    await context.store.save_conversation(REASON_CONVERSATION, user.id, ShowcaseOwed.REASON,
+    await context.store.save_step(REASON_CONVERSATION, user.id, ShowcaseOwed.REASON,
                                           {"post": checked.id, "action": pressed.action, "message": asked.message_id})
     raise ApplicationHandlerStop(ShowcaseOwed.REASON)
 
@@ -117,7 +117,7 @@ async def receive_reason(update: Update, context: Ctx) -> NoReturn:
     message, user = update.effective_message, update.effective_user
     assert message is not None and message.text is not None and user is not None
     lang = context.lang
-    owed = await context.store.get_conversation(REASON_CONVERSATION, user.id)
+    owed = await context.store.get_step(REASON_CONVERSATION, user.id)
     if owed is None or context.store.now() - owed.updated_at > ANSWER_TIMEOUT:  # also across a restart
         await retire_question(context, user.id)
         await message.reply_text(render(lang, "officer/answer_expired", minutes=ANSWER_MINUTES))
@@ -154,12 +154,12 @@ async def cancel_reason(update: Update, context: Ctx) -> NoReturn:
     """The question's ✖ button."""
     query, user = update.callback_query, update.effective_user
     assert query is not None and query.data is not None and user is not None
-    owed = await context.store.get_conversation(REASON_CONVERSATION, user.id)
+    owed = await context.store.get_step(REASON_CONVERSATION, user.id)
     if owed is None or owed.data["post"] != ShowcaseAct.parse(query.data).post_id:  # an older question's button
         await query.answer(label(context.lang, "alert.expired"), show_alert=True)
         await query.edit_message_reply_markup(None)
         raise ApplicationHandlerStop(None)
-    await context.store.clear_conversation(REASON_CONVERSATION, user.id)
+    await context.store.delete_step(REASON_CONVERSATION, user.id)
     await query.answer()
     await query.edit_message_text(render(context.lang, "officer/input_cancelled"))
     raise ApplicationHandlerStop(ConversationHandler.END)
@@ -167,10 +167,10 @@ async def cancel_reason(update: Update, context: Ctx) -> NoReturn:
 
 async def retire_question(context: Ctx, officer_id: int) -> bool:
     """Forget the officer's open question about a post, if any, and take its ✖ away; whether there was one."""
-    owed = await context.store.get_conversation(REASON_CONVERSATION, officer_id)
+    owed = await context.store.get_step(REASON_CONVERSATION, officer_id)
     if owed is None:
         return False
-    await context.store.clear_conversation(REASON_CONVERSATION, officer_id)
+    await context.store.delete_step(REASON_CONVERSATION, officer_id)
     with suppress(BadRequest):  # deleted or too old: nothing to take away
         await context.bot.edit_message_reply_markup(officer_id, int(owed.data["message"]), reply_markup=None)
     return True

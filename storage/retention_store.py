@@ -27,6 +27,12 @@ class RetentionStore(StoreBase):
         async with self._transaction() as db:
             cursor = await db.execute(_ERASE, {"now": now, "cutoff": stored_time(cutoff)})
             erased = int(cursor.rowcount)
+            # Their covered workers' names, national IDs and mobiles go with them (the roster's rows and statuses
+            # stay, for the figures).
+            await db.execute(
+                "UPDATE covered_workers SET full_name = '', national_id = 'x' || printf('%09d', id),"
+                " holder_national_id = '', mobile = '09000000000', active = 0"
+                " WHERE application_id IN (SELECT id FROM applications WHERE erased_at = ?)", (now,))
             # A showcase post's phone or username, shown by the holder's choice while it was live.
             await db.execute("UPDATE showcase_posts SET contact_kind = 'none', contact = NULL"
                              " WHERE contact IS NOT NULL AND closed_at < ?", (stored_time(cutoff),))

@@ -13,7 +13,7 @@ from storage.base import Row, StoreBase
 from storage.errors import AlreadyReported, PostConflict, ShowcasePending, ShowcaseTooSoon, TooManyReports
 from storage.records import ContactKind, OutboxKind, PostStatus, ShowcaseFigures, ShowcasePost
 
-SHOWCASE_CONVERSATION = "showcase_post"  # the holder's form, kept in the conversations table
+SHOWCASE_CONVERSATION = "showcase_post"  # the holder's form, kept in conversation_steps (storage/step_store.py)
 REPORT_WINDOW = timedelta(days=1)
 
 _SELECT = """SELECT p.id, p.user_id, p.application_id, p.province_code, p.name, p.price_toman, p.contact_kind,
@@ -60,7 +60,7 @@ class ShowcaseStore(StoreBase):
             for row in await db.execute_fetchall(_OFFICERS, (province,)):
                 await self._enqueue(OutboxKind.SHOWCASE_CARD, int(row["telegram_id"]), application_id,
                                     {"post": post_id})
-            await db.execute("DELETE FROM conversations WHERE name = ? AND user_id = ?",
+            await db.execute("DELETE FROM conversation_steps WHERE conversation = ? AND user_id = ?",
                              (SHOWCASE_CONVERSATION, user_id))
         return await self._post(post_id)
 

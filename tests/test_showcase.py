@@ -185,7 +185,7 @@ async def test_one_post_a_week_counted_from_the_last_approved(config: Config) ->
         await holder.send("/showcase")
         await holder.click(FA["new"])
         assert "هر هفته یک آگهی" in holder.last_text and "۱۴۰" in holder.last_text  # the Jalali date it is allowed
-        assert await bot.store.get_conversation("showcase_post", HOLDER) is None
+        assert await bot.store.get_step("showcase_post", HOLDER) is None
         clock.advance(days=4, minutes=1)
         await write_post(holder, FA, name="جاجیم", contact="none", photos=1)
         await holder.click(FA["send"])
@@ -295,7 +295,7 @@ async def test_what_is_not_a_photo_is_refused_clearly(bot: Harness) -> None:
     assert FA["done"] not in holder.inline_buttons()
     await holder.press("v1:shf:done")  # an older message's button: still no photo, so no moving on
     assert "دست‌کم یک عکس" in bot.rec.last("answerCallbackQuery").params["text"]
-    kept = await bot.store.get_conversation("showcase_post", HOLDER)
+    kept = await bot.store.get_step("showcase_post", HOLDER)
     assert kept is not None and kept.data["photos"] == []
     for _ in range(3):  # the third photo moves on by itself
         await holder.send_photo()
@@ -315,7 +315,7 @@ async def test_what_is_not_a_photo_is_refused_clearly(bot: Harness) -> None:
         await holder.send(phone)
         assert "معتبر نیست" in holder.last_text
     await holder.send("+98 912 345 6789")
-    kept = await bot.store.get_conversation("showcase_post", HOLDER)
+    kept = await bot.store.get_step("showcase_post", HOLDER)
     assert kept is not None and (kept.data["name"], kept.data["price"], kept.data["contact"]) == (
         "گلیم", 120_000, "09123456789")
 
@@ -460,4 +460,4 @@ async def test_a_permit_revoked_during_the_form_stops_the_post(bot: Harness) -> 
     await holder.click(FA["send"])
     assert "مجوز معتبر" in holder.last_text
     assert (await bot.store.list_user_posts(HOLDER, 10))[1] == 0
-    assert await bot.store.get_conversation("showcase_post", HOLDER) is None
+    assert await bot.store.get_step("showcase_post", HOLDER) is None

@@ -59,7 +59,7 @@ def test_any_text_at_the_name_price_and_phone_steps(tmp_path: Path) -> None:
         before = len(holder.calls)
         runner.run(holder.send(text))
         assert len(holder.calls) > before or text.startswith("/")  # an answer, unless a command goes elsewhere
-        kept = runner.run(runner.bot.store.get_conversation(SHOWCASE_CONVERSATION, HOLDER))
+        kept = runner.run(runner.bot.store.get_step(SHOWCASE_CONVERSATION, HOLDER))
         if kept is None or kept.state == STEP_OF[step]:  # refused (or left by a command): nothing stored
             assert kept is None or KEY_OF[step] not in kept.data
             return

@@ -1,5 +1,5 @@
--- The provincial showcase: a second channel per province, product posts by permit holders, buyers' reports,
--- and the state of the side conversations (a holder's post form, an officer's owed refusal reason).
+-- The provincial showcase: a second channel per province, product posts by permit holders and buyers' reports.
+-- (The holder's post form and an officer's owed reason keep their steps in conversation_steps.)
 
 -- Channels get a purpose: 'stats' (the daily statistics post, every channel so far) or 'showcase' (approved
 -- product posts; provinces only). The primary key becomes (scope, purpose), so the table is rebuilt.
@@ -65,14 +65,3 @@ CREATE TABLE showcase_reports (
     UNIQUE (post_id, reporter_id)
 );
 CREATE INDEX showcase_reports_by_reporter ON showcase_reports (reporter_id, at);
-
--- The state of a named persistent conversation other than the application form (drafts) and the owed
--- answers about applications (officer_prompts): its step and what it gathered so far (JSON).
-CREATE TABLE conversations (
-    name       TEXT NOT NULL,
-    user_id    INTEGER NOT NULL,
-    state      TEXT NOT NULL,
-    data       TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(data)),
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (name, user_id)
-);
