@@ -60,6 +60,8 @@ from handlers import (
     roster_form,
     roster_invite,
     roster_officer,
+    showcase,
+    showcase_review,
     status,
 )
 from handlers.command_menus import EVERYONE_COMMANDS, publish_staff_menus
@@ -172,15 +174,18 @@ def build_application(
     app.add_handler(roster_officer.refusal_conversation(), group=-4)
     app.add_handler(officer.owed_answer(), group=-3)  # an officer's owed reason or amount
     app.add_handler(booth_review.owed_reason(), group=-3)  # a refused booth request's reason, likewise
+    app.add_handler(showcase_review.owed_reason(), group=-3)  # the same about a showcase post
+    app.add_handler(showcase.post_form(), group=-3)  # a holder's showcase post, whatever other form is open
     app.add_handler(advice_desk.owed_answer(), group=-2)  # an adviser's answer to the question they took
     app.add_handler(advice.ask_conversation(), group=-1)  # an applicant writing an advice question
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
     app.add_handlers(exhibition_form.handlers() + booth_request.handlers())  # then the exhibition forms' steps
     app.add_handlers(assessment.handlers())  # before common's /cancel: inside the assessment, its own
     app.add_handlers(course_form.handlers())  # an officer's course form: its typed answers before the catch-alls
-    # permits' /start v-… and the roster's /start w-… before common's
-    for module in (permits, roster_invite, common, status, officer, roster, roster_officer, bulk, desk_find, export,
-                   admin, advisers, advice, advice_desk, reasons, channels, booth_review, courses, course_desk):
+    # permits' /start v-…, the roster's /start w-… and the showcase's /start sr-… before common's
+    for module in (permits, roster_invite, showcase, common, status, officer, roster, roster_officer, bulk,
+                   desk_find, export, admin, advisers, advice, advice_desk, reasons, channels, booth_review, courses,
+                   course_desk, showcase_review):
         app.add_handlers(module.handlers())
     app.add_handlers(appoint.handlers(config.admin_ids))  # after the form: its contact step comes first
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took

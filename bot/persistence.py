@@ -1,13 +1,14 @@
 """Conversation state kept in the store, so a restart resumes every unfinished form and owed answer.
 
 Handlers write each step through as they go: the form to the drafts table (`handlers/drafts.py`), an
-officer's owed reason or amount to officer_prompts (`handlers/officer.py`), the roster's, the exhibitions' and
-a course form's steps to conversation_steps (`handlers/roster_form.py`, `handlers/roster_officer.py`,
-`handlers/exhibition_steps.py`, `handlers/course_form.py`), an advice question being written to advice_drafts
-(`handlers/advice.py`), an adviser's owed answer to advice_prompts (`handlers/advice_desk.py`), a
-self-assessment to assessment_sessions (`handlers/assessment.py`). This persistence only hands those states
-back to PTB's ConversationHandlers at start-up, and deletes the row when PTB reports that a conversation ended.
-One source of truth per conversation; nothing else is persisted here (languages live in `users`).
+officer's owed reason or amount to officer_prompts (`handlers/officer.py`), the roster's, the exhibitions',
+the showcase's and a course form's steps to conversation_steps (`handlers/roster_form.py`,
+`handlers/roster_officer.py`, `handlers/exhibition_steps.py`, `handlers/showcase.py`, `handlers/showcase_review.py`,
+`handlers/course_form.py`), an advice question being written to advice_drafts (`handlers/advice.py`), an
+adviser's owed answer to advice_prompts (`handlers/advice_desk.py`), a self-assessment to assessment_sessions
+(`handlers/assessment.py`). This persistence only hands those states back to PTB's ConversationHandlers at
+start-up, and deletes the row when PTB reports that a conversation ended. One source of truth per
+conversation; nothing else is persisted here (languages live in `users`).
 """
 
 from datetime import timedelta
@@ -16,16 +17,28 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
-from handlers import advice, advice_desk, assessment, course_form, roster_form, roster_officer
+from handlers import (
+    advice,
+    advice_desk,
+    assessment,
+    course_form,
+    roster_form,
+    roster_officer,
+    showcase,
+    showcase_review,
+)
 from handlers.exhibition_steps import BOOTH_FORM, BOOTH_REASON, EXHIBITION_FORM, REASON_TIMEOUT
 from handlers.officer import ANSWER_CONVERSATION, ANSWER_TIMEOUT, owed_state
 from handlers.states import AdviceOwed
 from storage import Store
+from storage.showcase_store import SHOWCASE_CONVERSATION
 
 # Conversations kept in conversation_steps, and how long an untouched step stays worth resuming.
 STEP_CONVERSATIONS = {roster_form.CONVERSATION: roster_form.STEP_TTL,
                       roster_officer.CONVERSATION: roster_officer.REASON_TIMEOUT,
-                      course_form.COURSE_FORM: course_form.STEP_TTL}
+                      course_form.COURSE_FORM: course_form.STEP_TTL,
+                      SHOWCASE_CONVERSATION: showcase.FORM_TTL,
+                      showcase_review.REASON_CONVERSATION: ANSWER_TIMEOUT}
 
 
 class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

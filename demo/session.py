@@ -25,7 +25,7 @@ from messages import label
 from messages.formatting import localize_digits
 from storage import Store
 
-APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID, WORKER_ID = 1001, 9001, 2000, 3001
+APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID, WORKER_ID, BUYER_ID = 1001, 9001, 2000, 3001, 3002
 # A deep link the bot sent someone (a covered worker's invitation, a permit's QR): /follow opens the latest.
 DEEP_LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})")
 PHONE = "+989120000000"
@@ -45,7 +45,7 @@ def demo_config(database: Path, language: str, scripted: bool = False) -> Config
 
 @dataclass
 class Persona:
-    key: str  # "applicant", "admin", "officer IR-15"
+    key: str  # "applicant", "admin", "buyer" (someone who saw a showcase post), "officer IR-15"
     user: OfflineUser
 
 
@@ -90,6 +90,7 @@ class DemoSession:
         self.personas["applicant"] = Persona("applicant", self._user(APPLICANT_ID, "مریم"))
         self.personas["admin"] = Persona("admin", self._user(ADMIN_ID, "مدیر"))
         self.personas["worker"] = Persona("worker", self._user(WORKER_ID, "زهرا"))  # a supporter's covered worker
+        self.personas["buyer"] = Persona("buyer", self._user(BUYER_ID, "خریدار"))
         for province in await self.store.list_provinces():  # one demo officer per province, as an admin would
             officer_id = FIRST_OFFICER_ID + int(province.code.removeprefix("IR-"))
             await self.store.set_officer(officer_id, province.code, ADMIN_ID, self.language)
@@ -121,6 +122,8 @@ class DemoSession:
         buttons = self.prompt_buttons(persona.user)
         if line == "/contact":
             await persona.user.send_contact(PHONE)
+        elif line == "/photo":  # a photo from the phone's gallery (the demo has no camera: Telegram's sizes only)
+            await persona.user.send_photo()
         elif line == "/follow":  # open the latest deep link the bot sent anyone, as tapping it does
             payload = self.latest_deep_link()
             if payload is None:
@@ -163,9 +166,9 @@ class DemoSession:
         return label(self.language, key)
 
     async def switch_persona(self, wanted: str) -> list[str]:
-        """/as applicant | /as worker | /as admin | /as officer <province> | /as user <id> [first name]."""
+        """/as applicant | /as worker | /as buyer | /as admin | /as officer <province> | /as user <id> [first name]."""
         assert self.store is not None
-        if wanted in ("applicant", "admin", "worker"):
+        if wanted in ("applicant", "admin", "worker", "buyer"):
             self.current = wanted
             return [f"— you are now the {wanted} —"]
         if wanted.startswith("officer"):
@@ -184,7 +187,7 @@ class DemoSession:
                 self.personas[key] = Persona(key, self._user(int(number), name.strip() or "کاربر"))
             self.current = key
             return [f"— you are now user {number} —"]
-        return ["— /as applicant, /as worker, /as officer <province>, /as user <id> [name], or /as admin —"]
+        return ["— /as applicant, /as worker, /as buyer, /as officer <province>, /as user <id> [name], or /as admin —"]
 
     async def later(self, days: str) -> list[str]:
         """/later <days>: the bot's clock moves on, and its periodic chores (look_after_*) run as they would."""
@@ -231,7 +234,7 @@ class DemoSession:
 
     async def transcript(self) -> list[str]:
         assert self.store is not None
-        self._channels = {channel.chat_id: channel.title for channel in await self.store.list_channels()}
+        self._channels = {channel.chat_id: channel.title for channel in await self.store.list_channels(None)}
         lines: list[str] = []
         for call in self.rec.calls[self._shown:]:
             lines += self._describe(call)
@@ -267,7 +270,7 @@ class DemoSession:
             return []
         head = f"[{who}]"
         if call.method == "sendMessage":
-            return [f"{head} {plain(call.params['text'])}"]
+            return [f"{head} {plain(call.params['text'])}{links(call)}"]
         if call.method == "editMessageText":
             return [f"{head} ✎ (edited) {plain(call.params['text'])}"]
         if call.method == "editMessageReplyMarkup":
@@ -281,6 +284,8 @@ class DemoSession:
         if call.method == "sendPhoto" and isinstance(call.params.get("photo"), str):  # by file_id: nothing to save
             caption = plain(str(call.params.get("caption") or ""))
             return [f"{head} 🖼 {call.params['photo']}" + (f"\n{caption}" if caption else "")]
+        if call.method == "deleteMessage":
+            return [f"{head} 🗑 message {call.params['message_id']} deleted"]
         if call.method in ("sendPhoto", "sendDocument"):
             path = self._save(call)
             caption = plain(str(call.params.get("caption") or ""))
@@ -299,6 +304,13 @@ class DemoSession:
 
 # What a file the bot sends is, by its first bytes (the offline API keeps no file names): the rest is CSV text.
 _SUFFIXES = ((b"%PDF", ".pdf"), (b"\x89PNG", ".png"), (b"PK\x03\x04", ".xlsx"))
+
+
+def links(call: ApiCall) -> str:
+    """A message's link buttons (a channel post's «گزارش»), which the terminal cannot press: open one by typing
+    the /start command it leads to, as the bot's chat would."""
+    rows = (call.params.get("reply_markup") or {}).get("inline_keyboard") or []
+    return "".join(f"  [{button['text']} → {button['url']}]" for row in rows for button in row if "url" in button)
 
 
 def plain(text: str) -> str:

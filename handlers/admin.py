@@ -344,7 +344,7 @@ async def show_health(update: Update, context: Ctx, message: Message, user: User
     store = context.store
     await message.reply_text(render(
         context.lang, "admin/health", outbox=await store.outbox_counts(), failures=await store.recent_failures(),
-        channels=[c for c in await store.list_channels() if c.failing], drafts=len(await store.list_drafts(
+        channels=[c for c in await store.list_channels(None) if c.failing], drafts=len(await store.list_drafts(
             timedelta(days=context.config.rules.draft_ttl_days))),
         schema=await store.schema_version(), officers=len(await store.list_officers()),
         database="PostgreSQL" if store.dialect == "postgresql" else "SQLite",

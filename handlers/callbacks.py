@@ -233,7 +233,7 @@ class Withdraw:
 class Page:
     """A page of a long list: `v1:pg:<list>:<filter>:<page>` (the filter is e.g. a sector code, or empty)."""
 
-    LISTS: ClassVar[tuple[str, ...]] = ("officers", "channels", "categories", "status", "courses", "roster")
+    LISTS: ClassVar[tuple[str, ...]] = ("officers", "channels", "categories", "status", "courses", "roster", "showcase")
     kind: str
     filter: str
     page: int
@@ -527,3 +527,67 @@ class RosterMark:
     def parse(cls, data: str) -> "RosterMark":
         _, _, enrolment_id, mark, page = data.split(":")
         return cls(int(enrolment_id), mark, int(page))
+
+
+@dataclass(frozen=True, slots=True)
+class ShowcaseForm:
+    """A button of a holder's showcase post form: `new` starts one; `done` (no more photos), `user`, `phone`,
+    `none` (how buyers order), `send` (from the review) and `cancel`."""
+
+    PATTERN = r"^v1:shf:(new|done|user|phone|none|send|cancel)\Z"
+    action: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:shf:{self.action}")
+
+    @classmethod
+    def parse(cls, data: str) -> "ShowcaseForm":
+        return cls(data.rsplit(":", 1)[1])
+
+    @classmethod
+    def pattern(cls, *actions: str) -> str:
+        return rf"^v1:shf:({'|'.join(actions)})\Z"
+
+
+# What can be done to a showcase post: an officer's approve / refuse / take down (and ✖ on the owed reason's
+# question), the holder's withdrawal in two steps. Who may is checked on the server at every press.
+POST_ACTIONS = ("approve", "refuse", "down", "nvm", "wd_ask", "wd_yes", "wd_no")
+
+
+@dataclass(frozen=True, slots=True)
+class ShowcaseAct:
+    post_id: int
+    action: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:sha:{self.post_id}:{self.action}")
+
+    @classmethod
+    def parse(cls, data: str) -> "ShowcaseAct":
+        _, _, post_id, action = data.split(":")
+        return cls(int(post_id), action)
+
+    @classmethod
+    def pattern(cls, *actions: str) -> str:
+        assert set(actions) <= set(POST_ACTIONS), actions
+        return rf"^v1:sha:[0-9]{{1,12}}:({'|'.join(actions)})\Z"
+
+
+REPORT_REASONS = ("fake", "price", "contact", "offensive", "other")
+
+
+@dataclass(frozen=True, slots=True)
+class ShowcaseReport:
+    """A buyer's reason for reporting a showcase post."""
+
+    PATTERN = rf"^v1:shr:[0-9]{{1,12}}:({'|'.join(REPORT_REASONS)})\Z"
+    post_id: int
+    reason: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:shr:{self.post_id}:{self.reason}")
+
+    @classmethod
+    def parse(cls, data: str) -> "ShowcaseReport":
+        _, _, post_id, reason = data.split(":")
+        return cls(int(post_id), reason)

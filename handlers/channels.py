@@ -1,5 +1,8 @@
 """Provincial channels: setting them up, the daily statistics post, /stats and /broadcast.
 
+A province may have two channels: the statistics channel, and the showcase channel where approved product
+posts go (`/setchannel <province> <channel> showcase`, handlers/showcase.py posts there).
+
 A post is a chart (rendered in a thread, so the bot keeps answering) with the figures as its caption,
 or as a separate message when they do not fit Telegram's 1,024-character caption. Every send goes
 through the Application's rate limiter; one failing channel is reported and the others still go out.
@@ -27,11 +30,14 @@ from messages import label, render
 from messages.chart import render_stats_chart
 from messages.markup import CAPTION_LIMIT, visible_length
 from storage import Store
-from storage.records import Channel, ProgrammeFigures, Stats
+from storage.records import Channel, ChannelPurpose, ProgrammeFigures, Stats
 
 logger = logging.getLogger(__name__)
 
 NATIONAL = "all"
+# The words that name a channel's purpose at the end of /setchannel and /unsetchannel.
+PURPOSE_WORDS = {"showcase": ChannelPurpose.SHOWCASE, "ویترین": ChannelPurpose.SHOWCASE,
+                 "stats": ChannelPurpose.STATS, "آمار": ChannelPurpose.STATS}
 
 
 # -- the post -------------------------------------------------------------------------------------
@@ -49,7 +55,7 @@ async def stats_post(store: Store, scope: str, lang: str) -> tuple[bytes, str]:
 async def programme_figures(store: Store, province_code: str | None) -> ProgrammeFigures:
     return ProgrammeFigures(await store.assessment_figures(province_code), await store.advice_figures(province_code),
                             await store.training_figures(province_code), await store.exhibition_figures(province_code),
-                            await store.roster_figures(province_code))
+                            await store.showcase_figures(province_code), await store.roster_figures(province_code))
 
 
 def stats_text(stats: Stats, lang: str, programme: ProgrammeFigures | None = None) -> str:
@@ -156,12 +162,16 @@ async def _scope(context: Ctx, text: str) -> str | None:
 
 @admin_command
 async def set_channel(update: Update, context: Ctx, message: Message, user: User) -> None:
-    """/setchannel <province|all> <@username or -100… id> [en]"""
+    """/setchannel <province|all> <@username or -100… id> [en] [showcase]"""
     lang = context.lang
     args = [normalize(arg) for arg in context.args or []]
-    language = "fa"
-    if args and args[-1].lower() in ("en", "fa"):
-        language = args.pop().lower()
+    language, purpose = "fa", ChannelPurpose.STATS
+    while args and args[-1].lower() in ("en", "fa", *PURPOSE_WORDS):  # in either order: «en showcase»
+        word = args.pop().lower()
+        if word in PURPOSE_WORDS:
+            purpose = PURPOSE_WORDS[word]
+        else:
+            language = word
     if len(args) < 2:
         await message.reply_text(render(lang, "channels/usage"))
         return
@@ -169,6 +179,9 @@ async def set_channel(update: Update, context: Ctx, message: Message, user: User
     scope = await _scope(context, where)
     if scope is None:
         await message.reply_text(render(lang, "admin/unknown_province", given=where[:40]))
+        return
+    if scope == NATIONAL and purpose == ChannelPurpose.SHOWCASE:
+        await message.reply_text(render(lang, "channels/showcase_per_province"))
         return
     chat_ref: int | str = int(target) if target.lstrip("-").isascii() and target.lstrip("-").isdigit() else target
     try:
@@ -184,27 +197,34 @@ async def set_channel(update: Update, context: Ctx, message: Message, user: User
     if not can_post:
         await message.reply_text(render(lang, "channels/not_admin", title=chat.title or target))
         return
-    channel = await context.store.set_channel(scope, chat.id, chat.title or target, language, user.id)
+    channel = await context.store.set_channel(scope, chat.id, chat.title or target, language, user.id, purpose)
+    logger.info("admin %s set the %s %s channel", user.id, scope, purpose)
+    place = await place_name(context.store, scope, lang)
+    if purpose == ChannelPurpose.SHOWCASE:
+        await message.reply_text(render(lang, "channels/set_showcase", title=channel.title, place=place))
+        return
     schedule_daily_post(context.application, scope)
-    logger.info("admin %s set the %s channel", user.id, scope)
-    await message.reply_text(render(lang, "channels/set", title=channel.title,
-                                    place=await place_name(context.store, scope, lang),
+    await message.reply_text(render(lang, "channels/set", title=channel.title, place=place,
                                     time=context.config.stats_time.strftime("%H:%M")))
 
 
 @admin_command
 async def unset_channel(update: Update, context: Ctx, message: Message, user: User) -> None:
-    """/unsetchannel <province|all>"""
+    """/unsetchannel <province|all> [showcase]"""
     lang = context.lang
-    scope = await _scope(context, " ".join(context.args or []))
+    args = [normalize(arg) for arg in context.args or []]
+    purpose = PURPOSE_WORDS[args.pop().lower()] if args and args[-1].lower() in PURPOSE_WORDS \
+        else ChannelPurpose.STATS
+    scope = await _scope(context, " ".join(args))
     if scope is None:
         await message.reply_text(render(lang, "channels/usage"))
         return
     place = await place_name(context.store, scope, lang)
-    if not await context.store.unset_channel(scope, user.id):
+    if not await context.store.unset_channel(scope, user.id, purpose):
         await message.reply_text(render(lang, "channels/none_for", place=place))
         return
-    unschedule_daily_post(context.application, scope)
+    if purpose == ChannelPurpose.STATS:
+        unschedule_daily_post(context.application, scope)
     await message.reply_text(render(lang, "channels/unset", place=place))
 
 
@@ -215,9 +235,11 @@ async def list_channels(update: Update, context: Ctx, message: Message, user: Us
 
 
 async def channels_page(context: Ctx, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Every channel, statistics and showcase, with the purpose of each."""
     lang = context.lang
-    items = [{"channel": channel, "place": await place_name(context.store, channel.scope, lang)}
-             for channel in await context.store.list_channels()]
+    items = [{"channel": channel, "place": await place_name(context.store, channel.scope, lang),
+              "purpose": label(lang, f"channel_purpose.{channel.purpose.value}")}
+             for channel in await context.store.list_channels(None)]
     text, page, pages = render_page(
         items, lambda chunk, page, pages: render(lang, "channels/list", items=chunk, page=page, pages=pages), page)
     return text, page_keyboard(lang, "channels", "", page, pages)

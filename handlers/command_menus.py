@@ -18,8 +18,8 @@ from storage import Store
 logger = logging.getLogger(__name__)
 
 # In menu order. /stats is for officers (their province) and admins (any), so it is listed once.
-EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "assess", "verify", "renew", "withdraw", "advice",
-                     "exhibitions", "notifications", "cancel", "help", "lang", "myid", "workers", "courses")
+EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "assess", "verify", "renew", "showcase", "withdraw",
+                     "advice", "exhibitions", "notifications", "cancel", "help", "lang", "myid", "workers", "courses")
 OFFICER_COMMANDS = ("pending", "queue", "app", "revoke", "stats", "addexhibition", "addcourse", "editcourse",
                     "closecourse", "course")
 ADVISER_COMMANDS = ("questions",)

@@ -26,6 +26,12 @@ from handlers.advice_view import answer_keyboard, answer_text, question_card
 from handlers.course_news import send_certificate, send_course_reminder, send_course_seat
 from handlers.exhibition_posts import send_announcement, send_booth_decision
 from handlers.officer_view import bank_name, officer_card, training_status
+from handlers.showcase_delivery import (
+    publish_showcase_post,
+    send_showcase_card,
+    send_showcase_decision,
+    send_showcase_report,
+)
 from messages import label, render
 from storage import Store
 from storage.errors import StoreUnavailable
@@ -269,6 +275,10 @@ SENDERS: dict[OutboxKind, Sender] = {
     OutboxKind.COURSE_SEAT: send_course_seat,
     OutboxKind.COURSE_REMINDER: send_course_reminder,
     OutboxKind.CERTIFICATE: send_certificate,
+    OutboxKind.SHOWCASE_CARD: about_application(send_showcase_card),
+    OutboxKind.SHOWCASE_PUBLISH: about_application(publish_showcase_post),
+    OutboxKind.SHOWCASE_DECIDED: about_application(send_showcase_decision),
+    OutboxKind.SHOWCASE_REPORT: about_application(send_showcase_report),
 }
 
 

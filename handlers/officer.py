@@ -8,6 +8,7 @@ change goes through `handlers.lifecycle_events.apply_action`, which edits every 
 import logging
 import math
 import re
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
@@ -371,23 +372,36 @@ async def cancel_answer(update: Update, context: Ctx) -> int | None:
     raise ApplicationHandlerStop(ConversationHandler.END)
 
 
-async def drop_answer(update: Update, context: Ctx) -> int:
+# Forgets an officer's open question (of one owed-answer conversation); whether there was one.
+Retire = Callable[[Ctx, int], Awaitable[bool]]
+
+
+def drop_question(retire: Retire) -> Callable[[Update, Ctx], Awaitable[int]]:
     """A command, or the officer starting their own form: the question is dropped, and the update goes on
     to its own handler (no ApplicationHandlerStop)."""
-    user = update.effective_user
-    message = update.effective_message
-    assert user is not None and message is not None
-    if await retire_question(context, user.id):
-        await message.reply_text(render(context.lang, "officer/input_cancelled"))
-    return ConversationHandler.END
+
+    async def drop(update: Update, context: Ctx) -> int:
+        user = update.effective_user
+        message = update.effective_message
+        assert user is not None and message is not None
+        if await retire(context, user.id):
+            await message.reply_text(render(context.lang, "officer/input_cancelled"))
+        return ConversationHandler.END
+
+    return drop
 
 
-async def answer_timed_out(update: Update, context: Ctx) -> None:
-    """ANSWER_TIMEOUT passed without an answer (while running; after a restart `owed_application` checks)."""
-    user = update.effective_user
-    assert user is not None
-    if await retire_question(context, user.id):
-        await context.bot.send_message(user.id, render(context.lang, "officer/answer_expired", minutes=ANSWER_MINUTES))
+def question_timed_out(retire: Retire) -> Callable[[Update, Ctx], Awaitable[None]]:
+    """ANSWER_TIMEOUT passed without an answer (while running; after a restart the answer's handler checks)."""
+
+    async def timed_out(update: Update, context: Ctx) -> None:
+        user = update.effective_user
+        assert user is not None
+        if await retire(context, user.id):
+            await context.bot.send_message(user.id, render(context.lang, "officer/answer_expired",
+                                                           minutes=ANSWER_MINUTES))
+
+    return timed_out
 
 
 async def retire_question(context: Ctx, officer_id: int) -> bool:
@@ -402,12 +416,16 @@ async def retire_question(context: Ctx, officer_id: int) -> bool:
     return True
 
 
+def menu_button() -> filters.BaseFilter:
+    """A press of a reply-keyboard button (the main menu, the form's back / cancel / keep): never an answer."""
+    keep = filters.Regex("^(" + "|".join(re.escape(label(lang, "form.keep", value="")) for lang in LANGUAGES) + ")")
+    return filters.Text(menu_and_form_labels()) | keep
+
+
 def owed_answer() -> ConversationHandler[Ctx]:
     """The conversation of an owed answer; runs before the flows (group -1)."""
     private = filters.ChatType.PRIVATE
-    buttons = menu_and_form_labels()
-    keep = filters.Regex("^(" + "|".join(re.escape(label(lang, "form.keep", value="")) for lang in LANGUAGES) + ")")
-    typed = private & filters.TEXT & ~filters.COMMAND & ~filters.Text(buttons) & ~keep  # never a button press
+    typed = private & filters.TEXT & ~filters.COMMAND & ~menu_button()  # never a button press
     return ConversationHandler(
         name=ANSWER_CONVERSATION, persistent=True, allow_reentry=True,
         entry_points=[CallbackQueryHandler(ask_for_answer, pattern=ActOn.pattern(*OWED_FOR_ACTION))],
@@ -418,11 +436,12 @@ def owed_answer() -> ConversationHandler[Ctx]:
             Owed.CONFIRM_AMOUNT: [CallbackQueryHandler(confirm_amount, pattern=ActOn.pattern("amount_ok")),
                                   CallbackQueryHandler(edit_amount, pattern=ActOn.pattern("amount_edit")),
                                   MessageHandler(typed, receive_amount)],
-            ConversationHandler.TIMEOUT: [TypeHandler(Update, answer_timed_out)],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, question_timed_out(retire_question))],
         },
         fallbacks=[
             CallbackQueryHandler(cancel_answer, pattern=ActOn.pattern("cancel")),
-            MessageHandler(private & (filters.COMMAND | filters.Text(all_labels("main.apply"))), drop_answer),
+            MessageHandler(private & (filters.COMMAND | filters.Text(all_labels("main.apply"))),
+                           drop_question(retire_question)),
         ],
         conversation_timeout=ANSWER_TIMEOUT,
     )

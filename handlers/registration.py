@@ -690,7 +690,9 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
              MessageHandler(private & filters.Text(all_labels("main.apply")), start_application)]
     fallbacks: list[BaseHandler[Update, Ctx, Any]] = [
         CommandHandler("cancel", cancel, filters=private),
-        CommandHandler("start", restart_to_menu, filters=private & ~filters.Regex(r"^/start [vt]-")),  # not a QR
+        # Not a permit's or a certificate's QR code (v-, t-) or a buyer's showcase report (sr-): those open their
+        # own pages.
+        CommandHandler("start", restart_to_menu, filters=private & ~filters.Regex(r"^/start (v|t|sr)-")),
         MessageHandler(private & filters.Text(all_labels("form.cancel")), cancel),
         MessageHandler(private & filters.Text(all_labels("form.back")), go_back),
         # The menu's status and permit buttons, and their commands, answer beside the form and never become answers.
@@ -703,9 +705,9 @@ def handlers() -> list[BaseHandler[Update, Ctx, Any]]:
         on("cancel", form_callback(cancel_by_button)),
         on("back", form_callback(back_by_button)),
         on("noop", form_callback(ignore_press)),
-        # Any other press is a stale form button, except an officer's card and lists, advice and the
-        # self-assessment: those are theirs.
-        CallbackQueryHandler(answer_stale_button, pattern=r"^(?!v1:(act|bank|app|list|adv|asmt):)"),
+        # Any other press is a stale form button, except an officer's card and lists, advice, the self-assessment
+        # and showcase posts' buttons: those are theirs.
+        CallbackQueryHandler(answer_stale_button, pattern=r"^(?!v1:(act|bank|app|list|adv|asmt|sha|shr):)"),
         MessageHandler(private & ~filters.COMMAND & ~filters.Text(menu_labels) & ~filters.UpdateType.EDITED,
                        reprompt),
     ]

@@ -128,3 +128,20 @@ class Assess(StrEnum):
 
     CHOOSE = "assess.choose"  # which of their open applications it is for
     QUESTION = "assess.question"  # one question a screen, until the result
+
+
+class Showcase(StrEnum):
+    """A permit holder's product post for the provincial showcase (handlers/showcase.py)."""
+
+    PHOTOS = "showcase.photos"
+    NAME = "showcase.name"
+    PRICE = "showcase.price"
+    CONTACT = "showcase.contact"
+    PHONE = "showcase.phone"
+    REVIEW = "showcase.review"
+
+
+class ShowcaseOwed(StrEnum):
+    """An officer's owed reason after refusing or taking down a showcase post (handlers/showcase_review.py)."""
+
+    REASON = "showcase.reason"

@@ -45,6 +45,7 @@ def _draw(stats: Stats, lang: str, programme: ProgrammeFigures | None) -> bytes:
         sectors_axes, funnel_axes, programme_axes = figure.subplots(3, 1, gridspec_kw={"height_ratios": [1, 1, 0.8]})
         steps = [("assessed", programme.assessment.assessed), ("advised", programme.advice.answered),
                  ("trained", programme.training.completions), ("booths", programme.exhibitions.booths_filled),
+                 ("showcase", programme.showcase.live),
                  ("covered", programme.rosters.approved_workers)]
         _bars(programme_axes, [label(lang, f"stats.programme_{name}") for name, _ in steps],
               [value for _, value in steps], label(lang, "stats.programme"), COLORS["programme"], lang)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from domain.lifecycle import Action
-from storage.records import Application
+from storage.records import Application, ShowcasePost
 
 
 class StoreError(Exception):
@@ -114,3 +114,31 @@ class WorkerNotAwaiting(StoreError):
 
 class StoreUnavailable(StoreError):
     """The database refused a write (locked beyond the busy timeout, disk full): try again later."""
+
+
+class ShowcasePending(StoreError):
+    """The holder has a showcase post awaiting an officer already: one at a time."""
+
+
+class ShowcaseTooSoon(StoreError):
+    """A showcase post was approved less than a week ago; the next may be sent from `allowed_at`."""
+
+    def __init__(self, allowed_at: datetime) -> None:
+        super().__init__(f"next showcase post from {allowed_at.isoformat()}")
+        self.allowed_at = allowed_at
+
+
+class PostConflict(StoreError):
+    """The showcase post is no longer in a state that allows this (decided meanwhile, withdrawn, gone)."""
+
+    def __init__(self, post: ShowcasePost | None) -> None:
+        super().__init__("the post moved on" if post else "no such post")
+        self.post = post
+
+
+class AlreadyReported(StoreError):
+    """This person has reported this post already."""
+
+
+class TooManyReports(StoreError):
+    """This person has made as many reports as a day allows."""

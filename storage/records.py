@@ -180,6 +180,10 @@ class OutboxKind(StrEnum):
     COURSE_SEAT = "applicant.course_seat"  # a freed seat went to the first on the waiting list
     COURSE_REMINDER = "applicant.course_reminder"  # the first session is tomorrow
     CERTIFICATE = "applicant.certificate"  # the course was completed: the certificate card
+    SHOWCASE_CARD = "showcase.card"  # a product post to review, with its photos, to an officer
+    SHOWCASE_PUBLISH = "showcase.publish"  # an approved post, to the province's showcase channel
+    SHOWCASE_DECIDED = "showcase.decided"  # approved, refused or taken down: told to the holder
+    SHOWCASE_REPORT = "showcase.report"  # a buyer's report about a live post, to an officer
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,14 +272,72 @@ class Stats:
     top_categories: tuple[NamedCount, ...]
 
 
+class ChannelPurpose(StrEnum):
+    """What a channel receives: the statistics posts, or a province's approved showcase posts."""
+
+    STATS = "stats"
+    SHOWCASE = "showcase"
+
+
 @dataclass(frozen=True, slots=True)
 class Channel:
-    scope: str  # a province code, or 'all'
+    scope: str  # a province code, or 'all' (statistics only)
     chat_id: int
     title: str
     language: str
     failing: bool
     last_error: str | None
+    purpose: ChannelPurpose = ChannelPurpose.STATS
+
+
+class PostStatus(StrEnum):
+    PENDING = "pending"  # awaiting an officer
+    APPROVED = "approved"  # in the province's showcase channel
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # by the holder
+    TAKEN_DOWN = "taken_down"  # by an officer, after a buyer's report
+
+
+class ContactKind(StrEnum):
+    """How buyers reach the holder: their Telegram username, a phone number they typed, or not shown."""
+
+    USERNAME = "username"
+    PHONE = "phone"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class ShowcasePost:
+    """A permit holder's product post, with the permit's category for the caption."""
+
+    id: int
+    user_id: int
+    application_id: int
+    province_code: str
+    name: str
+    price_toman: int
+    contact_kind: ContactKind
+    contact: str | None
+    photos: tuple[str, ...]  # Telegram file_ids, the order the holder sent them
+    status: PostStatus
+    reason: str | None
+    submitted_at: datetime
+    approved_at: datetime | None
+    channel_id: int | None
+    channel_messages: tuple[int, ...]  # every message of the post in the channel, to delete them all
+    permit_number: str
+    category_fa: str
+    category_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowcaseFigures:
+    """Showcase posts of a province (or the country when `province_code` is None), for the statistics."""
+
+    province_code: str | None
+    submitted: int  # every post ever sent for review
+    approved: int  # every post an officer approved (withdrawn or taken down since included)
+    live: int  # in a channel now
 
 
 @dataclass(frozen=True, slots=True)
@@ -721,10 +783,11 @@ class ProgrammeFigures:
     advice: AdviceFigures
     training: TrainingFigures
     exhibitions: ExhibitionFigures
+    showcase: ShowcaseFigures
     rosters: RosterFigures
 
     @property
     def any(self) -> bool:
         """Whether there is anything to publish yet (a new province's post stays as short as before)."""
         return bool(self.assessment.assessed or self.advice.asked or self.training.courses or self.exhibitions.held
-                    or self.exhibitions.upcoming or self.rosters.approved_workers)
+                    or self.exhibitions.upcoming or self.showcase.submitted or self.rosters.approved_workers)

@@ -33,6 +33,9 @@ class RetentionStore(StoreBase):
                 "UPDATE covered_workers SET full_name = '', national_id = 'x' || printf('%09d', id),"
                 " holder_national_id = '', mobile = '09000000000', active = 0"
                 " WHERE application_id IN (SELECT id FROM applications WHERE erased_at = ?)", (now,))
+            # A showcase post's phone or username, shown by the holder's choice while it was live.
+            await db.execute("UPDATE showcase_posts SET contact_kind = 'none', contact = NULL"
+                             " WHERE contact IS NOT NULL AND closed_at < ?", (stored_time(cutoff),))
             # The /find index holds the names too (storage/name_index_store.py).
             await db.execute("DELETE FROM name_tokens WHERE application_id IN"
                              " (SELECT id FROM applications WHERE erased_at = ?)", (now,))

@@ -1,7 +1,7 @@
 """The published figures, read from tallies kept with every change, and the channels they go to."""
 
 from storage.base import Row, StoreBase
-from storage.records import Channel, NamedCount, Stats
+from storage.records import Channel, ChannelPurpose, NamedCount, Stats
 
 TOP_CATEGORIES = 5
 
@@ -58,44 +58,49 @@ class StatsStore(StoreBase):
 
     # -- channels ---------------------------------------------------------------------------
 
-    async def set_channel(self, scope: str, chat_id: int, title: str, language: str, actor_id: int) -> Channel:
+    async def set_channel(self, scope: str, chat_id: int, title: str, language: str, actor_id: int,
+                          purpose: ChannelPurpose = ChannelPurpose.STATS) -> Channel:
         async with self._transaction() as db:
             await db.execute(
-                "INSERT INTO channels (scope, chat_id, title, language, updated_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (scope) DO UPDATE SET chat_id = excluded.chat_id, title = excluded.title,"
+                "INSERT INTO channels (scope, purpose, chat_id, title, language, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (scope, purpose) DO UPDATE SET chat_id = excluded.chat_id, title = excluded.title,"
                 " language = excluded.language, failing = 0, last_error = NULL, updated_at = excluded.updated_at",
-                (scope, chat_id, title[:120], language, self._now()),
+                (scope, purpose, chat_id, title[:120], language, self._now()),
             )
-            await self._audit(None, actor_id, "set_channel", detail={"scope": scope, "chat_id": chat_id})
-        channel = await self.get_channel(scope)
+            await self._audit(None, actor_id, "set_channel",
+                              detail={"scope": scope, "chat_id": chat_id, "purpose": purpose})
+        channel = await self.get_channel(scope, purpose)
         assert channel is not None
         return channel
 
-    async def unset_channel(self, scope: str, actor_id: int) -> bool:
+    async def unset_channel(self, scope: str, actor_id: int, purpose: ChannelPurpose = ChannelPurpose.STATS) -> bool:
         async with self._transaction() as db:
-            cursor = await db.execute("DELETE FROM channels WHERE scope = ?", (scope,))
+            cursor = await db.execute("DELETE FROM channels WHERE scope = ? AND purpose = ?", (scope, purpose))
             if cursor.rowcount:
-                await self._audit(None, actor_id, "unset_channel", detail={"scope": scope})
+                await self._audit(None, actor_id, "unset_channel", detail={"scope": scope, "purpose": purpose})
         return bool(cursor.rowcount)
 
-    async def get_channel(self, scope: str) -> Channel | None:
-        rows = await self.db.execute_fetchall(
-            "SELECT scope, chat_id, title, language, failing, last_error FROM channels WHERE scope = ?", (scope,)
-        )
+    async def get_channel(self, scope: str, purpose: ChannelPurpose = ChannelPurpose.STATS) -> Channel | None:
+        rows = await self.db.execute_fetchall(_CHANNEL_SELECT + " WHERE scope = ? AND purpose = ?", (scope, purpose))
         return _channel(rows[0]) if rows else None
 
-    async def list_channels(self) -> list[Channel]:
+    async def list_channels(self, purpose: ChannelPurpose | None = ChannelPurpose.STATS) -> list[Channel]:
+        """The channels of one purpose (the statistics channels by default), or every channel (None)."""
         rows = await self.db.execute_fetchall(
-            "SELECT scope, chat_id, title, language, failing, last_error FROM channels ORDER BY scope"
-        )
+            _CHANNEL_SELECT + " WHERE CAST(? AS TEXT) IS NULL OR purpose = ? ORDER BY scope, purpose",
+            (purpose, purpose))
         return [_channel(row) for row in rows]
 
-    async def mark_channel(self, scope: str, error: str | None) -> None:
+    async def mark_channel(self, scope: str, error: str | None,
+                           purpose: ChannelPurpose = ChannelPurpose.STATS) -> None:
         """Record the outcome of the last post: None when it went out."""
         await self._write(
-            "UPDATE channels SET failing = ?, last_error = ?, updated_at = ? WHERE scope = ?",
-            (error is not None, error[:200] if error else None, self._now(), scope),
+            "UPDATE channels SET failing = ?, last_error = ?, updated_at = ? WHERE scope = ? AND purpose = ?",
+            (error is not None, error[:200] if error else None, self._now(), scope, purpose),
         )
+
+
+_CHANNEL_SELECT = "SELECT scope, purpose, chat_id, title, language, failing, last_error FROM channels"
 
 
 def _named_count(row: Row) -> NamedCount:
@@ -103,4 +108,4 @@ def _named_count(row: Row) -> NamedCount:
 
 
 def _channel(row: Row) -> Channel:
-    return Channel(**dict(row) | {"failing": bool(row["failing"])})
+    return Channel(**dict(row) | {"failing": bool(row["failing"]), "purpose": ChannelPurpose(row["purpose"])})

@@ -18,6 +18,7 @@ from storage.permit_store import PermitStore
 from storage.reason_store import ReasonStore
 from storage.retention_store import RetentionStore
 from storage.roster_store import RosterStore
+from storage.showcase_store import ShowcaseStore
 from storage.stats_store import StatsStore
 from storage.step_store import StepStore
 from storage.user_store import UserStore
@@ -25,5 +26,5 @@ from storage.user_store import UserStore
 
 class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, AssessmentStore, OutboxStore,
             StatsStore, ReasonStore, RetentionStore, ExportStore, RosterStore, StepStore, ExhibitionStore, AdviceStore,
-            CourseStore):
+            CourseStore, ShowcaseStore):
     """One aiosqlite connection per process, and every query the bot makes."""

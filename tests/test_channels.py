@@ -19,6 +19,7 @@ from storage.records import (
     ExhibitionFigures,
     ProgrammeFigures,
     RosterFigures,
+    ShowcaseFigures,
     TrainingFigures,
 )
 from tests.conftest import ADMIN_ID
@@ -90,6 +91,7 @@ PROGRAMME = ProgrammeFigures(AssessmentFigures("IR-15", taken=14, assessed=12, r
                              TrainingFigures("IR-15", courses=3, enrolments=58, completions=41, waiting=6,
                                              by_sector=()),
                              ExhibitionFigures("IR-15", held=1, upcoming=2, booths_offered=40, booths_filled=31),
+                             ShowcaseFigures("IR-15", submitted=11, approved=9, live=6),
                              RosterFigures("IR-15", approved_workers=27, plans_with_roster=4))
 
 
@@ -104,6 +106,7 @@ async def test_the_post_adds_the_new_models_figures_once_there_are_any(seeded: S
             "💬 مشاوره: ۹ پرسش، ۷ پاسخ (میانهٔ زمان پاسخ: ۶ ساعت)\n"
             "🎓 توانمندسازی: ۳ دوره، ۵۸ ثبت‌نام، ۴۱ نفر دوره را گذرانده‌اند\n"
             "🏪 نمایشگاه: ۱ برگزارشده، ۲ در پیش · غرفه‌های پرشده: ۳۱ از ۴۰\n"
+            "🛍 ویترین استان: ۶ آگهی در کانال، ۹ تأییدشده از ۱۱\n"
             "🤝 افراد تحت پوشش طرح‌های پشتیبان: ۲۷ نفر تأییدشده در ۴ طرح\n") in persian
     assert ("Advice: 9 questions, 7 answered (median answer time: 6 hours)\n"
             "🎓 Training: 3 courses, 58 enrolled, 41 completed\n🏪 Exhibitions: 1 held") in english
@@ -133,6 +136,7 @@ def nothing_yet() -> ProgrammeFigures:
     """The same province before any of the new model's figures exist."""
     return ProgrammeFigures(AssessmentFigures(None, 0, 0, 0, 0, 0), AdviceFigures(0, 0, None),
                             TrainingFigures(None, 0, 0, 0, 0, ()), ExhibitionFigures(None, 0, 0, 0, 0),
+                            ShowcaseFigures(None, 0, 0, 0),
                             RosterFigures(None, 0, 0))
 
 

@@ -78,6 +78,25 @@ async def test_the_training_story_runs_from_a_script(lang: str, expected: list[s
     assert "آهسته" not in transcript and "slow down" not in transcript.lower()
 
 
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fa", ["[channel @lorestan_showcase] 🖼 ×2 photo", "۲٬۵۰۰٬۰۰۰ تومان", "?start=sr-1]",
+            "[officer IR-15] ⚠️ گزارش خریدار", "[channel @lorestan_showcase] 🗑 message", "از کانال ویترین هم پاک شد",
+            "آگهی بعدی را از"]),
+    ("en", ["[channel @tehran_showcase] 🖼 photo", "2,500,000 toman", "?start=sr-1]",
+            "[officer IR-23] ⚠️ A buyer reported", "[channel @tehran_showcase] 🗑 message",
+            "deleted from the showcase channel too", "You can send your next post from"]),
+])
+async def test_the_showcase_story_runs_from_a_script(lang: str, expected: list[str], tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    story = ROOT / "demo" / "stories" / f"showcase.{lang}.txt"
+    assert await terminal.run(tmp_path / "demo.sqlite3", 0, story, lang, tmp_path / "out") == 0
+    transcript = capsys.readouterr().out
+    for line in expected:
+        assert line in transcript, line
+    assert "Traceback" not in transcript and "مشکلی پیش آمد" not in transcript and "went wrong" not in transcript
+    assert "آهسته‌تر" not in transcript and "a little slower" not in transcript.lower()  # a script is no flood
+
+
 async def test_sample_data_fills_the_statistics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "script.txt"
     script.write_text("/as admin\n/stats all\n", encoding="utf-8")

@@ -52,8 +52,8 @@ async def test_start_and_help_show_an_officer_their_commands_and_what_awaits_the
 async def test_each_role_gets_its_own_command_menu(bot: Harness) -> None:
     await appoint(bot)
     officer_menu = commands(menu_of(bot, OFFICER))
-    assert officer_menu[:15] == ["start", "apply", "status", "permit", "assess", "verify", "renew", "withdraw",
-                                 "advice", "exhibitions", "notifications", "cancel", "help", "lang", "myid"]
+    assert officer_menu[:16] == ["start", "apply", "status", "permit", "assess", "verify", "renew", "showcase",
+                                 "withdraw", "advice", "exhibitions", "notifications", "cancel", "help", "lang", "myid"]
     assert {"pending", "queue", "app", "revoke", "stats", "addexhibition"} <= set(officer_menu)
     assert "addofficer" not in officer_menu
     await menu_published(bot, ADMIN_ID)  # the admins' menus come from the start-up job, beside the updates

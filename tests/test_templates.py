@@ -24,12 +24,15 @@ from storage.records import (
     Category,
     Certificate,
     Channel,
+    ContactKind,
     Course,
     Enrolment,
+    PostStatus,
     Province,
     QueuePosition,
     RefusalReason,
     Sector,
+    ShowcasePost,
     User,
 )
 from tests.conftest import ADMIN_ID
@@ -60,6 +63,12 @@ CATEGORY = Category(7, 1, "گلیم‌بافی", "Kilim weaving", True, "health"
 SECTOR = Sector(1, "handicrafts", "صنایع دستی", "Handicrafts", None, False)
 OFFICERS = [User(501, "fa", "officer", "IR-15", True, "علی"), User(502, "fa", "officer", "IR-15", False, None)]
 CHANNEL = Channel("IR-15", -1001, "آمار لرستان", "fa", True, "Forbidden")
+POST = ShowcasePost(
+    id=3, user_id=1001, application_id=1, province_code="IR-15", name="گلیم دستباف", price_toman=2_500_000,
+    contact_kind=ContactKind.PHONE, contact="09123456789", photos=("p1", "p2"), status=PostStatus.APPROVED,
+    reason="عکس تار است", submitted_at=datetime(2026, 1, 1, tzinfo=UTC), approved_at=datetime(2026, 1, 2, tzinfo=UTC),
+    channel_id=-1001, channel_messages=(7, 8, 9), permit_number="15-1405-00001-0", category_fa="گلیم‌بافی",
+    category_en="Kilim weaving")
 AUDIT = [AuditEntry(datetime(2026, 1, 1, tzinfo=UTC), None, None, "issue", None, "permit_issued", {}),
          AuditEntry(datetime(2026, 1, 2, tzinfo=UTC), 501, "علی", "reject", "supervised", "rejected",
                     {"reason": "مدارک ناقص است"})]
@@ -141,7 +150,8 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
         "applicant/rejected": {"a": SAMPLE},
         "applicant/revoked": {"a": SAMPLE},
         "applicant/voided": {"a": SAMPLE},
-        "channels/list": {"items": [{"channel": CHANNEL, "place": "لرستان"}] * 2, "page": 1, "pages": 2},
+        "channels/list": {"items": [{"channel": CHANNEL, "place": "لرستان", "purpose": "آمار"}] * 2, "page": 1,
+                          "pages": 2},
         "common/welcome": {"first_name": "مریم"},
         "common/my_id": {"user_id": 123456789},
         "common/help_admin": {},
@@ -173,6 +183,13 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
                                 "sector": "صنایع دستی", "starred": True, "track": "مستقل", "workers": 3},
         "stats/post": {"place": "لرستان", "s": stats, "p": PROGRAMME, "year": 1405},
         "status/list": {"items": [status_item, status_item], "page": 1, "pages": 2},
+        "showcase/caption": {"product": POST.name, "price": POST.price_toman, "kind": "phone", "contact": POST.contact,
+                             "category": "گلیم‌بافی", "number": POST.permit_number},
+        "showcase/card": {"post": POST, "a": SAMPLE, "own": False},
+        "showcase/decided": {"post": POST, "status": "refused", "reason": "عکس تار است", "channel": "ویترین"},
+        "showcase/list": {"posts": [POST, POST], "statuses": {POST.id: "در کانال"}, "page": 1, "pages": 2,
+                          "max_photos": 3},
+        "showcase/reported": {"post": POST, "status": "در کانال", "reason": "قیمت نادرست"},
         **template_samples(SAMPLE),
     } | EXHIBITION_SAMPLES
 
@@ -259,9 +276,11 @@ def test_the_revocation_notice_gives_the_reason_on_its_own_line(lang: str, expec
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
 def test_channels_come_one_a_line(lang: str) -> None:
-    items = [{"channel": CHANNEL, "place": "لرستان"}, {"channel": replace(CHANNEL, failing=False), "place": "کشور"}]
+    items = [{"channel": CHANNEL, "place": "لرستان", "purpose": "آمار"},
+             {"channel": replace(CHANNEL, failing=False), "place": "کشور", "purpose": "آمار"}]
     lines = render(lang, "channels/list", items=items, page=1, pages=1).split("\n")
-    assert len(lines) == 3 and lines[1].startswith("لرستان: آمار لرستان") and lines[2].startswith("کشور: آمار")
+    assert len(lines) == 3 and lines[1].startswith("لرستان (آمار): آمار لرستان")
+    assert lines[2].startswith("کشور (آمار): آمار")
 
 
 async def test_wording_an_applicant_reads(bot: Harness) -> None:
