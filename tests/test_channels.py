@@ -19,6 +19,7 @@ from storage.records import (
     ExhibitionFigures,
     ProgrammeFigures,
     RosterFigures,
+    SectorTraining,
     ShowcaseFigures,
     TrainingFigures,
 )
@@ -89,7 +90,8 @@ async def test_the_post_reads_well_in_both_languages(seeded: Store) -> None:
 PROGRAMME = ProgrammeFigures(AssessmentFigures("IR-15", taken=14, assessed=12, ready=5, training=4, advice=3),
                              AdviceFigures(asked=9, answered=7, median_hours_to_answer=5.6),
                              TrainingFigures("IR-15", courses=3, enrolments=58, completions=41, waiting=6,
-                                             by_sector=()),
+                                             by_sector=(SectorTraining("صنایع دستی", "Handicrafts", 40, 30),
+                                                        SectorTraining("خوراکی", "Food", 18, 11))),
                              ExhibitionFigures("IR-15", held=1, upcoming=2, booths_offered=40, booths_filled=31),
                              ShowcaseFigures("IR-15", submitted=11, approved=9, live=6),
                              RosterFigures("IR-15", approved_workers=27, plans_with_roster=4))
@@ -105,11 +107,13 @@ async def test_the_post_adds_the_new_models_figures_once_there_are_any(seeded: S
     assert ("🧭 ارزیابی آمادگی: ۱۲ متقاضی (آماده ۵ · نیازمند آموزش ۴ · نیازمند مشاوره ۳)\n"
             "💬 مشاوره: ۹ پرسش، ۷ پاسخ (میانهٔ زمان پاسخ: ۶ ساعت)\n"
             "🎓 توانمندسازی: ۳ دوره، ۵۸ ثبت‌نام، ۴۱ نفر دوره را گذرانده‌اند\n"
+            "   · صنایع دستی: ۴۰ ثبت‌نام، ۳۰ گذرانده\n   · خوراکی: ۱۸ ثبت‌نام، ۱۱ گذرانده\n"
             "🏪 نمایشگاه: ۱ برگزارشده، ۲ در پیش · غرفه‌های پرشده: ۳۱ از ۴۰\n"
             "🛍 ویترین استان: ۶ آگهی در کانال، ۹ تأییدشده از ۱۱\n"
             "🤝 افراد تحت پوشش طرح‌های پشتیبان: ۲۷ نفر تأییدشده در ۴ طرح\n") in persian
     assert ("Advice: 9 questions, 7 answered (median answer time: 6 hours)\n"
-            "🎓 Training: 3 courses, 58 enrolled, 41 completed\n🏪 Exhibitions: 1 held") in english
+            "🎓 Training: 3 courses, 58 enrolled, 41 completed\n   · Handicrafts: 40 enrolled, 30 completed\n"
+            "   · Food: 18 enrolled, 11 completed\n🏪 Exhibitions: 1 held") in english
     assert "Covered workers of support plans: 27 approved in 4 plans" in english
 
 
