@@ -6,6 +6,7 @@ Who may do it is read again at every step and at saving (an officer removed or m
 """
 
 import logging
+from contextlib import suppress
 from datetime import date, timedelta
 from typing import Any
 
@@ -231,10 +232,8 @@ async def press_category_button(update: Update, context: Ctx) -> ExhibitionForm 
         text, markup = await sectors_view(context, data)
     else:
         text, markup = await sector_view(context, data, sector_id, page)
-    try:
+    with suppress(BadRequest):  # the same view again ("message is not modified")
         await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest:  # the same view again ("message is not modified")
-        pass
     return S.CATEGORIES
 
 
