@@ -14,6 +14,14 @@ from storage.records import Application
 SPELLINGS = 24  # indexed words one typed word may stand for
 CLOSE_ENOUGH = 70  # rapidfuzz ratio for a misspelt word to stand for an indexed one
 TRIPLE_CANDIDATES = 60  # indexed words sharing the most triples, ranked by rapidfuzz
+# Whether a further word's row belongs to the driving row's application. An application's words all carry its
+# province; saying so lets PostgreSQL probe (province, word, application) or merge within the province, where
+# it otherwise merged with that word's rows in every province (12,400 index entries read for Ilam at 200,000
+# applications). SQLite probes (word, application) in the nationwide index, a shorter key it walks faster.
+_SAME_APPLICATION = {
+    "sqlite": "{u}.application_id = t.application_id",
+    "postgresql": "{u}.province_code = t.province_code AND {u}.application_id = t.application_id",
+}
 
 
 class FindStore(ApplicationStore):
@@ -44,7 +52,8 @@ class FindStore(ApplicationStore):
         spellings.sort(key=len)  # the word with the fewest spellings drives the look-up
         driver, *others = spellings
         scope = "t.province_code = ? AND " if province_code is not None else ""
-        also = "".join(f" AND EXISTS (SELECT 1 FROM name_tokens u{i} WHERE u{i}.application_id = t.application_id"
+        same = _SAME_APPLICATION[self.dialect]
+        also = "".join(f" AND EXISTS (SELECT 1 FROM name_tokens u{i} WHERE {same.format(u=f'u{i}')}"
                        f" AND u{i}.token IN ({_marks(words)}))" for i, words in enumerate(others))
         parameters: list[object] = [*(() if province_code is None else (province_code,)), *driver]
         for words in others:
