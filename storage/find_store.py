@@ -14,6 +14,8 @@ from storage.records import Application
 SPELLINGS = 24  # indexed words one typed word may stand for
 CLOSE_ENOUGH = 70  # rapidfuzz ratio for a misspelt word to stand for an indexed one
 TRIPLE_CANDIDATES = 60  # indexed words sharing the most triples, ranked by rapidfuzz
+# Indexed words that begin with a typed one (parameters: its first triple, the word, prefix_end(word)).
+_BEGUN = "SELECT b.word FROM name_triples b WHERE b.triple = ? AND b.word >= ? AND b.word < ?"
 # Whether a further word's row belongs to the driving row's application. An application's words all carry its
 # province; saying so lets PostgreSQL probe (province, word, application) or merge within the province, where
 # it otherwise merged with that word's rows in every province (12,400 index entries read for Ilam at 200,000
@@ -46,7 +48,7 @@ class FindStore(ApplicationStore):
     async def find_by_name(self, text: str, province_code: str | None, limit: int) -> list[Application]:
         """Up to `limit` applications whose name has a spelling of every word typed (a word no name resembles
         is left out), best match first."""
-        spellings = [found for found in [await self._spellings(word) for word in name_words(text)] if found]
+        spellings = [found for found in await self._spellings(name_words(text)) if found]
         if not spellings:
             return []
         spellings.sort(key=len)  # the word with the fewest spellings drives the look-up
@@ -67,17 +69,26 @@ class FindStore(ApplicationStore):
         found.sort(key=lambda a: (-fuzz.token_set_ratio(typed, " ".join(name_words(a.full_name))), -a.id))
         return found[:limit]
 
-    async def _spellings(self, word: str) -> list[str]:
-        """The indexed words `word` may stand for: those it begins, or else the closest few."""
-        start = f"#{word[:2]}"  # every indexed word beginning with `word` has this first triple
+    async def _spellings(self, words: list[str]) -> list[list[str]]:
+        """For each word, the indexed words it may stand for: those it begins (one statement for all the words:
+        on PostgreSQL each statement is a round trip), or else the closest few."""
+        if not words:
+            return []
         rows = await self.db.execute_fetchall(
-            "SELECT word FROM name_triples WHERE triple = ? AND word >= ? AND word < ? ORDER BY word LIMIT ?",
-            (start, word, prefix_end(word), SPELLINGS))
-        if rows:
-            return [row["word"] for row in rows]
+            " UNION ALL ".join(f"SELECT {n} AS n, word FROM ({_BEGUN} ORDER BY b.word LIMIT ?) AS b{n}"
+                               for n in range(len(words))),
+            # every indexed word beginning with `word` has its first triple
+            [value for word in words for value in (f"#{word[:2]}", word, prefix_end(word), SPELLINGS)])
+        found: list[list[str]] = [[] for _ in words]
+        for row in rows:
+            found[row["n"]].append(row["word"])
+        return [begun or await self._closest(word) for word, begun in zip(words, found, strict=True)]
+
+    async def _closest(self, word: str) -> list[str]:
+        """The indexed words closest to a misspelt `word`: those sharing most of its triples, ranked by rapidfuzz."""
         grams = sorted(triples(word))
         rows = await self.db.execute_fetchall(
-            f"SELECT word, count(*) AS shared FROM name_triples WHERE triple IN ({', '.join('?' for _ in grams)})"
+            f"SELECT word, count(*) AS shared FROM name_triples WHERE triple IN ({_marks(grams)})"
             " GROUP BY word ORDER BY shared DESC, word LIMIT ?", (*grams, TRIPLE_CANDIDATES))
         scored = sorted(((fuzz.ratio(word, row["word"]), row["word"]) for row in rows), reverse=True)
         return [candidate for score, candidate in scored[:SPELLINGS // 4] if score >= CLOSE_ENOUGH]
