@@ -87,7 +87,7 @@ async def remove_officer(update: Update, context: Ctx, message: Message, user: U
         return
     province = await context.store.get_province(former.province_code or "")
     logger.info("admin %s removed officer %s", user.id, former.telegram_id)
-    await set_person_menu(context.bot, former.telegram_id, former.language, officer=False,
+    await set_person_menu(context, former.telegram_id, former.language, officer=False,
                           admin=context.is_admin(former.telegram_id))
     await message.reply_text(render(lang, "admin/officer_removed", user_id=former.telegram_id,
                                     province=getattr(province, f"name_{lang}", former.province_code)))

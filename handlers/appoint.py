@@ -1,6 +1,6 @@
 """Appointing officers without typing ids: /addofficer alone shows a «انتخاب کاربر» keyboard button (Telegram's
 request_users), or the admin forwards the person's contact; then the province list. Where the platform has no
-request_users (Bale: `Config.supports_request_users`), the contact or the numeric id does. Each step carries
+request_users (Bale: `Config.features.request_users`), the contact or the numeric id does. Each step carries
 what it needs (the shared user, the contact's user id, the callback data), so no conversation state is kept;
 the admin is checked at every step."""
 
@@ -35,7 +35,7 @@ PROVINCES_PER_ROW = 3
 
 async def ask_for_person(context: Ctx, message: Message) -> None:
     lang = context.lang
-    if not context.config.supports_request_users:
+    if not context.config.features.request_users:
         await message.reply_text(render(lang, "admin/appoint_who", button=False))
         return
     button = KeyboardButton(label(lang, "appoint.pick_user"), request_users=KeyboardButtonRequestUsers(
@@ -69,7 +69,7 @@ async def contact_shared(update: Update, context: Ctx, message: Message, admin: 
     assert message.contact is not None
     if message.contact.user_id is None or message.contact.user_id == admin.id:  # a phone book entry, or oneself
         await message.reply_text(render(context.lang, "admin/appoint_no_account",
-                                        button=context.config.supports_request_users))
+                                        button=context.config.features.request_users))
         return
     await ask_for_province(context, message, message.contact.user_id)
 
@@ -97,7 +97,7 @@ async def appoint_officer(context: Ctx, admin_id: int, officer_id: int, province
     lang = context.lang
     officer = await context.store.set_officer(officer_id, province.code, admin_id, context.config.default_language)
     logger.info("admin %s made %s an officer of %s", admin_id, officer_id, province.code)
-    await set_person_menu(context.bot, officer_id, officer.language, officer=True, admin=context.is_admin(officer_id))
+    await set_person_menu(context, officer_id, officer.language, officer=True, admin=context.is_admin(officer_id))
     reached = await _welcome_officer(context, officer.telegram_id, officer.language, province)
     text = render(lang, "admin/officer_added", user_id=officer_id, reached=reached,
                   province=getattr(province, f"name_{lang}"))

@@ -17,6 +17,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from messages import formatting
+from messages.markup import TextFormat, as_markdown
 
 LANGUAGES = ("fa", "en")
 TEMPLATE_ROOT = Path(__file__).resolve().parent
@@ -116,21 +117,23 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 _TAGS = re.compile(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>")
-# Set once by the application factory from the settings (TIMEZONE, PARSE_MODE).
-_settings: dict[str, Any] = {"plain_text": False, "timezone": formatting.TEHRAN}
+# Set once by the application factory from the settings (TIMEZONE, PLATFORM and PARSE_MODE).
+_settings: dict[str, Any] = {"text_format": TextFormat.HTML, "timezone": formatting.TEHRAN}
 
 
-def configure(*, plain_text: bool, timezone: ZoneInfo) -> None:
-    """plain_text: for a Bot API without HTML parse mode, messages lose their tags and entities.
+def configure(*, text_format: TextFormat, timezone: ZoneInfo) -> None:
+    """text_format: how the client reads a message (HTML; Bale's Markdown; plain text, tags dropped).
     timezone: the calendar day dates are shown in."""
-    _settings.update(plain_text=plain_text, timezone=timezone)
+    _settings.update(text_format=text_format, timezone=timezone)
 
 
 def render(lang: str, name: str, **context: Any) -> str:
     """The message `name` (e.g. "common/welcome") in `lang`, trimmed."""
     template = _message_environment().get_template(f"{lang}/{name}.html")
     text = template.render(lang=lang, **context).strip()
-    return html.unescape(_TAGS.sub("", text)) if _settings["plain_text"] else text
+    if _settings["text_format"] is TextFormat.MARKDOWN:
+        return as_markdown(text)
+    return html.unescape(_TAGS.sub("", text)) if _settings["text_format"] is TextFormat.PLAIN else text
 
 
 def label(lang: str, key: str, **context: Any) -> str:

@@ -12,6 +12,9 @@ import pytest
 from hypothesis import settings
 
 from bot.config import Config
+from bot.platforms import TextFormat
+from messages.formatting import TEHRAN
+from messages.render import configure as configure_rendering
 from storage import Store
 from tests.fakes import FakeUser, Harness
 from tests.postgres_server import PostgresForTests
@@ -25,6 +28,12 @@ settings.load_profile("project")
 
 def pytest_report_header() -> str:
     return PostgresForTests.shared().describe()
+
+
+@pytest.fixture(autouse=True)
+def html_rendering() -> None:
+    """render() outside an app reads HTML, whatever the app a test before this one configured."""
+    configure_rendering(text_format=TextFormat.HTML, timezone=TEHRAN)
 
 
 @pytest.fixture(scope="session")

@@ -46,7 +46,7 @@ async def test_a_forwarded_contact_works_too_and_strangers_cannot_appoint(bot: H
 
 
 async def test_without_request_users_the_id_or_a_contact_is_asked_for(config: Config) -> None:
-    bale = await Harness(replace(config, supports_request_users=False)).start()
+    bale = await Harness(replace(config, features=replace(config.features, request_users=False))).start()
     try:
         admin = bale.user(ADMIN_ID)
         await admin.send("/addofficer")

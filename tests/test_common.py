@@ -7,8 +7,8 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.config import Config
-from messages.formatting import TEHRAN
-from messages.render import configure, label_keys, template_names
+from bot.platforms import TextFormat
+from messages.render import label_keys, template_names
 from tests.fakes import FakeUser, Harness
 
 
@@ -100,7 +100,7 @@ def test_both_languages_hold_the_same_texts(lang: str) -> None:
 
 
 async def test_plain_text_mode_for_a_bot_api_without_html(config: Config) -> None:
-    plain = await Harness(replace(config, parse_mode=None)).start()
+    plain = await Harness(replace(config, features=replace(config.features, text_format=TextFormat.PLAIN))).start()
     try:
         user = plain.user(61)
         await user.send("/help")
@@ -109,5 +109,4 @@ async def test_plain_text_mode_for_a_bot_api_without_html(config: Config) -> Non
         assert "parse_mode" not in call.params
     finally:
         await plain.stop()
-        configure(plain_text=False, timezone=TEHRAN)  # the setting outlives the app; the other tests use HTML
     assert not plain.errors
