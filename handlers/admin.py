@@ -18,6 +18,7 @@ from handlers.access import admin_command, refuse
 from handlers.callbacks import Page
 from handlers.command_menus import set_person_menu
 from handlers.context import Ctx
+from handlers.in_place import show_in_place
 from handlers.pages import page_keyboard, render_page
 from messages import label, render
 from storage import Duplicate, NotFound, Province
@@ -166,7 +167,7 @@ async def turn_admin_page(update: Update, context: Ctx) -> None:
     else:
         text, markup = await categories_page(context, pressed.filter, pressed.page)
     with suppress(BadRequest):  # the page pressed is the page shown: "message is not modified"
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
 
 
 @admin_command

@@ -144,29 +144,39 @@ def escape_markdown(text: str) -> str:
     return "".join(f"\\{char}" if char in MARKDOWN_SPECIALS else char for char in text)
 
 
-def markdown_view(text: str) -> tuple[str, list[tuple[str, str]]]:
-    """What a Markdown-reading client shows for `text`: the visible characters, and the spans it formats
-    as (kind, text): *bold*, _italic_, `code`, [a link](url). A backslash shows the markup character after it;
-    a marker with no partner is shown as it is."""
-    shown: list[str] = []
-    spans: list[tuple[str, str]] = []
+def markdown_view(text: str) -> list[tuple[str | None, str]]:
+    """What a Markdown-reading client shows for `text`, as pieces (kind, visible text) in order: kind None for
+    plain text, else "b" (*bold*), "i" (_italic_), "code" (`code`) or "a" ([a link](url)). A backslash shows
+    the markup character after it; a marker with no partner is shown as it is."""
+    pieces: list[tuple[str | None, str]] = []
+    plain: list[str] = []
     at = 0
     while at < len(text):
         char = text[at]
         if char == "\\" and at + 1 < len(text) and text[at + 1] in MARKDOWN_SPECIALS:
-            shown.append(text[at + 1])
+            plain.append(text[at + 1])
             at += 2
             continue
+        span: tuple[str, str, int] | None = None
         if char in "*_`" and (end := text.find(char, at + 2)) != -1:
-            spans.append(({"*": "bold", "_": "italic", "`": "code"}[char], text[at + 1:end]))
-            shown.append(text[at + 1:end])
-            at = end + 1
+            span = ({"*": "b", "_": "i", "`": "code"}[char], text[at + 1:end], end + 1)
+        elif char == "[" and (link := re.match(r"\[([^\]\n]*)\]\(([^)\s]*)\)", text[at:])):
+            span = ("a", link[1], at + link.end())
+        if span is None:
+            plain.append(char)
+            at += 1
             continue
-        if char == "[" and (link := re.match(r"\[([^\]\n]*)\]\(([^)\s]*)\)", text[at:])):
-            spans.append(("link", link[1]))
-            shown.append(link[1])
-            at += link.end()
-            continue
-        shown.append(char)
-        at += 1
-    return "".join(shown), spans
+        if plain:
+            pieces.append((None, "".join(plain)))
+            plain = []
+        pieces.append(span[:2])
+        at = span[2]
+    if plain:
+        pieces.append((None, "".join(plain)))
+    return pieces
+
+
+def markdown_as_html(text: str) -> str:
+    """What a Markdown-reading client shows, written in Telegram's HTML: one notation for both platforms."""
+    return "".join(f"<{kind}>{html.escape(shown, quote=False)}</{kind}>" if kind else html.escape(shown, quote=False)
+                   for kind, shown in markdown_view(text))

@@ -3,6 +3,8 @@ the province list; the numeric id where the platform has no request_users (Bale)
 
 from dataclasses import replace
 
+import pytest
+
 from bot.config import Config
 from handlers.appoint import PICK_OFFICER
 from tests.conftest import ADMIN_ID
@@ -10,6 +12,7 @@ from tests.fakes import Harness
 from tests.test_officer import OFFICER, STRANGER
 
 
+@pytest.mark.telegram_only(reason="Bale has no request_users: see test_without_request_users_the_id_or_a_contact_…")
 async def test_an_admin_picks_the_person_with_request_users_then_the_province(bot: Harness) -> None:
     admin = bot.user(ADMIN_ID)
     await admin.send("/addofficer")

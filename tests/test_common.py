@@ -71,9 +71,18 @@ async def test_an_old_button_says_the_menu_expired(user: FakeUser) -> None:
     assert "منقضی" in answer.params["text"]
 
 
+@pytest.mark.telegram_only(reason="Bale has no setMyCommands")
 async def test_the_command_menu_is_published_in_both_languages(bot: Harness) -> None:
     languages = {call.params.get("language_code") for call in bot.rec.sent("setMyCommands")}
     assert {"fa", "en"} <= languages
+
+
+@pytest.mark.bale_only(reason="the fallback for Bale's missing setMyCommands")
+async def test_without_command_menus_none_is_set_and_help_lists_the_commands(bot: Harness, user: FakeUser) -> None:
+    await user.send("/help")
+    assert "/apply" in user.last_text and "/status" in user.last_text and "/lang" in user.last_text
+    assert not [call for call in bot.rec.calls if call.method in ("setMyCommands", "deleteMyCommands",
+                                                                   "setChatMenuButton")]
 
 
 async def test_a_handler_exception_is_caught_and_reported(bot: Harness, user: FakeUser,
