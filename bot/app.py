@@ -19,7 +19,7 @@ from telegram.ext import (
     ConversationHandler,
     Defaults,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Config
@@ -28,6 +28,7 @@ from bot.leadership import Leadership
 from bot.permit_secret import load_permit_secret
 from bot.persistence import DraftPersistence
 from bot.platforms import TextFormat
+from bot.polling import PacedPolling
 from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import PerPersonUpdateProcessor
 from domain.flood import FloodGate, HourlyQuota
@@ -122,8 +123,12 @@ def build_application(
     # Unfinished forms live in the drafts table; this hands them back to the conversation after a restart.
     draft_ttl = timedelta(days=config.rules.draft_ttl_days)
     builder = builder.persistence(persistence or DraftPersistence(store, draft_ttl))
+    polling = request or HTTPXRequest(connection_pool_size=1)  # PTB's own choice for getUpdates
+    if config.features.poll_interval:
+        polling = PacedPolling(polling, config.features.poll_interval)
+    builder = builder.get_updates_request(polling)
     if request is not None:  # tests and demo: an in-process Bot API, nothing to poll
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
         if not with_updater:
             builder = builder.updater(None)
     app: BotApp = builder.build()
