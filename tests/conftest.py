@@ -2,11 +2,14 @@
 
 Every test that uses `config` (and so `store`, `bot`, `user`) runs twice: on SQLite with Telegram, and on
 PostgreSQL with Bale (the stand-in Bot API in Bale's profile, PLATFORM=bale) when a server is at hand
-(TEST_DATABASE_URL, or a throwaway cluster from the machine's binaries, see tests/postgres_server.py); each
-PostgreSQL test gets its own database, copied from a migrated template. TEST_RUNS picks other pairs.
+(TEST_DATABASE_URL, or a throwaway cluster from the machine's binaries, see tests/postgres_server.py);
+TEST_RUNS picks other pairs. Each test gets its own database copied from a migrated template, on both: running
+every migration for every test would cost more than most tests themselves.
 """
 
+import asyncio
 import os
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -19,7 +22,7 @@ from messages.formatting import TEHRAN
 from messages.render import configure as configure_rendering
 from storage import Store
 from tests.fakes import FakeUser, Harness
-from tests.postgres_server import PostgresForTests
+from tests.postgres_server import PostgresForTests, prepare_template
 
 ADMIN_ID = 9000001
 
@@ -45,6 +48,14 @@ def postgres() -> Iterator[PostgresForTests]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database with every migration applied and the shipped catalog loaded, copied by each test."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+    asyncio.run(prepare_template(path))
+    return path
+
+
 def _runs() -> list[tuple[str, Platform]]:
     """(database, platform) of each run of a test: SQLite with Telegram and PostgreSQL with Bale, so both
     databases and both platforms are covered with two runs; TEST_RUNS=sqlite-bale (comma-separated) instead."""
@@ -60,8 +71,8 @@ def run(request: pytest.FixtureRequest) -> tuple[str, Platform]:
     """This run's database and platform; a test marked telegram_only or bale_only runs on its platform only."""
     database, platform = request.param
     for marker, only in (("telegram_only", Platform.TELEGRAM), ("bale_only", Platform.BALE)):
-        if request.node.get_closest_marker(marker) and platform is not only:
-            pytest.skip(f"{only} only: {request.node.get_closest_marker(marker).kwargs.get('reason', '')}")
+        if (mark := request.node.get_closest_marker(marker)) and platform is not only:
+            pytest.skip(f"{only} only: {mark.kwargs.get('reason', '')}")
     return database, platform
 
 
@@ -87,7 +98,9 @@ def backend(run: tuple[str, Platform], request: pytest.FixtureRequest,
 
 
 @pytest.fixture
-def config(tmp_path: Path, backend: str | None, platform: Platform) -> Config:
+def config(tmp_path: Path, backend: str | None, platform: Platform, migrated_sqlite: Path) -> Config:
+    if backend is None:
+        shutil.copyfile(migrated_sqlite, tmp_path / "bot.sqlite3")
     return Config.from_env({"BOT_TOKEN": "123456:TEST-token", "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
                             "ADMIN_IDS": str(ADMIN_ID), "DATABASE_URL": backend or "", "PLATFORM": platform,
                             "FLOOD_LIMIT": "1000"})  # tests type faster than people; test_reliability checks floods
