@@ -139,7 +139,7 @@ def build_application(
         if not with_updater:
             builder = builder.updater(None)
     app: BotApp = builder.build()
-    configure_rendering(text_format=config.features.text_format, timezone=config.timezone)
+    configure_rendering(text_format=config.features.text_format, timezone=config.timezone, messenger=config.platform)
     app.bot_data["store"] = store  # read as context.store
     app.bot_data["config"] = config  # read as context.config
     app.bot_data["leadership"] = leadership or Leadership(config.database_url)  # who leads, for /health

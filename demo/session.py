@@ -5,7 +5,6 @@ with the in-process `RecordingRequest` as its only difference. The session plays
 applicant, an officer per province, an admin), shows what the bot sends them, and saves files it sends.
 """
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,8 +13,9 @@ from typing import Any
 
 from bot.app import BotApp, build_application, start_offline, stop_offline
 from bot.config import Config
-from bot.offline_api import ApiCall, RecordingRequest
+from bot.offline_api import API_PROFILES, ApiCall, RecordingRequest
 from bot.offline_client import OfflineUser, settle
+from bot.platforms import Platform
 from demo.sample_data import sample_applications
 from handlers.admin import find_province_in
 from messages import label
@@ -27,10 +27,10 @@ SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getC
                   "deleteWebhook", "sendChatAction"}
 
 
-def demo_config(database: Path, language: str) -> Config:
+def demo_config(database: Path, language: str, platform: Platform = Platform.TELEGRAM) -> Config:
     """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin."""
     return Config.from_env({"BOT_TOKEN": "123456:DEMO-no-network", "DATABASE_PATH": str(database),
-                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language})
+                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language, "PLATFORM": platform})
 
 
 @dataclass
@@ -44,6 +44,7 @@ class DemoSession:
     database: Path
     output: Path
     language: str = "fa"
+    platform: Platform = Platform.TELEGRAM  # Bale: its settings, and the stand-in in Bale's profile
     rec: RecordingRequest = field(default_factory=RecordingRequest)
     app: BotApp | None = None
     store: Store | None = None
@@ -55,7 +56,8 @@ class DemoSession:
     _saved: int = 0
 
     async def start(self, sample_data: int = 0) -> list[str]:
-        config = demo_config(self.database, self.language)
+        config = demo_config(self.database, self.language, self.platform)
+        self.rec = RecordingRequest(API_PROFILES[self.platform])
         self.store = Store(self.database, tz=config.timezone)
         self.app = build_application(config, self.store, request=self.rec)
         await start_offline(self.app)
@@ -207,14 +209,14 @@ class DemoSession:
             return []
         head = f"[{who}]"
         if call.method == "sendMessage":
-            return [f"{head} {plain(call.params['text'])}"]
+            return [f"{head} {call.seen}"]
         if call.method == "editMessageText":
-            return [f"{head} ✎ (edited) {plain(call.params['text'])}"]
+            return [f"{head} ✎ (edited) {call.seen}"]
         if call.method == "editMessageReplyMarkup":
             return []
         if call.method in ("sendPhoto", "sendDocument"):
             path = self._save(call)
-            caption = plain(str(call.params.get("caption") or ""))
+            caption = call.seen
             return [f"{head} 📎 {path}" + (f"  {caption}" if caption else "")]
         return [f"{head} ({call.method})"]
 
@@ -226,9 +228,3 @@ class DemoSession:
         path = self.output / f"{self._saved:03d}-{call.method.removeprefix('send').lower()}{suffix}"
         path.write_bytes(content)
         return path
-
-
-def plain(text: str) -> str:
-    """The bot's HTML as a terminal shows it."""
-    return html.unescape(re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text))
-

@@ -24,6 +24,12 @@ TEMPLATE_ROOT = Path(__file__).resolve().parent
 
 
 @pass_context
+def _messenger(context: Context) -> str:
+    """The messenger's name in the text's language: «تلگرام» or «بله»."""
+    return _fixed_label(context["lang"], f"messenger.{_settings['messenger']}")
+
+
+@pass_context
 def _num(context: Context, value: int | float) -> str:
     return formatting.format_number(value, context["lang"])
 
@@ -88,6 +94,7 @@ def _environment(autoescape: bool) -> Environment:
         lstrip_blocks=True,
         finalize=_finalize,
     )
+    env.globals["messenger"] = _messenger
     env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate, jdatetime=_jdatetime,
                        jmonth=_jmonth, permit=_permit, postal=_postal)
     return env
@@ -118,13 +125,13 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 _TAGS = re.compile(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>")
 # Set once by the application factory from the settings (TIMEZONE, PLATFORM and PARSE_MODE).
-_settings: dict[str, Any] = {"text_format": TextFormat.HTML, "timezone": formatting.TEHRAN}
+_settings: dict[str, Any] = {"text_format": TextFormat.HTML, "timezone": formatting.TEHRAN, "messenger": "telegram"}
 
 
-def configure(*, text_format: TextFormat, timezone: ZoneInfo) -> None:
+def configure(*, text_format: TextFormat, timezone: ZoneInfo, messenger: str = "telegram") -> None:
     """text_format: how the client reads a message (HTML; Bale's Markdown; plain text, tags dropped).
-    timezone: the calendar day dates are shown in."""
-    _settings.update(text_format=text_format, timezone=timezone)
+    timezone: the calendar day dates are shown in. messenger: the platform texts name (a `messenger.` label)."""
+    _settings.update(text_format=text_format, timezone=timezone, messenger=messenger)
 
 
 def render(lang: str, name: str, **context: Any) -> str:

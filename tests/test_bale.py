@@ -167,3 +167,15 @@ async def many_officers(bot: Harness) -> None:
     for number in range(120):
         await bot.store.set_officer(700_000 + number, "IR-15", ADMIN_ID, "fa")
         await bot.store.remember_name(700_000 + number, f"کارشناس مشاغل خانگی با نامی بسیار طولانی {number}")
+
+
+@pytest.mark.parametrize(("messenger", "named", "other"), [("telegram", "تلگرام", "بله"), ("bale", "بله", "تلگرام")])
+def test_texts_name_the_messenger_the_bot_runs_on(messenger: str, named: str, other: str) -> None:
+    configure_rendering(text_format=TextFormat.HTML, timezone=TEHRAN, messenger=messenger)
+    try:
+        for name in ("registration/ask_mobile", "registration/mobile_use_button", "admin/appoint_no_account"):
+            text = render("fa", name, button="📱", user_id=5)
+            assert named in text and other not in text, name
+        assert messenger.capitalize() in render("en", "registration/ask_mobile")
+    finally:
+        configure_rendering(text_format=TextFormat.HTML, timezone=TEHRAN)
