@@ -84,7 +84,7 @@ def run(config: Config) -> int:
     if config.database_url and (problem := asyncio.run(connection_problem(config.database_url))):
         print(problem, file=sys.stderr)
         return 2
-    logger.info("starting: database %s, API %s", config.database_label, config.api_url)
+    logger.info("starting: %s, database %s, API %s", config.platform, config.database_label, config.api_url)
     try:
         asyncio.run(run_bot(config))
     except InvalidToken:
