@@ -18,6 +18,10 @@ API_URLS: dict[Platform, tuple[str, str]] = {
 }
 
 
+# A link that opens a chat with a bot (and /start with a parameter): https://t.me/<bot>?start=…, Bale's ble.ir.
+CHAT_LINKS: dict[Platform, str] = {Platform.TELEGRAM: "https://t.me/", Platform.BALE: "https://ble.ir/"}
+
+
 class KeyboardEdits(StrEnum):
     """How a message's inline keyboard is replaced (the setting EDIT_KEYBOARDS)."""
 
