@@ -8,7 +8,6 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.platforms import CHAT_LINKS
 from domain import validators
 from domain.flood import HourlyQuota
 from domain.lifecycle import CLOSED_STAGES, Action, Stage
@@ -33,8 +32,7 @@ RENEW_WINDOW = timedelta(days=30)  # holders may renew, and are reminded, this l
 
 def verify_link(context: Ctx, application: Application) -> str:
     """The QR code's link: a chat with this bot on its platform, /start carrying the signed number."""
-    return (f"{CHAT_LINKS[context.config.platform]}{context.bot.username}?start="
-            + verification_payload(application.permit_number, context.permit_secret))
+    return context.start_link(verification_payload(application.permit_number, context.permit_secret))
 
 
 # -- the card -------------------------------------------------------------------------------------
