@@ -20,6 +20,7 @@ from bot.health import serve_health
 from bot.leadership import Leadership
 from bot.logs import configure_logging
 from bot.permit_secret import secret_path
+from bot.platforms import Platform
 from bot.runner import serve, stop_on_signals
 from bot.webhook import webhook_arguments, webhook_secret
 from demo import terminal as demo
@@ -54,6 +55,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     demo.add_argument("--script", type=Path, help="run these inputs, one a line, and print the transcript")
     demo.add_argument("--lang", choices=("fa", "en"), default="fa", help="the demo people's language")
     demo.add_argument("--output", type=Path, default=Path("demo-output"), help="where sent photos and files go")
+    demo.add_argument("--platform", choices=tuple(Platform), default=Platform.TELEGRAM,
+                      help="bale: PLATFORM=bale, and the stand-in Bot API behaving as Bale does")
     return parser.parse_args(argv)
 
 
@@ -61,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     if arguments.command == "demo":  # needs no settings: nothing leaves the process
         return asyncio.run(demo.run(arguments.database, arguments.sample_data, arguments.script, arguments.lang,
-                                    arguments.output))
+                                    arguments.output, Platform(arguments.platform)))
     if arguments.command == "backup":  # needs no token: it only reads the database
         return backup(database_path_from_env(), arguments.target, arguments.force)
     if arguments.command == "copy-to-postgres":  # needs no token either
@@ -81,7 +84,7 @@ def run(config: Config) -> int:
     if config.database_url and (problem := asyncio.run(connection_problem(config.database_url))):
         print(problem, file=sys.stderr)
         return 2
-    logger.info("starting: database %s, API %s", config.database_label, config.api_url)
+    logger.info("starting: %s, database %s, API %s", config.platform, config.database_label, config.api_url)
     try:
         asyncio.run(run_bot(config))
     except InvalidToken:

@@ -20,7 +20,7 @@ from telegram.ext import (
     ConversationHandler,
     Defaults,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.config import Config
@@ -28,6 +28,8 @@ from bot.errors import on_error
 from bot.leadership import Leadership
 from bot.permit_secret import load_permit_secret
 from bot.persistence import DraftPersistence
+from bot.platforms import TextFormat
+from bot.polling import PacedPolling
 from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import PerPersonUpdateProcessor
 from domain.flood import FloodGate, HourlyQuota
@@ -132,7 +134,8 @@ def build_application(
         .token(config.token)
         .base_url(config.api_url)
         .base_file_url(config.file_api_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML if config.parse_mode else None, tzinfo=config.timezone))
+        .defaults(Defaults(parse_mode=ParseMode.HTML if config.features.text_format is TextFormat.HTML else None,
+                           tzinfo=config.timezone))
         .context_types(ContextTypes(context=Ctx))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -146,12 +149,16 @@ def build_application(
     # Unfinished forms live in the drafts table; this hands them back to the conversation after a restart.
     draft_ttl = timedelta(days=config.rules.draft_ttl_days)
     builder = builder.persistence(persistence or DraftPersistence(store, draft_ttl))
+    polling = request or HTTPXRequest(connection_pool_size=1)  # PTB's own choice for getUpdates
+    if config.features.poll_interval:
+        polling = PacedPolling(polling, config.features.poll_interval)
+    builder = builder.get_updates_request(polling)
     if request is not None:  # tests and demo: an in-process Bot API, nothing to poll
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
         if not with_updater:
             builder = builder.updater(None)
     app: BotApp = builder.build()
-    configure_rendering(plain_text=config.parse_mode is None, timezone=config.timezone)
+    configure_rendering(text_format=config.features.text_format, timezone=config.timezone, messenger=config.platform)
     app.bot_data["store"] = store  # read as context.store
     app.bot_data["config"] = config  # read as context.config
     app.bot_data["leadership"] = leadership or Leadership(config.database_url)  # who leads, for /health
@@ -222,11 +229,8 @@ def build_application(
     app.job_queue.run_repeating(erase_personal_data, interval=timedelta(days=1), first=timedelta(minutes=3),
                                 name="erase_personal_data")
 
-    async def publish_staff(context: Ctx) -> None:
-        await publish_staff_menus(context.bot, store, config.admin_ids, config.default_language)
-
     # After start-up, beside the first updates: one call per officer and admin.
-    app.job_queue.run_once(publish_staff, when=timedelta(seconds=0), name="publish_staff_menus")
+    app.job_queue.run_once(publish_staff_menus, when=timedelta(seconds=0), name="publish_staff_menus")
 
     async def forget_idle_flooders(context: Ctx) -> None:
         context.bot_data["flood"].forget_idle()
@@ -256,8 +260,10 @@ def forget_conversations(app: BotApp, user_ids: set[int]) -> None:
 
 async def publish_commands(app: BotApp) -> None:
     """Everyone's command menu in fa and en (officers and admins get their own: handlers/command_menus.py);
-    Bale lacks setMyCommands, so failure is only logged."""
+    none where the platform has no setMyCommands (Bale), and a failure is only logged."""
     config: Config = app.bot_data["config"]
+    if not config.features.command_menus:
+        return
     try:
         for lang in LANGUAGES:
             commands = [BotCommand(name, label(lang, f"commands.{name}")) for name in EVERYONE_COMMANDS]

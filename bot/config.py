@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
-from bot.platforms import API_URLS, Platform
+from bot.platforms import API_URLS, FEATURES, Features, KeyboardEdits, Platform, TextFormat
 from domain.lifecycle import Stage
 from domain.training import Rollout, parse_rollout
 from storage.catalog import Bank, CatalogError, parse_banks
@@ -68,6 +68,8 @@ class StageTargets:
 @dataclass(frozen=True, slots=True)
 class Config:
     token: str
+    platform: Platform = Platform.TELEGRAM  # the messenger BOT_TOKEN belongs to
+    features: Features = FEATURES[Platform.TELEGRAM]  # what that platform offers, as the settings override it
     api_url: str = DEFAULT_API_URL
     file_api_url: str = DEFAULT_FILE_API_URL
     database_path: Path = DEFAULT_DATABASE
@@ -83,10 +85,8 @@ class Config:
     banks: tuple[Bank, ...] = ()
     stats_time: time = time(20, 0)  # local time of the daily channel posts
     targets: StageTargets = StageTargets()
-    supports_request_users: bool = True  # Telegram's «choose a user» keyboard button (Bale has none)
     digest_time: time = time(8, 0)  # local time of each officer's morning digest
     permit_secret: str | None = None  # signs the permit QR codes; None: generated once, in a file beside the database
-    parse_mode: str | None = "HTML"  # None: plain text, for a Bot API that does not honour parse_mode
     flood_limit: int = 20  # updates a user may send per flood_window seconds before a quiet period
     flood_window: int = 10
     flood_cooldown: int = 30
@@ -100,7 +100,7 @@ class Config:
     training_before_queue: Rollout = Rollout()
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
-        return f"Config(api_url={self.api_url!r}, database={self.database_label!r}, …)"
+        return f"Config(platform={self.platform!r}, api_url={self.api_url!r}, database={self.database_label!r}, …)"
 
     @property
     def database(self) -> Path | str:
@@ -116,19 +116,25 @@ class Config:
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")) -> "Config":
         """Read settings; the real environment wins over `.env`. Raises `ConfigError`."""
         env = _environment(environ, env_file)
+        platform = Platform(_choice(env, "PLATFORM", Platform.TELEGRAM, tuple(Platform), str.lower))
+        where = "Bale's @botfather" if platform is Platform.BALE else "@BotFather"
         token = env.get("BOT_TOKEN", "")
         if not token:
             raise ConfigError(
-                "BOT_TOKEN is not set: get a token from @BotFather and run with BOT_TOKEN=123456:ABC… "
+                f"BOT_TOKEN is not set: get a token from {where} and run with BOT_TOKEN=123456:ABC… "
                 "(or put it in .env)"
             )
         if not _TOKEN.fullmatch(token):
-            raise ConfigError("BOT_TOKEN looks malformed: it should look like 123456789:AAH… as @BotFather gives it")
+            raise ConfigError(f"BOT_TOKEN looks malformed: it should look like 123456789:AAH… as {where} gives it")
 
-        api_url = _url(env, "BOT_API_URL", DEFAULT_API_URL)
-        file_api_url = _url(env, "BOT_FILE_API_URL", _file_url_for(api_url))
+        platform_api_url, platform_file_url = API_URLS[platform]
+        api_url = _url(env, "BOT_API_URL", platform_api_url)
+        file_api_url = _url(env, "BOT_FILE_API_URL", _file_url_for(api_url) if env.get("BOT_API_URL") else
+                            platform_file_url)
         return cls(
             token=token,
+            platform=platform,
+            features=_features(env, FEATURES[platform]),
             api_url=api_url,
             file_api_url=file_api_url,
             database_path=Path(env.get("DATABASE_PATH") or DEFAULT_DATABASE),
@@ -144,10 +150,8 @@ class Config:
             banks=_banks(Path(env.get("BANKS_FILE") or DEFAULT_BANKS_FILE)),
             stats_time=_clock_time(env.get("STATS_TIME") or "20:00"),
             targets=_targets(env),
-            supports_request_users=_choice(env, "REQUEST_USERS", "on", ("on", "off"), str.lower) == "on",
             digest_time=_clock_time(env.get("DIGEST_TIME") or "08:00", "DIGEST_TIME"),
             permit_secret=_secret(env.get("PERMIT_SECRET") or None),
-            parse_mode=None if _choice(env, "PARSE_MODE", "HTML", ("HTML", "NONE"), str.upper) == "NONE" else "HTML",
             flood_limit=_int(env, "FLOOD_LIMIT", 20, 1, 10_000),
             flood_window=_int(env, "FLOOD_WINDOW_SECONDS", 10, 1, 3600),
             flood_cooldown=_int(env, "FLOOD_COOLDOWN_SECONDS", 30, 1, 86_400),
@@ -174,6 +178,31 @@ def _rollout(raw: str) -> Rollout:
         raise ConfigError("TRAINING_BEFORE_QUEUE must be none, all, or comma-separated province codes "
                           f"(IR-15,IR-29 or 15,29); got {raw!r}")
     return rollout
+
+
+def _features(env: Mapping[str, str], defaults: Features) -> Features:
+    """The platform's features, each overridable: Bale changes, and a local Bot API server may differ."""
+    return Features(
+        text_format=TextFormat(_choice(env, "PARSE_MODE", defaults.text_format, tuple(TextFormat), str.lower)),
+        request_users=_switch(env, "REQUEST_USERS", defaults.request_users),
+        command_menus=_switch(env, "COMMAND_MENUS", defaults.command_menus),
+        secret_token_header=defaults.secret_token_header,
+        keyboard_edits=KeyboardEdits(_choice(env, "EDIT_KEYBOARDS", defaults.keyboard_edits, tuple(KeyboardEdits),
+                                             str.lower)),
+        poll_interval=_seconds(env, "POLL_INTERVAL", defaults.poll_interval, 0, 60),
+    )
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    return _choice(env, name, "on" if default else "off", ("on", "off"), str.lower) == "on"
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name) or f"{default:g}"
+    if not re.fullmatch(r"[0-9]{1,5}(\.[0-9]{1,3})?", raw) or not low <= float(raw) <= high:
+        raise ConfigError(f"{name} must be a number of seconds from {low:g} to {high:g}, such as 1 or 0.5; "
+                          f"got {raw!r}")
+    return float(raw)
 
 
 def _database_url(value: str | None) -> str | None:

@@ -33,7 +33,7 @@ _incoming_ids = itertools.count(10**6)  # user messages; far from the ids the of
 
 
 class OfflineUser:
-    """A Telegram user in a private chat with the bot."""
+    """A Telegram (or Bale) user in a private chat with the bot."""
 
     def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], rec: RecordingRequest, user_id: int,
                  first_name: str = "مریم", language_code: str | None = None) -> None:
@@ -112,7 +112,7 @@ class OfflineUser:
             message=Message.de_json(message, self.app.bot),
         )
         query.set_bot(self.app.bot)
-        await self.process(Update(next(_update_ids), callback_query=query))
+        await self._deliver(Update(next(_update_ids), callback_query=query))
 
     async def click(self, text: str) -> None:
         """Press the button labelled `text`: an inline button on the latest message that has it, else a
@@ -181,7 +181,12 @@ class OfflineUser:
         return Message.de_json(message.to_dict(), self.app.bot)  # binds the bot to nested objects too
 
     async def _feed(self, message: Message) -> None:
-        await self.process(Update(next(_update_ids), message=message))
+        await self._deliver(Update(next(_update_ids), message=message))
+
+    async def _deliver(self, update: Update) -> None:
+        """As the platform would: once on Telegram; Bale's profile hands the same update over again."""
+        for _ in range(self.rec.profile.deliveries):
+            await self.process(update)
 
 
 async def settle(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -5,7 +5,6 @@ with the in-process `RecordingRequest` as its only difference. The session plays
 applicant, an officer per province, an admin), shows what the bot sends them, and saves files it sends.
 """
 
-import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -17,8 +16,9 @@ from persiantools.jdatetime import JalaliDate
 
 from bot.app import BotApp, build_application, start_offline, stop_offline
 from bot.config import Config
-from bot.offline_api import ApiCall, RecordingRequest
+from bot.offline_api import API_PROFILES, ApiCall, RecordingRequest
 from bot.offline_client import OfflineUser, settle
+from bot.platforms import Platform
 from demo.sample_data import sample_applications
 from handlers.admin import find_province_in
 from messages import label
@@ -27,19 +27,20 @@ from storage import Store
 
 APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID, WORKER_ID, BUYER_ID = 1001, 9001, 2000, 3001, 3002
 # A deep link the bot sent someone (a covered worker's invitation, a permit's QR): /follow opens the latest.
-DEEP_LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})")
+DEEP_LINK = re.compile(r"https://(?:t\.me|ble\.ir)/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})")
 PHONE = "+989120000000"
 DAY_AHEAD = re.compile(r"\{\+([0-9]{1,3})\}")
 SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getChatMember", "getFile",
                   "deleteWebhook", "sendChatAction"}
 
 
-def demo_config(database: Path, language: str, scripted: bool = False) -> Config:
+def demo_config(database: Path, language: str, scripted: bool = False,
+                platform: Platform = Platform.TELEGRAM) -> Config:
     """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin.
     A script types faster than any person, so its flood limit is out of reach (tests/test_reliability.py
     covers the flood gate)."""
     return Config.from_env({"BOT_TOKEN": "123456:DEMO-no-network", "DATABASE_PATH": str(database),
-                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language}
+                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language, "PLATFORM": platform}
                            | ({"FLOOD_LIMIT": "10000"} if scripted else {}))
 
 
@@ -55,6 +56,7 @@ class DemoSession:
     output: Path
     language: str = "fa"
     scripted: bool = False  # inputs come from a script, not a person at the keyboard
+    platform: Platform = Platform.TELEGRAM  # Bale: its settings, and the stand-in in Bale's profile
     rec: RecordingRequest = field(default_factory=RecordingRequest)
     app: BotApp | None = None
     store: Store | None = None
@@ -76,7 +78,8 @@ class DemoSession:
         return localize_digits(f"{day.year}/{day.month:02d}/{day.day:02d}", self.language)
 
     async def start(self, sample_data: int = 0) -> list[str]:
-        config = demo_config(self.database, self.language, self.scripted)
+        config = demo_config(self.database, self.language, self.scripted, self.platform)
+        self.rec = RecordingRequest(API_PROFILES[self.platform])
         self.store = Store(self.database, clock=self._clock, tz=config.timezone)
         self.app = build_application(config, self.store, request=self.rec)
         await start_offline(self.app)
@@ -143,7 +146,7 @@ class DemoSession:
         return await self.transcript()
 
     def latest_deep_link(self) -> str | None:
-        """The start parameter of the latest t.me link in a message the bot sent (someone forwarded it)."""
+        """The start parameter of the latest t.me (or ble.ir) link in a message the bot sent (someone forwarded it)."""
         for call in reversed(self.rec.calls):
             match = DEEP_LINK.search(str(call.params.get("text") or ""))
             if match:
@@ -270,25 +273,25 @@ class DemoSession:
             return []
         head = f"[{who}]"
         if call.method == "sendMessage":
-            return [f"{head} {plain(call.params['text'])}{links(call)}"]
+            return [f"{head} {call.seen}{links(call)}"]
         if call.method == "editMessageText":
-            return [f"{head} ✎ (edited) {plain(call.params['text'])}"]
+            return [f"{head} ✎ (edited) {call.seen}"]
         if call.method == "editMessageReplyMarkup":
             return []
         if call.method == "sendMediaGroup":  # an album of photos someone sent, shown again by file_id
             media = call.params["media"]
             media = json.loads(media) if isinstance(media, str) else media
-            caption = plain(str(media[0].get("caption") or ""))
+            caption = ApiCall(call.method, media[0], markdown=call.markdown).seen  # as the album shows it
             return [f"{head} 🖼 ×{len(media)} " + ", ".join(str(item["media"]) for item in media)
                     + (f"\n{caption}" if caption else "")]
         if call.method == "sendPhoto" and isinstance(call.params.get("photo"), str):  # by file_id: nothing to save
-            caption = plain(str(call.params.get("caption") or ""))
+            caption = call.seen
             return [f"{head} 🖼 {call.params['photo']}" + (f"\n{caption}" if caption else "")]
         if call.method == "deleteMessage":
             return [f"{head} 🗑 message {call.params['message_id']} deleted"]
         if call.method in ("sendPhoto", "sendDocument"):
             path = self._save(call)
-            caption = plain(str(call.params.get("caption") or ""))
+            caption = call.seen
             return [f"{head} 📎 {path}" + (f"  {caption}" if caption else "")]
         return [f"{head} ({call.method})"]
 
@@ -311,9 +314,3 @@ def links(call: ApiCall) -> str:
     the /start command it leads to, as the bot's chat would."""
     rows = (call.params.get("reply_markup") or {}).get("inline_keyboard") or []
     return "".join(f"  [{button['text']} → {button['url']}]" for row in rows for button in row if "url" in button)
-
-
-def plain(text: str) -> str:
-    """The bot's HTML as a terminal shows it."""
-    return html.unescape(re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text))
-

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.logs import quiet_chatty_libraries
+from bot.platforms import Platform
 from demo.session import DemoSession
 
 HELP = """Demo of the Home Business Permit Bot — the real bot, no Telegram, no token.
@@ -20,9 +21,11 @@ moves the clock on; /quit leaves.
 """
 
 
-async def run(database: Path | None, sample_data: int, script: Path | None, language: str, output: Path) -> int:
+async def run(database: Path | None, sample_data: int, script: Path | None, language: str, output: Path,
+              platform: Platform = Platform.TELEGRAM) -> int:
     folder = Path(tempfile.mkdtemp(prefix="home-business-demo-"))
-    session = DemoSession(database or folder / "demo.sqlite3", output, language, scripted=script is not None)
+    session = DemoSession(database or folder / "demo.sqlite3", output, language, scripted=script is not None,
+                          platform=platform)
     with logs_in_file(folder / "demo.log") as log_file:
         print(f"log: {log_file}")
         return await _run(session, sample_data, script)

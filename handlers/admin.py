@@ -19,6 +19,7 @@ from handlers.access import admin_command, refuse
 from handlers.callbacks import Page
 from handlers.command_menus import refresh_person_menu
 from handlers.context import Ctx
+from handlers.in_place import show_in_place
 from handlers.pages import page_keyboard, render_page
 from messages import label, render
 from storage import Duplicate, NotFound, Province
@@ -88,8 +89,7 @@ async def remove_officer(update: Update, context: Ctx, message: Message, user: U
         return
     province = await context.store.get_province(former.province_code or "")
     logger.info("admin %s removed officer %s", user.id, former.telegram_id)
-    await refresh_person_menu(context.bot, context.store, former.telegram_id, context.is_admin(former.telegram_id),
-                              context.config.default_language)  # still an adviser, perhaps
+    await refresh_person_menu(context, former.telegram_id)  # still an adviser, perhaps
     await message.reply_text(render(lang, "admin/officer_removed", user_id=former.telegram_id,
                                     province=getattr(province, f"name_{lang}", former.province_code)))
 
@@ -169,7 +169,7 @@ async def turn_admin_page(update: Update, context: Ctx) -> None:
     else:
         text, markup = await categories_page(context, pressed.filter, pressed.page)
     with suppress(BadRequest):  # the page pressed is the page shown: "message is not modified"
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
 
 
 @admin_command

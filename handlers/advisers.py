@@ -73,8 +73,7 @@ async def appoint_adviser(context: Ctx, admin_id: int, adviser_id: int, province
     lang = context.lang
     adviser = await context.store.set_adviser(adviser_id, province.code, admin_id, context.config.default_language)
     logger.info("admin %s made %s an adviser of %s", admin_id, adviser_id, province.code)
-    await refresh_person_menu(context.bot, context.store, adviser_id, context.is_admin(adviser_id),
-                              context.config.default_language)
+    await refresh_person_menu(context, adviser_id)
     reached = await appoint.welcome(context, adviser_id, render(
         adviser.language, "advice/welcome", province=getattr(province, f"name_{adviser.language}")))
     context.kick_courier()  # the questions waiting for an adviser
@@ -100,8 +99,7 @@ async def remove_adviser(update: Update, context: Ctx, message: Message, user: T
         question = await context.store.get_question(question_id)
         if question is not None:
             await refresh_question_cards(context, question)
-    await refresh_person_menu(context.bot, context.store, former.telegram_id, context.is_admin(former.telegram_id),
-                              context.config.default_language)
+    await refresh_person_menu(context, former.telegram_id)
     province = await context.store.get_province(former.province_code)
     await message.reply_text(render(lang, "admin/adviser_removed", user_id=former.telegram_id,
                                     province=getattr(province, f"name_{lang}", former.province_code)))

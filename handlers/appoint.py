@@ -1,6 +1,6 @@
 """Appointing officers without typing ids: /addofficer alone shows a «انتخاب کاربر» keyboard button (Telegram's
 request_users), or the admin forwards the person's contact; then the province list. Where the platform has no
-request_users (Bale: `Config.supports_request_users`), the contact or the numeric id does. Each step carries
+request_users (Bale: `Config.features.request_users`), the contact or the numeric id does. Each step carries
 what it needs (the shared user, the contact's user id, the callback data), so no conversation state is kept;
 the admin is checked at every step."""
 
@@ -44,7 +44,7 @@ async def ask_for_person(context: Ctx, message: Message, request_id: int = PICK_
     """Who is to be appointed: the «انتخاب کاربر» button answering with `request_id` (an officer by default,
     an adviser in handlers/advisers.py), where the platform has it; `template` asks."""
     lang = context.lang
-    if not context.config.supports_request_users:
+    if not context.config.features.request_users:
         await message.reply_text(render(lang, template, button=False))
         return
     button = KeyboardButton(label(lang, "appoint.pick_user"), request_users=KeyboardButtonRequestUsers(
@@ -79,7 +79,7 @@ async def contact_shared(update: Update, context: Ctx, message: Message, admin: 
     assert message.contact is not None
     if message.contact.user_id is None or message.contact.user_id == admin.id:  # a phone book entry, or oneself
         await message.reply_text(render(context.lang, "admin/appoint_no_account",
-                                        button=context.config.supports_request_users))
+                                        button=context.config.features.request_users))
         return
     await ask_for_province(context, message, message.contact.user_id)
 
@@ -118,8 +118,7 @@ async def appoint_officer(context: Ctx, admin_id: int, officer_id: int, province
     lang = context.lang
     officer = await context.store.set_officer(officer_id, province.code, admin_id, context.config.default_language)
     logger.info("admin %s made %s an officer of %s", admin_id, officer_id, province.code)
-    await refresh_person_menu(context.bot, context.store, officer_id, context.is_admin(officer_id),
-                              context.config.default_language)
+    await refresh_person_menu(context, officer_id)
     reached = await welcome(context, officer_id, render(officer.language, "officer/welcome",
                                                         province=getattr(province, f"name_{officer.language}")))
     text = render(lang, "admin/officer_added", user_id=officer_id, reached=reached,

@@ -25,6 +25,7 @@ from handlers.access import admin_command, officer_of, refuse
 from handlers.admin import find_province
 from handlers.callbacks import Page
 from handlers.context import BACKGROUND, Ctx, sending_in_bulk
+from handlers.in_place import show_in_place
 from handlers.pages import page_keyboard, render_page
 from messages import label, render
 from messages.chart import render_stats_chart
@@ -256,7 +257,7 @@ async def turn_channels_page(update: Update, context: Ctx) -> None:
     await query.answer()
     text, markup = await channels_page(context, Page.parse(query.data).page)
     with suppress(BadRequest):  # the page pressed is the page shown: "message is not modified"
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
 
 
 async def show_stats(update: Update, context: Ctx) -> None:

@@ -138,8 +138,7 @@ async def switch_language(update: Update, context: Ctx, language: str) -> None:
     context.remember_language(language)
     if context.is_admin(user.id) or await officer_of(context, user.id) is not None \
             or await adviser_of(context, user.id) is not None:  # their own menu, relabelled
-        await refresh_person_menu(context.bot, context.store, user.id, context.is_admin(user.id),
-                                  context.config.default_language)
+        await refresh_person_menu(context, user.id)
     logger.debug("language set to %s", language)
     await context.bot.send_message(
         chat.id, render(language, "common/language_set"), reply_markup=main_menu(language)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import CallbackContext, ExtBot
 
+from bot.platforms import start_link
 from storage import Store
 
 if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
@@ -44,6 +45,10 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any
         """The key that signs permit QR codes (PERMIT_SECRET, or the one kept in the database)."""
         secret: str = self.bot_data["permit_secret"]
         return secret
+
+    def start_link(self, payload: str) -> str:
+        """A link that opens a chat with this bot and sends /start <payload>: t.me, or Bale's ble.ir."""
+        return start_link(self.config.platform, self.bot.username, payload)
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.config.admin_ids

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.platforms import start_link
 from domain.lifecycle import Action, Stage
 from domain.roster import WorkerStatus
 from handlers.advice_view import answer_keyboard, answer_text, question_card
@@ -61,6 +62,10 @@ class Courier:
         self._lock = asyncio.Lock()
         # Rows Telegram accepted whose mark the database refused: outbox id -> the card to keep (or None).
         self._accepted: dict[int, CardRef | None] = {}
+
+    def start_link(self, payload: str) -> str:
+        """A link to this bot's chat starting with /start <payload> (a certificate's QR, a post's report)."""
+        return start_link(self.config.platform, self.bot.username, payload)
 
     async def deliver_due(self) -> int:
         """Deliver every due message; returns how many were sent."""

@@ -17,9 +17,16 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from messages import formatting
+from messages.markup import TextFormat, as_markdown
 
 LANGUAGES = ("fa", "en")
 TEMPLATE_ROOT = Path(__file__).resolve().parent
+
+
+@pass_context
+def _messenger(context: Context) -> str:
+    """The messenger's name in the text's language: «تلگرام» or «بله»."""
+    return _fixed_label(context["lang"], f"messenger.{_settings['messenger']}")
 
 
 @pass_context
@@ -87,6 +94,7 @@ def _environment(autoescape: bool) -> Environment:
         lstrip_blocks=True,
         finalize=_finalize,
     )
+    env.globals["messenger"] = _messenger
     env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate, jdatetime=_jdatetime,
                        jmonth=_jmonth, permit=_permit, postal=_postal)
     return env
@@ -116,21 +124,23 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 _TAGS = re.compile(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>")
-# Set once by the application factory from the settings (TIMEZONE, PARSE_MODE).
-_settings: dict[str, Any] = {"plain_text": False, "timezone": formatting.TEHRAN}
+# Set once by the application factory from the settings (TIMEZONE, PLATFORM and PARSE_MODE).
+_settings: dict[str, Any] = {"text_format": TextFormat.HTML, "timezone": formatting.TEHRAN, "messenger": "telegram"}
 
 
-def configure(*, plain_text: bool, timezone: ZoneInfo) -> None:
-    """plain_text: for a Bot API without HTML parse mode, messages lose their tags and entities.
-    timezone: the calendar day dates are shown in."""
-    _settings.update(plain_text=plain_text, timezone=timezone)
+def configure(*, text_format: TextFormat, timezone: ZoneInfo, messenger: str = "telegram") -> None:
+    """text_format: how the client reads a message (HTML; Bale's Markdown; plain text, tags dropped).
+    timezone: the calendar day dates are shown in. messenger: the platform texts name (a `messenger.` label)."""
+    _settings.update(text_format=text_format, timezone=timezone, messenger=messenger)
 
 
 def render(lang: str, name: str, **context: Any) -> str:
     """The message `name` (e.g. "common/welcome") in `lang`, trimmed."""
     template = _message_environment().get_template(f"{lang}/{name}.html")
     text = template.render(lang=lang, **context).strip()
-    return html.unescape(_TAGS.sub("", text)) if _settings["plain_text"] else text
+    if _settings["text_format"] is TextFormat.MARKDOWN:
+        return as_markdown(text)
+    return html.unescape(_TAGS.sub("", text)) if _settings["text_format"] is TextFormat.PLAIN else text
 
 
 def label(lang: str, key: str, **context: Any) -> str:

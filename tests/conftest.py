@@ -1,12 +1,14 @@
 """Fixtures: a fresh database per test, the real Application over the offline Bot API.
 
-Every test that uses `config` (and so `store`, `bot`, `user`) runs twice: on SQLite, and on PostgreSQL when a
-server is at hand (TEST_DATABASE_URL, or a throwaway cluster from the machine's binaries, see
-tests/postgres_server.py). Each test gets its own database copied from a migrated template, on both: running
+Every test that uses `config` (and so `store`, `bot`, `user`) runs twice: on SQLite with Telegram, and on
+PostgreSQL with Bale (the stand-in Bot API in Bale's profile, PLATFORM=bale) when a server is at hand
+(TEST_DATABASE_URL, or a throwaway cluster from the machine's binaries, see tests/postgres_server.py);
+TEST_RUNS picks other pairs. Each test gets its own database copied from a migrated template, on both: running
 every migration for every test would cost more than most tests themselves.
 """
 
 import asyncio
+import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -15,6 +17,9 @@ import pytest
 from hypothesis import settings
 
 from bot.config import Config
+from bot.platforms import Platform, TextFormat
+from messages.formatting import TEHRAN
+from messages.render import configure as configure_rendering
 from storage import Store
 from tests.fakes import FakeUser, Harness
 from tests.postgres_server import PostgresForTests, prepare_template
@@ -28,6 +33,12 @@ settings.load_profile("project")
 
 def pytest_report_header() -> str:
     return PostgresForTests.shared().describe()
+
+
+@pytest.fixture(autouse=True)
+def html_rendering() -> None:
+    """render() outside an app reads HTML, whatever the app a test before this one configured."""
+    configure_rendering(text_format=TextFormat.HTML, timezone=TEHRAN)
 
 
 @pytest.fixture(scope="session")
@@ -45,10 +56,36 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def backend(request: pytest.FixtureRequest, postgres: PostgresForTests) -> Iterator[str | None]:
+def _runs() -> list[tuple[str, Platform]]:
+    """(database, platform) of each run of a test: SQLite with Telegram and PostgreSQL with Bale, so both
+    databases and both platforms are covered with two runs; TEST_RUNS=sqlite-bale (comma-separated) instead."""
+    chosen = os.environ.get("TEST_RUNS") or "sqlite-telegram,postgresql-bale"
+    runs = [tuple(run.strip().split("-", 1)) for run in chosen.split(",") if run.strip()]
+    assert all(database in ("sqlite", "postgresql") and platform in tuple(Platform) for database, platform in runs), \
+        f"TEST_RUNS takes database-platform pairs such as sqlite-telegram,postgresql-bale; got {chosen!r}"
+    return [(database, Platform(platform)) for database, platform in runs]
+
+
+@pytest.fixture(params=_runs(), ids=lambda run: f"{run[0]}-{run[1]}")
+def run(request: pytest.FixtureRequest) -> tuple[str, Platform]:
+    """This run's database and platform; a test marked telegram_only or bale_only runs on its platform only."""
+    database, platform = request.param
+    for marker, only in (("telegram_only", Platform.TELEGRAM), ("bale_only", Platform.BALE)):
+        if (mark := request.node.get_closest_marker(marker)) and platform is not only:
+            pytest.skip(f"{only} only: {mark.kwargs.get('reason', '')}")
+    return database, platform
+
+
+@pytest.fixture
+def platform(run: tuple[str, Platform]) -> Platform:
+    return run[1]
+
+
+@pytest.fixture
+def backend(run: tuple[str, Platform], request: pytest.FixtureRequest,
+            postgres: PostgresForTests) -> Iterator[str | None]:
     """None on SQLite; a fresh PostgreSQL database's URL on PostgreSQL."""
-    if request.param == "sqlite":
+    if run[0] == "sqlite":
         yield None
         return
     if request.node.get_closest_marker("sqlite_only"):
@@ -61,11 +98,11 @@ def backend(request: pytest.FixtureRequest, postgres: PostgresForTests) -> Itera
 
 
 @pytest.fixture
-def config(tmp_path: Path, backend: str | None, migrated_sqlite: Path) -> Config:
+def config(tmp_path: Path, backend: str | None, platform: Platform, migrated_sqlite: Path) -> Config:
     if backend is None:
         shutil.copyfile(migrated_sqlite, tmp_path / "bot.sqlite3")
     return Config.from_env({"BOT_TOKEN": "123456:TEST-token", "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-                            "ADMIN_IDS": str(ADMIN_ID), "DATABASE_URL": backend or "",
+                            "ADMIN_IDS": str(ADMIN_ID), "DATABASE_URL": backend or "", "PLATFORM": platform,
                             "FLOOD_LIMIT": "1000"})  # tests type faster than people; test_reliability checks floods
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from bot.app import build_application, start_offline, stop_offline
 from bot.config import Config
 from bot.leadership import Leadership
-from bot.offline_api import RecordingRequest
+from bot.offline_api import API_PROFILES, RecordingRequest
 from bot.offline_client import OfflineUser
 from messages.formatting import format_code
 from storage import Store
@@ -26,7 +26,7 @@ class Harness:
     def __init__(self, config: Config, clock: Callable[[], datetime] = utc_now,
                  leadership: Leadership | None = None) -> None:
         self.config = config
-        self.rec = RecordingRequest()
+        self.rec = RecordingRequest(API_PROFILES[config.platform])  # the stand-in behaves as the platform does
         self.store = Store(config.database, clock=clock)
         self.app = build_application(config, self.store, request=self.rec, rate_limiter=None, leadership=leadership)
         self.errors: list[BaseException] = []

@@ -11,6 +11,7 @@ import pytest
 from telegram import Sticker, User
 
 from bot.config import Config
+from bot.platforms import CHAT_LINKS
 from handlers.showcase import REPORTS_PER_DAY
 from storage.records import ChannelPurpose, ContactKind, PostStatus, ShowcaseFigures, ShowcasePost
 from tests.conftest import ADMIN_ID
@@ -120,7 +121,7 @@ async def test_a_post_is_approved_posted_reported_and_withdrawn(bot: Harness, la
     assert "&lt;b&gt;" in media_of(album)[0]["caption"] and "مریم" not in media_of(album)[0]["caption"]
     report_button = bot.rec.last("sendMessage", channel_id)
     [[button]] = report_button.params["reply_markup"]["inline_keyboard"]
-    assert button["url"] == f"https://t.me/HomeBusinessTestBot?start=sr-{post.id}"
+    assert button["url"] == f"{CHAT_LINKS[bot.config.platform]}HomeBusinessTestBot?start=sr-{post.id}"
     assert ("گزارش" if lang == "fa" else "Report") in button["text"]
     post = await only_post(bot)
     assert post.status == PostStatus.APPROVED and len(post.channel_messages) == 3  # two photos and the button
