@@ -1,12 +1,8 @@
 """The messengers the bot serves: Telegram, and Bale's Telegram-compatible Bot API."""
 
-from enum import StrEnum
+from domain.identity import Platform
 
-
-class Platform(StrEnum):
-    TELEGRAM = "telegram"
-    BALE = "bale"
-
+__all__ = ["API_URLS", "Platform"]
 
 # Where each platform's Bot API lives; BOT_API_URL / BOT_FILE_API_URL (or the per-platform settings) win.
 API_URLS: dict[Platform, tuple[str, str]] = {

@@ -130,7 +130,12 @@ def render(lang: str, name: str, **context: Any) -> str:
     """The message `name` (e.g. "common/welcome") in `lang`, trimmed."""
     template = _message_environment().get_template(f"{lang}/{name}.html")
     text = template.render(lang=lang, **context).strip()
-    return html.unescape(_TAGS.sub("", text)) if _settings["plain_text"] else text
+    return plain_text(text) if _settings["plain_text"] else text
+
+
+def plain_text(text: str) -> str:
+    """What a message rendered for HTML shows, as plain text: tags dropped, entities read."""
+    return html.unescape(_TAGS.sub("", text))
 
 
 def label(lang: str, key: str, **context: Any) -> str:
