@@ -51,7 +51,7 @@ async def ask_for_province(context: Ctx, message: Message, officer_id: int) -> N
                                     callback_data=AppointTo(officer_id, province.code).pack())
                for province in provinces]
     rows = [buttons[i:i + PROVINCES_PER_ROW] for i in range(0, len(buttons), PROVINCES_PER_ROW)]
-    await message.reply_text(render(lang, "admin/appoint_where", user_id=officer_id),
+    await message.reply_text(render(lang, "admin/appoint_where", user_id=officer_id, viewer=context.platform),
                              reply_markup=InlineKeyboardMarkup(rows))
 
 
@@ -99,7 +99,7 @@ async def appoint_officer(context: Ctx, admin_id: int, officer_id: int, province
     logger.info("admin %s made %s an officer of %s", admin_id, officer_id, province.code)
     await set_person_menu(context.bot, officer_id, officer.language, officer=True, admin=context.is_admin(officer_id))
     reached = await _welcome_officer(context, officer.telegram_id, officer.language, province)
-    text = render(lang, "admin/officer_added", user_id=officer_id, reached=reached,
+    text = render(lang, "admin/officer_added", user_id=officer_id, viewer=context.platform, reached=reached,
                   province=getattr(province, f"name_{lang}"))
     if not reached:
         text += "\n" + render(lang, "admin/officer_unreachable")

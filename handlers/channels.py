@@ -72,11 +72,11 @@ async def deliver_post(bot: Bot, store: Store, channel: Channel, chart: bytes, t
     except TelegramError as error:  # still failing after the rate limiter's retries
         problem = f"{type(error).__name__}: {error.message}"
     else:
-        await store.mark_channel(channel.scope, None)
-        logger.info("statistics posted to the %s channel", channel.scope)
+        await store.mark_channel(channel, None)
+        logger.info("statistics posted to the %s %s channel", channel.scope, channel.platform)
         return None
-    await store.mark_channel(channel.scope, problem)
-    logger.warning("statistics post to the %s channel failed: %s", channel.scope, problem)
+    await store.mark_channel(channel, problem)
+    logger.warning("statistics post to the %s %s channel failed: %s", channel.scope, channel.platform, problem)
     await alert_admins(bot, store, admin_ids, channel, problem)
     return problem
 
@@ -124,14 +124,14 @@ def unschedule_daily_post(app: Application[Any, Any, Any, Any, Any, Any], scope:
 async def schedule_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """At start-up: the jobs live in memory, the channels in the database."""
     store: Store = app.bot_data["store"]
-    for channel in await store.list_channels():
-        schedule_daily_post(app, channel.scope)
+    for scope in {channel.scope for channel in await store.list_channels()}:
+        schedule_daily_post(app, scope)
 
 
 async def post_daily(context: Ctx) -> None:
+    """One job per scope posts to its channel on every messenger (each through its own bot: the bot routes)."""
     assert context.job is not None
-    channel = await context.store.get_channel(str(context.job.data))
-    if channel is not None:
+    for channel in await context.store.list_channels(str(context.job.data)):
         with sending_in_bulk():
             await publish(context.bot, context.store, channel, context.config.admin_ids)
 
@@ -193,10 +193,12 @@ async def unset_channel(update: Update, context: Ctx, message: Message, user: Us
         await message.reply_text(render(lang, "channels/usage"))
         return
     place = await place_name(context.store, scope, lang)
-    if not await context.store.unset_channel(scope, user.id):
+    # The channel on the messenger this was typed on: each bot administers its own messenger's channels.
+    if not await context.store.unset_channel(scope, context.platform, user.id):
         await message.reply_text(render(lang, "channels/none_for", place=place))
         return
-    unschedule_daily_post(context.application, scope)
+    if not await context.store.list_channels(scope):
+        unschedule_daily_post(context.application, scope)
     await message.reply_text(render(lang, "channels/unset", place=place))
 
 
@@ -208,7 +210,8 @@ async def list_channels(update: Update, context: Ctx, message: Message, user: Us
 
 async def channels_page(context: Ctx, page: int) -> tuple[str, InlineKeyboardMarkup | None]:
     lang = context.lang
-    items = [{"channel": channel, "place": await place_name(context.store, channel.scope, lang)}
+    items = [{"channel": channel, "place": await place_name(context.store, channel.scope, lang),
+              "messenger": label(lang, f"platform.{channel.platform}")}
              for channel in await context.store.list_channels()]
     text, page, pages = render_page(
         items, lambda chunk, page, pages: render(lang, "channels/list", items=chunk, page=page, pages=pages), page)

@@ -16,6 +16,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pas
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from domain.identity import Platform, person_label
 from messages import formatting
 
 LANGUAGES = ("fa", "en")
@@ -62,6 +63,11 @@ def _jdatetime(context: Context, value: Any) -> str:
     return formatting.format_jalali_datetime(value, context["lang"], _settings["timezone"])
 
 
+def _person(value: int, viewer: str) -> str:
+    """A person's id as someone on `viewer` types it back (domain/identity.py)."""
+    return person_label(value, Platform(viewer))
+
+
 # Characters that change how the rest of a line is shown (bidi embeddings, overrides, isolates) or that no
 # sink shows at all (controls but tab and newline): a typed U+202E would turn a card or a message around.
 _UNSHOWABLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
@@ -88,7 +94,7 @@ def _environment(autoescape: bool) -> Environment:
         finalize=_finalize,
     )
     env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate, jdatetime=_jdatetime,
-                       jmonth=_jmonth, permit=_permit, postal=_postal)
+                       jmonth=_jmonth, permit=_permit, postal=_postal, person=_person)
     return env
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from domain.identity import Platform
 from domain.lifecycle import Stage
 
 
@@ -238,6 +239,7 @@ class Stats:
 @dataclass(frozen=True, slots=True)
 class Channel:
     scope: str  # a province code, or 'all'
+    platform: Platform  # the messenger it is on (a province may have a channel on each)
     chat_id: int
     title: str
     language: str

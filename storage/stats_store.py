@@ -1,5 +1,6 @@
 """The published figures, read from tallies kept with every change, and the channels they go to."""
 
+from domain.identity import Platform, platform_of
 from storage.base import Row, StoreBase
 from storage.records import Channel, NamedCount, Stats
 
@@ -59,43 +60,53 @@ class StatsStore(StoreBase):
     # -- channels ---------------------------------------------------------------------------
 
     async def set_channel(self, scope: str, chat_id: int, title: str, language: str, actor_id: int) -> Channel:
+        """The channel of `scope` on the channel's messenger (a province may have one on each)."""
+        platform = platform_of(chat_id).platform
         async with self._transaction() as db:
             await db.execute(
-                "INSERT INTO channels (scope, chat_id, title, language, updated_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (scope) DO UPDATE SET chat_id = excluded.chat_id, title = excluded.title,"
+                "INSERT INTO channels (scope, platform, chat_id, title, language, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (scope, platform) DO UPDATE SET chat_id = excluded.chat_id, title = excluded.title,"
                 " language = excluded.language, failing = 0, last_error = NULL, updated_at = excluded.updated_at",
-                (scope, chat_id, title[:120], language, self._now()),
+                (scope, platform, chat_id, title[:120], language, self._now()),
             )
-            await self._audit(None, actor_id, "set_channel", detail={"scope": scope, "chat_id": chat_id})
-        channel = await self.get_channel(scope)
+            await self._audit(None, actor_id, "set_channel", detail={"scope": scope, "platform": platform,
+                                                                      "chat_id": chat_id})
+        channel = await self.get_channel(scope, platform)
         assert channel is not None
         return channel
 
-    async def unset_channel(self, scope: str, actor_id: int) -> bool:
+    async def unset_channel(self, scope: str, platform: Platform, actor_id: int) -> bool:
         async with self._transaction() as db:
-            cursor = await db.execute("DELETE FROM channels WHERE scope = ?", (scope,))
+            cursor = await db.execute("DELETE FROM channels WHERE scope = ? AND platform = ?", (scope, platform))
             if cursor.rowcount:
-                await self._audit(None, actor_id, "unset_channel", detail={"scope": scope})
+                await self._audit(None, actor_id, "unset_channel", detail={"scope": scope, "platform": platform})
         return bool(cursor.rowcount)
 
-    async def get_channel(self, scope: str) -> Channel | None:
+    async def get_channel(self, scope: str, platform: Platform) -> Channel | None:
         rows = await self.db.execute_fetchall(
-            "SELECT scope, chat_id, title, language, failing, last_error FROM channels WHERE scope = ?", (scope,)
+            f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE scope = ? AND platform = ?", (scope, platform)
         )
         return _channel(rows[0]) if rows else None
 
-    async def list_channels(self) -> list[Channel]:
+    async def list_channels(self, scope: str | None = None) -> list[Channel]:
+        """Every channel (of one scope, when given), Telegram's before Bale's within a scope."""
         rows = await self.db.execute_fetchall(
-            "SELECT scope, chat_id, title, language, failing, last_error FROM channels ORDER BY scope"
+            f"SELECT {_CHANNEL_COLUMNS} FROM channels WHERE CAST(? AS TEXT) IS NULL OR scope = ?"
+            " ORDER BY scope, CASE platform WHEN 'telegram' THEN 0 ELSE 1 END",
+            (scope, scope),
         )
         return [_channel(row) for row in rows]
 
-    async def mark_channel(self, scope: str, error: str | None) -> None:
+    async def mark_channel(self, channel: Channel, error: str | None) -> None:
         """Record the outcome of the last post: None when it went out."""
         await self._write(
-            "UPDATE channels SET failing = ?, last_error = ?, updated_at = ? WHERE scope = ?",
-            (error is not None, error[:200] if error else None, self._now(), scope),
+            "UPDATE channels SET failing = ?, last_error = ?, updated_at = ? WHERE scope = ? AND platform = ?",
+            (error is not None, error[:200] if error else None, self._now(), channel.scope, channel.platform),
         )
+
+
+_CHANNEL_COLUMNS = "scope, platform, chat_id, title, language, failing, last_error"
 
 
 def _named_count(row: Row) -> NamedCount:
@@ -103,4 +114,4 @@ def _named_count(row: Row) -> NamedCount:
 
 
 def _channel(row: Row) -> Channel:
-    return Channel(**dict(row) | {"failing": bool(row["failing"])})
+    return Channel(**dict(row) | {"failing": bool(row["failing"]), "platform": Platform(row["platform"])})
