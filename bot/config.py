@@ -174,6 +174,9 @@ class Config:
         )._shared_settings_checked()
 
     def _shared_settings_checked(self) -> "Config":
+        if self.other_bots and self.webhook_url:
+            raise ConfigError("WEBHOOK_URL serves one bot: with TELEGRAM_BOT_TOKEN and BALE_BOT_TOKEN both set, the"
+                              " bots poll (unset WEBHOOK_URL)")
         # Processes on several hosts share one PostgreSQL: a secret generated beside one host's file would differ.
         if self.database_url and self.webhook_url and not self.webhook_secret:
             raise ConfigError("WEBHOOK_SECRET must be set when DATABASE_URL is: every process must give Telegram"

@@ -17,6 +17,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from domain.identity import BALE_OFFSET, person_id
 from domain.normalize import normalize
 from handlers.access import admin_command, officer_of, refuse
 from handlers.admin import find_province
@@ -162,7 +163,9 @@ async def set_channel(update: Update, context: Ctx, message: Message, user: User
     if scope is None:
         await message.reply_text(render(lang, "admin/unknown_province", given=where[:40]))
         return
-    chat_ref: int | str = int(target) if target.lstrip("-").isascii() and target.lstrip("-").isdigit() else target
+    numeric = target.lstrip("-").isascii() and target.lstrip("-").isdigit() and 0 < abs(int(target)) < BALE_OFFSET
+    # A typed id is a chat of the messenger it was typed on; an @username is looked up by this bot too.
+    chat_ref: int | str = person_id(context.platform, int(target)) if numeric else target
     try:
         chat = await context.bot.get_chat(chat_ref)
         if chat.type != ChatType.CHANNEL:

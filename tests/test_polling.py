@@ -14,6 +14,8 @@ import pytest
 
 from bot.app import build_application
 from bot.config import Config
+from domain.identity import Platform, person_id
+from main import run_bot
 from storage import Store
 
 
@@ -82,3 +84,76 @@ async def test_the_bot_polls_a_bot_api_and_answers_start(bot_api: str, tmp_path:
         await app.shutdown()
         await app.post_shutdown(app)
     assert BotApiStub.sent and "خوش آمدید" in BotApiStub.sent[0]
+
+
+def messenger_stub(user_id: int) -> type[BaseHTTPRequestHandler]:
+    """A Bot API of its own (one per messenger): one /start from `user_id`, then nothing; records the answers."""
+
+    class Messenger(BaseHTTPRequestHandler):
+        sent: list[tuple[int, str, str | None]] = []  # chat id, text, parse_mode
+        delivered = False
+
+        def log_message(self, *args: Any) -> None:
+            return None
+
+        def do_POST(self) -> None:  # noqa: N802
+            method = self.path.rsplit("/", 1)[-1]
+            body = self.rfile.read(int(self.headers.get("content-length") or 0)).decode()
+            fields = {key: values[0] for key, values in urllib.parse.parse_qs(body).items()} if body else {}
+            result: Any = True
+            if method == "getMe":
+                result = {"id": 1, "is_bot": True, "first_name": "Home Business", "username": "home_business_bot"}
+            elif method == "getUpdates":
+                result = [] if Messenger.delivered else [{"update_id": 1, "message": {
+                    "message_id": 1, "date": int(time.time()), "chat": {"id": user_id, "type": "private"},
+                    "from": {"id": user_id, "is_bot": False, "first_name": "Ali"}, "text": "/start",
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}}]
+                Messenger.delivered = True
+                if not result:
+                    time.sleep(0.05)
+            elif method == "sendMessage":
+                Messenger.sent.append((int(fields["chat_id"]), fields.get("text", ""), fields.get("parse_mode")))
+                result = {"message_id": 2, "date": int(time.time()), "chat": {"id": user_id, "type": "private"},
+                          "text": "ok"}
+            payload = json.dumps({"ok": True, "result": result}).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+    return Messenger
+
+
+async def test_main_serves_telegram_and_bale_at_once_and_each_answers_its_own(tmp_path: Path) -> None:
+    stubs = {platform: messenger_stub(5) for platform in Platform}  # the same id on both: two people
+    servers = {platform: ThreadingHTTPServer(("127.0.0.1", 0), stub) for platform, stub in stubs.items()}
+    for server in servers.values():
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = {platform: f"http://127.0.0.1:{server.server_address[1]}/bot" for platform, server in servers.items()}
+    config = Config.from_env({"TELEGRAM_BOT_TOKEN": "1:tg", "BALE_BOT_TOKEN": "2:bale",
+                              "TELEGRAM_API_URL": url[Platform.TELEGRAM], "BALE_API_URL": url[Platform.BALE],
+                              "DATABASE_PATH": str(tmp_path / "bot.sqlite3")})
+    stopping = asyncio.Event()
+    running = asyncio.create_task(run_bot(config, stopping))
+    try:
+        for _ in range(300):
+            if all(stub.sent for stub in stubs.values()):
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        stopping.set()
+        await running
+        for server in servers.values():
+            server.shutdown()
+            server.server_close()
+    [(telegram_chat, telegram_text, telegram_mode)] = stubs[Platform.TELEGRAM].sent
+    [(bale_chat, bale_text, bale_mode)] = stubs[Platform.BALE].sent
+    assert telegram_chat == bale_chat == 5 and "خوش آمدید" in telegram_text and "خوش آمدید" in bale_text
+    assert (telegram_mode, bale_mode) == ("HTML", None)  # Bale ignores parse_mode: it gets plain text
+    store = Store(config.database)
+    await store.connect()
+    try:
+        assert await store.get_user(5) is not None and await store.get_user(person_id(Platform.BALE, 5)) is not None
+    finally:
+        await store.close()
