@@ -5,6 +5,7 @@ import warnings
 from collections.abc import Mapping
 from datetime import timedelta
 from enum import Enum
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,7 @@ from messages import LANGUAGES, label
 from messages.card_cache import CardCache
 from messages.render import configure as configure_rendering
 from storage import Store
-from storage.catalog import read_catalog
+from storage.catalog import Catalog, read_catalog
 from storage.reason_store import read_refusal_reasons
 
 logger = logging.getLogger(__name__)
@@ -78,6 +79,12 @@ class _Default(Enum):
 
 
 DEFAULT_RATE_LIMITER = _Default.RATE_LIMITER
+
+
+@cache
+def shipped_catalog() -> Catalog:
+    """The seed catalog in data/: its files ship with the code, so a process reads them once."""
+    return read_catalog(DATA_DIR)
 
 
 def build_application(
@@ -109,7 +116,7 @@ def build_application(
         for bot in other_bots:  # the main bot is initialised by the Application
             await bot.initialize()
         await store.connect()
-        await store.load_catalog(read_catalog(DATA_DIR))
+        await store.load_catalog(shipped_catalog())
         await store.seed_refusal_reasons(read_refusal_reasons(DATA_DIR))
         app.bot_data["permit_secret"] = config.permit_secret or await load_permit_secret(config.database_path, store)
         await channels.schedule_all(app)  # daily posts: jobs live in memory, channels in the database

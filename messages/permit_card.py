@@ -14,7 +14,7 @@ from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 
 from messages.fonts import FONT_DIR, drawable
-from messages.formatting import format_jalali
+from messages.formatting import format_jalali, localize_digits
 from messages.render import clean, label
 from storage.records import Application
 
@@ -50,7 +50,8 @@ def card_content(application: Application, lang: str, verify_link: str) -> CardC
     )
     rows = tuple((caption, _one_line(value)) for caption, value in rows)  # typed by people: the one escaping path
     return CardContent(lang=lang, title=label(lang, "card.title"), subtitle=label(lang, "card.subtitle"), rows=rows,
-                       number_label=label(lang, "card.number"), number=application.permit_number,
+                       number_label=label(lang, "card.number"),
+                       number=localize_digits(application.permit_number, lang),  # drawn left to right
                        qr_link=verify_link, qr_caption=label(lang, "card.scan"))
 
 
@@ -150,7 +151,9 @@ def render_card_pdf(content: CardContent) -> bytes:
     pdf.set_xy(12, y + 9)
     pdf.set_text_color(31, 111, 85)
     pdf.set_font("DejaVu", "B", 16)
+    pdf.set_text_shaping(True, direction="ltr")  # a code reads left to right in both languages, as on the PNG
     pdf.cell(width, 9, content.number, align=align)
+    pdf.set_text_shaping(True)
 
     qr_size = 46
     pdf.image(io.BytesIO(qr_png(content.qr_link)), x=(pdf.w - qr_size) / 2, y=pdf.h - qr_size - 16, w=qr_size)

@@ -2,15 +2,19 @@
 
 Every test that uses `config` (and so `store`, `bot`, `user`) runs twice: on SQLite, and on PostgreSQL when a
 server is at hand (TEST_DATABASE_URL, or a throwaway cluster from the machine's binaries, see
-tests/postgres_server.py); each PostgreSQL test gets its own database, copied from a migrated template.
+tests/postgres_server.py). Each test gets its own database copied from a migrated template, on both: running
+every migration for every test would cost more than most tests themselves.
 """
 
+import asyncio
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+from bot.app import shipped_catalog
 from bot.config import Config
 from storage import Store
 from tests.fakes import FakeUser, Harness
@@ -34,6 +38,21 @@ def postgres() -> Iterator[PostgresForTests]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database with every migration applied and the shipped catalog loaded, copied by each test."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+
+    async def migrate() -> None:
+        store = Store(path)
+        await store.connect()
+        await store.load_catalog(shipped_catalog())
+        await store.close()
+
+    asyncio.run(migrate())
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest, postgres: PostgresForTests) -> Iterator[str | None]:
     """None on SQLite; a fresh PostgreSQL database's URL on PostgreSQL."""
@@ -50,7 +69,9 @@ def backend(request: pytest.FixtureRequest, postgres: PostgresForTests) -> Itera
 
 
 @pytest.fixture
-def config(tmp_path: Path, backend: str | None) -> Config:
+def config(tmp_path: Path, backend: str | None, migrated_sqlite: Path) -> Config:
+    if backend is None:
+        shutil.copyfile(migrated_sqlite, tmp_path / "bot.sqlite3")
     return Config.from_env({"BOT_TOKEN": "123456:TEST-token", "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
                             "ADMIN_IDS": str(ADMIN_ID), "DATABASE_URL": backend or "",
                             "FLOOD_LIMIT": "1000"})  # tests type faster than people; test_reliability checks floods
