@@ -17,11 +17,14 @@ from bot.config import Config
 from bot.offline_api import ApiCall, RecordingRequest
 from bot.offline_client import OfflineUser, settle
 from demo.sample_data import sample_applications
+from domain.identity import Platform, platform_of
 from handlers.admin import find_province_in
 from messages import label
 from storage import Store
 
 APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID = 1001, 9001, 2000
+BALE_APPLICANT_ID = 3001  # an applicant on Bale: the demo serves both messengers, as TELEGRAM_BOT_TOKEN and
+# BALE_BOT_TOKEN do (both bots share one offline API here: the demo's people have distinct ids)
 PHONE = "+989120000000"
 SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getChatMember", "getFile",
                   "deleteWebhook", "sendChatAction"}
@@ -29,13 +32,13 @@ SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getC
 
 def demo_config(database: Path, language: str) -> Config:
     """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin."""
-    return Config.from_env({"BOT_TOKEN": "123456:DEMO-no-network", "DATABASE_PATH": str(database),
-                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language})
+    return Config.from_env({"TELEGRAM_BOT_TOKEN": "123456:DEMO-no-network", "BALE_BOT_TOKEN": "654321:DEMO-bale",
+                            "DATABASE_PATH": str(database), "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language})
 
 
 @dataclass
 class Persona:
-    key: str  # "applicant", "admin", "officer IR-15"
+    key: str  # "applicant", "bale applicant", "admin", "officer IR-15"
     user: OfflineUser
 
 
@@ -57,7 +60,7 @@ class DemoSession:
     async def start(self, sample_data: int = 0) -> list[str]:
         config = demo_config(self.database, self.language)
         self.store = Store(self.database, tz=config.timezone)
-        self.app = build_application(config, self.store, request=self.rec)
+        self.app = build_application(config, self.store, request=self.rec, other_requests={Platform.BALE: self.rec})
         await start_offline(self.app)
         lines = [f"database: {self.database}"]
         if sample_data:
@@ -67,6 +70,8 @@ class DemoSession:
                 config.rules.permit_number_format, config.rules.permit_validity_years)
             lines.append(f"sample data: {imported} fake applications across the provinces")
         self.personas["applicant"] = Persona("applicant", self._user(APPLICANT_ID, "مریم"))
+        self.personas["bale applicant"] = Persona("bale applicant", self._user(BALE_APPLICANT_ID, "زهرا",
+                                                                               Platform.BALE))
         self.personas["admin"] = Persona("admin", self._user(ADMIN_ID, "مدیر"))
         for province in await self.store.list_provinces():  # one demo officer per province, as an admin would
             officer_id = FIRST_OFFICER_ID + int(province.code.removeprefix("IR-"))
@@ -80,9 +85,10 @@ class DemoSession:
         if self.app is not None:
             await stop_offline(self.app)
 
-    def _user(self, user_id: int, name: str) -> OfflineUser:
+    def _user(self, user_id: int, name: str, platform: Platform = Platform.TELEGRAM) -> OfflineUser:
         assert self.app is not None
-        return OfflineUser(self.app, self.rec, user_id, name, language_code=self.language)
+        return OfflineUser(self.app, self.rec, user_id, name, language_code=self.language,
+                           bot=self.app.bot_data["bots"][platform])
 
     # -- input ------------------------------------------------------------------------------------
 
@@ -124,9 +130,9 @@ class DemoSession:
         return label(self.language, key)
 
     async def switch_persona(self, wanted: str) -> list[str]:
-        """/as applicant | /as admin | /as officer <province>."""
+        """/as applicant | /as bale applicant | /as admin | /as officer <province>."""
         assert self.store is not None
-        if wanted in ("applicant", "admin"):
+        if wanted in ("applicant", "bale applicant", "admin"):
             self.current = wanted
             return [f"— you are now the {wanted} —"]
         if wanted.startswith("officer"):
@@ -136,7 +142,7 @@ class DemoSession:
                 return ["— which province? e.g. /as officer لرستان or /as officer IR-15 —"]
             self.current = f"officer {province.code}"
             return [f"— you are now the officer of {province.name_en} ({province.name_fa}) —"]
-        return ["— /as applicant, /as officer <province>, or /as admin —"]
+        return ["— /as applicant, /as bale applicant, /as officer <province>, or /as admin —"]
 
     async def settle(self) -> None:
         """Let the bot finish: background work, then the outbox now rather than at the courier's next tick."""
@@ -171,7 +177,7 @@ class DemoSession:
 
     async def transcript(self) -> list[str]:
         assert self.store is not None
-        self._channels = {channel.chat_id: channel.title for channel in await self.store.list_channels()}
+        self._channels = {platform_of(channel.chat_id).id: channel.title for channel in await self.store.list_channels()}
         lines: list[str] = []
         for call in self.rec.calls[self._shown:]:
             lines += self._describe(call)
