@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from bot.app import shipped_catalog
 from bot.config import Config
 from storage import Store
 from tests.fakes import FakeUser, Harness
-from tests.postgres_server import PostgresForTests
+from tests.postgres_server import PostgresForTests, prepare_template
 
 ADMIN_ID = 9000001
 
@@ -42,14 +41,7 @@ def postgres() -> Iterator[PostgresForTests]:
 def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite database with every migration applied and the shipped catalog loaded, copied by each test."""
     path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
-
-    async def migrate() -> None:
-        store = Store(path)
-        await store.connect()
-        await store.load_catalog(shipped_catalog())
-        await store.close()
-
-    asyncio.run(migrate())
+    asyncio.run(prepare_template(path))
     return path
 
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from bot.app import shipped_catalog
 from storage import Store
 
 BIN_DIRS = (Path("/usr/lib/postgresql/15/bin"), Path("/usr/lib/postgresql/16/bin"), Path("/usr/lib/postgresql/17/bin"))
@@ -105,10 +106,18 @@ class PostgresForTests:
         if self._template is None:
             self._template = f"{self._prefix}_template"
             _run_sql(admin, f"DROP DATABASE IF EXISTS {self._template}", f"CREATE DATABASE {self._template}")
-            _run_async(_migrate(_with_database(admin, self._template)))
+            _run_async(prepare_template(_with_database(admin, self._template)))
+        return self._create(f"TEMPLATE {self._template}")
+
+    def empty_database(self) -> str:
+        """A new database with nothing in it, as an operator creates one for `copy-to-postgres`."""
+        return self._create("")
+
+    def _create(self, options: str) -> str:
+        admin = self._admin()
         self._count += 1
         name = f"{self._prefix}_{self._count}"
-        _run_sql(admin, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name} TEMPLATE {self._template}")
+        _run_sql(admin, f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name} {options}")
         return _with_database(admin, name)
 
     def drop_database(self, url: str) -> None:
@@ -141,9 +150,11 @@ def _database_name(url: str) -> str:
     return urlsplit(url).path.strip("/")
 
 
-async def _migrate(url: str) -> None:
-    store = Store(url)
+async def prepare_template(database: str | Path) -> None:
+    """Every migration applied and the shipped catalog loaded: what each test's database is copied from."""
+    store = Store(database)
     await store.connect()
+    await store.load_catalog(shipped_catalog())
     await store.close()
 
 

@@ -21,6 +21,7 @@ from storage.catalog import read_catalog
 from storage.migrate import Migration, available_migrations
 from tests.fakes import Harness
 from tests.journey import Answers, complete_journey, fill_form
+from tests.postgres_server import PostgresForTests
 from tests.test_reliability import OFFICER, appoint
 from tests.test_summaries import DATA_DIR, sample_request
 
@@ -32,6 +33,15 @@ def postgres_url(backend: str | None) -> str:
     if backend is None:
         pytest.skip("PostgreSQL only")
     return backend
+
+
+@pytest.fixture
+def empty_postgres_url(backend: str | None, postgres: PostgresForTests) -> Iterator[str]:
+    if backend is None:
+        pytest.skip("PostgreSQL only")
+    url = postgres.empty_database()
+    yield url
+    postgres.drop_database(url)
 
 
 async def test_the_audit_log_is_append_only(store: Store) -> None:
@@ -221,7 +231,9 @@ def test_a_bad_database_url_stops_with_one_line_and_the_password_masked(
 
 
 async def test_copy_to_postgres_moves_everything_and_refuses_a_second_time(
-        postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+        empty_postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    postgres_url = empty_postgres_url
     sqlite_config = Config.from_env({"BOT_TOKEN": "123:abc", "DATABASE_PATH": str(tmp_path / "old.sqlite3"),
                                      "ADMIN_IDS": "9000001"})
     old = await Harness(sqlite_config).start()
