@@ -177,7 +177,8 @@ class DemoSession:
 
     async def transcript(self) -> list[str]:
         assert self.store is not None
-        self._channels = {platform_of(channel.chat_id).id: channel.title for channel in await self.store.list_channels()}
+        self._channels = {platform_of(channel.chat_id).id: channel.title  # as the offline API records them
+                          for channel in await self.store.list_channels()}
         lines: list[str] = []
         for call in self.rec.calls[self._shown:]:
             lines += self._describe(call)
