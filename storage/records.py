@@ -215,6 +215,14 @@ class NamedCount:
 
 
 @dataclass(frozen=True, slots=True)
+class MessengerFigures:
+    """Applications by their applicant's messenger (storage/messenger_store.py), for /stats and the posts."""
+
+    telegram: int
+    bale: int
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     """The published figures for one province (or the whole country when `province_code` is None)."""
 

@@ -9,6 +9,7 @@ from storage.draft_store import DraftStore
 from storage.export_store import ExportStore
 from storage.find_store import FindStore
 from storage.import_store import ImportStore
+from storage.messenger_store import MessengerStore
 from storage.outbox_store import OutboxStore
 from storage.permit_store import PermitStore
 from storage.reason_store import ReasonStore
@@ -18,5 +19,5 @@ from storage.user_store import UserStore
 
 
 class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, OutboxStore, StatsStore,
-            ReasonStore, RetentionStore, ExportStore):
+            ReasonStore, RetentionStore, ExportStore, MessengerStore):
     """One aiosqlite connection per process, and every query the bot makes."""

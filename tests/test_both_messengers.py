@@ -100,6 +100,28 @@ async def test_an_admin_appoints_an_officer_on_the_other_messenger(bot: Harness)
     assert "نظارت بر کسب‌وکار شما" in applicant.last_text
 
 
+async def test_a_bale_admin_appoints_without_telegrams_choose_a_user_button(bot: Harness) -> None:
+    bale_admin = bot.user(BALE_ADMIN, "مدیر بله", platform=BALE)
+    await bale_admin.send("/addofficer")
+    markup = bale_admin.calls[-1].params.get("reply_markup") or {}
+    assert "request_users" not in str(markup)  # Bale has no request_users: the contact or the id instead
+    telegram_admin = bot.user(ADMIN_ID, "مدیر")
+    await telegram_admin.send("/addofficer")
+    assert "request_users" in str(telegram_admin.calls[-1].params.get("reply_markup"))
+
+
+async def test_the_applications_are_counted_by_their_applicants_messenger(bot: Harness) -> None:
+    for user_id, platform, national_id in ((APPLICANT, Platform.TELEGRAM, "۰۴۹۹۳۷۰۸۹۹"), (2002, BALE, "0790419904"),
+                                           (2003, BALE, "0012345679")):
+        await complete_journey(bot.user(user_id, platform=platform), Answers(national_id=national_id))
+    await complete_journey(bot.user(2004, platform=BALE), Answers(national_id="0084575948", province="تهران"))
+    lorestan = await bot.store.messenger_figures("IR-15")
+    assert (lorestan.telegram, lorestan.bale) == (1, 2)
+    country = await bot.store.messenger_figures()
+    assert (country.telegram, country.bale) == (1, 3)
+    assert await bot.store.messenger_figures("IR-29") == type(country)(telegram=0, bale=0)
+
+
 async def test_one_national_id_is_one_person_on_either_messenger(bot: Harness) -> None:
     officer = await telegram_officer(bot)
     holder = bot.user(APPLICANT)
