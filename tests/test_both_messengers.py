@@ -1,7 +1,6 @@
 """Both messengers at once (issue 19, deliverables 3 and 4): one store, a Telegram bot and a Bale bot, every
 message on its recipient's messenger, one national ID per person, a statistics channel on each messenger."""
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
@@ -21,18 +20,11 @@ BALE = Platform.BALE
 
 @pytest.fixture
 def config(tmp_path: Path, backend: str | None) -> Config:
+    """Both messengers (conftest's `bot` and `store` take this one here)."""
     return Config.from_env({"TELEGRAM_BOT_TOKEN": "123456:TEST-telegram", "BALE_BOT_TOKEN": "654321:TEST-bale",
                             "BALE_API_URL": "http://bale.test/bot", "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
                             "ADMIN_IDS": f"{ADMIN_ID}, bale:{BALE_ADMIN}", "DATABASE_URL": backend or "",
                             "FLOOD_LIMIT": "1000"})
-
-
-@pytest.fixture
-async def bot(config: Config) -> AsyncIterator[Harness]:
-    harness = await Harness(config).start()
-    yield harness
-    await harness.stop()
-    assert not harness.errors, f"a handler raised: {harness.errors!r}"
 
 
 async def telegram_officer(bot: Harness) -> FakeUser:
