@@ -177,6 +177,10 @@ def build_application(
             logger.info("purged %d drafts untouched for %s", len(purged), draft_ttl)
 
     assert app.job_queue is not None, "install python-telegram-bot[job-queue]"
+    # APScheduler skips a job that starts over a second late: on a busy machine that would lose the day's
+    # statistics post, a reminder or the start-up menus. Late is better than never; a backlog runs once.
+    app.job_queue.scheduler.configure(**app.job_queue.scheduler_configuration,  # keeps PTB's executor
+                                      job_defaults={"misfire_grace_time": None, "coalesce": True})
     app.job_queue.run_repeating(purge_expired_drafts, interval=timedelta(hours=1), first=timedelta(minutes=1),
                                 name="purge_expired_drafts")
     digest.schedule(app)  # each officer's morning digest

@@ -120,6 +120,9 @@ class RecordingRequest(BaseRequest):
                                   "supports_inline_queries": False}
         if call.method in _MESSAGE_METHODS:
             return self._message(call)
+        if call.method == "sendMediaGroup":  # an album: one message per photo, the caption on its own one
+            return [self._message(ApiCall("sendPhoto", {"chat_id": call.params["chat_id"]} | item))
+                    for item in _media(call.params["media"])]
         if call.method == "getMyCommands":
             return []
         if call.method == "getChat":
@@ -155,9 +158,11 @@ class RecordingRequest(BaseRequest):
             message["text"] = call.params["text"]
         if "caption" in call.params:
             message["caption"] = call.params["caption"]
-        if call.method == "sendPhoto":
-            message["photo"] = [{"file_id": f"photo{message['message_id']}", "file_unique_id": "p",
-                                 "width": 1080, "height": 720}]
+        if call.method == "sendPhoto":  # sent again by file_id, it keeps that id; an upload gets a new one
+            photo = call.params.get("photo")
+            file_id = photo if isinstance(photo, str) and not photo.startswith("attach://") \
+                else f"photo{message['message_id']}"
+            message["photo"] = [{"file_id": file_id, "file_unique_id": "p", "width": 1080, "height": 720}]
         if call.method == "sendDocument":
             message["document"] = {"file_id": f"doc{message['message_id']}", "file_unique_id": "d"}
         markup = call.params.get("reply_markup")
@@ -186,6 +191,9 @@ class RecordingRequest(BaseRequest):
 
 def _refusal(call: ApiCall) -> str | None:
     """What Telegram answers 400 to: an over-long text or caption, or HTML it cannot parse."""
+    if call.method == "sendMediaGroup":  # each photo's caption as if sent alone
+        return next(filter(None, (_refusal(ApiCall("sendPhoto", item)) for item in _media(call.params["media"]))),
+                    None)
     html = call.params.get("parse_mode") == "HTML"
     for name, limit in (("text", MESSAGE_LIMIT), ("caption", CAPTION_LIMIT)):
         value = call.params.get(name)
@@ -196,6 +204,14 @@ def _refusal(call: ApiCall) -> str | None:
         if visible_length(value, html) > limit:
             return "message is too long" if name == "text" else "message caption is too long"
     return None
+
+
+def _media(media: Any) -> list[dict[str, Any]]:
+    """A media group's items as sendPhoto's parameters (photo, caption, parse_mode)."""
+    items = json.loads(media) if isinstance(media, str) else media
+    assert isinstance(items, list) and 2 <= len(items) <= 10, "a media group holds 2 to 10 items"
+    return [{"photo": item["media"]} | {key: item[key] for key in ("caption", "parse_mode") if key in item}
+            for item in items]
 
 
 def _bot_user() -> dict[str, Any]:

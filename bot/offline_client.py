@@ -18,6 +18,7 @@ from telegram import (
     Document,
     Message,
     MessageEntity,
+    PhotoSize,
     SharedUser,
     Update,
     User,
@@ -95,6 +96,17 @@ class OfflineUser:
         self.rec.uploads[file_id] = content
         document = Document(file_id, file_id, file_name=file_name, mime_type="text/csv", file_size=len(content))
         await self._feed(self._message(document=document, caption=caption))
+
+    async def send_photo(self, width: int = 1280, height: int = 960, file_size: int = 180_000,
+                         caption: str | None = None) -> str:
+        """A photo as a phone sends it: Telegram's sizes up to `width` × `height`; returns the largest's file_id."""
+        serial = next(_update_ids)
+        sizes = [PhotoSize(f"photo{serial}-{side}", f"p{serial}-{side}", side, side * height // width,
+                           file_size * side // width)
+                 for side in (90, 320) if side < width] + [PhotoSize(f"photo{serial}-big", f"p{serial}-big", width,
+                                                                      height, file_size)]
+        await self._feed(self._message(photo=tuple(sizes), caption=caption))
+        return sizes[-1].file_id
 
     async def send_message(self, **fields: Any) -> None:
         """Any other kind of message (photo, sticker, location…)."""

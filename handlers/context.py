@@ -114,5 +114,7 @@ def in_bulk() -> bool:
 
 async def deliver_outbox(context: "Ctx") -> None:
     """The courier's job: delivers every due outbox row (see handlers/delivery.py), as bulk work."""
+    if not context.application.running:  # stopping: the scheduler may still fire one after the store closes
+        return
     with sending_in_bulk():
         await context.bot_data["courier"].deliver_due()
