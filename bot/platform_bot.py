@@ -10,11 +10,15 @@ on the bot they were made with, which is the bot of the update being handled (ha
 
 Incoming updates are translated once, in `PlatformApplication.process_update`, whatever brought them (polling,
 a webhook, the tests). Telegram's ids are store ids already, so a Telegram bot translates nothing.
+
+Files: a file_id means something only to the bot that received it. Bale's come in tagged `bale:…`, so a photo
+kept by file_id (a showcase, a booth request) says whose it is; sent to the other messenger, its bytes are
+fetched through the owner's bot and uploaded.
 """
 
 from typing import Any
 
-from telegram import TelegramObject, Update
+from telegram import InputFile, InputMediaDocument, InputMediaPhoto, TelegramObject, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, ExtBot
 
@@ -25,6 +29,22 @@ from messages.render import plain_text
 _CHAT_TYPES = {"private", "group", "supergroup", "channel", "sender"}
 _ID_KEYS = ("chat_id", "user_id", "from_chat_id")
 _NESTED_ID_KEYS = ("scope", "reply_parameters")  # objects that carry a chat or user id of their own
+
+
+_FILE_PARAMS = ("photo", "document")
+
+
+def file_owner(value: object) -> Platform | None:
+    """The messenger a file_id belongs to; None for what is no file_id (an upload, a URL, attach://…)."""
+    if not isinstance(value, str):
+        return None
+    if value.startswith(f"{Platform.BALE}:"):
+        return Platform.BALE
+    return None if ":" in value or "/" in value else Platform.TELEGRAM
+
+
+def native_file_id(file_id: str) -> str:
+    return file_id.removeprefix(f"{Platform.BALE}:")
 
 
 def store_ids(value: Any, platform: Platform) -> Any:
@@ -40,6 +60,8 @@ def store_ids(value: Any, platform: Platform) -> Any:
     for key in _ID_KEYS:
         if isinstance(value.get(key), int) and value[key]:
             converted[key] = person_id(platform, value[key])
+    if isinstance(value.get("file_id"), str):
+        converted["file_id"] = f"{platform}:{value['file_id']}"
     return converted
 
 
@@ -89,13 +111,49 @@ class PlatformBot(ExtBot[None]):
             if peer is None:  # a record from a messenger this deployment no longer serves
                 raise BadRequest(f"Chat not found: no {platform} bot is configured")
             return await peer._do_post(endpoint, data, **timeouts)  # noqa: SLF001  (the same class)
+        data = await self._carry_files(data)
         if self._platform is Platform.TELEGRAM:
             return await super()._do_post(endpoint, data, **timeouts)
         result = await super()._do_post(endpoint, self._outgoing(data), **timeouts)
         return result if endpoint == "getUpdates" else store_ids(result, self._platform)
 
+    async def _carry_files(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Files another messenger's bot received, fetched through it and uploaded here instead."""
+        carried = dict(data)
+        for key in _FILE_PARAMS:
+            if (owner := file_owner(data.get(key))) not in (None, self._platform):
+                carried[key] = await self._fetch(owner, data[key])
+        if isinstance(data.get("media"), list):
+            carried["media"] = [await self._media_for_here(item) for item in data["media"]]
+        return carried
+
+    async def _media_for_here(self, item: Any) -> Any:
+        """An album item as this messenger takes it: a file of the other's fetched, no HTML caption on Bale."""
+        if not isinstance(item, InputMediaPhoto | InputMediaDocument):
+            return item
+        owner = file_owner(item.media)
+        plain = self._platform is Platform.BALE and item.parse_mode == "HTML"
+        if owner in (None, self._platform) and not plain:
+            return item if owner is not Platform.BALE else type(item)(native_file_id(str(item.media)),
+                                                                     caption=item.caption, parse_mode=item.parse_mode)
+        media = await self._fetch(owner, item.media) if owner not in (None, self._platform) else \
+            native_file_id(str(item.media)) if isinstance(item.media, str) else item.media
+        caption = plain_text(item.caption) if plain and item.caption else item.caption
+        return type(item)(media, caption=caption, parse_mode=None if plain else item.parse_mode)
+
+    async def _fetch(self, owner: Platform, file_id: str) -> InputFile:
+        peer = self._peers.get(owner)
+        if peer is None:
+            raise BadRequest(f"Wrong file identifier: no {owner} bot is configured to fetch it")
+        file = await peer.get_file(file_id)
+        return InputFile(bytes(await file.download_as_bytearray()), filename=(file.file_path or "file").split("/")[-1],
+                         attach=True)
+
     def _outgoing(self, data: dict[str, Any]) -> dict[str, Any]:
         outgoing = native_ids(data)
+        for key in (*_FILE_PARAMS, "file_id"):  # Bale's own files, untagged for Bale
+            if isinstance(data.get(key), str):
+                outgoing[key] = native_file_id(data[key])
         for key in _NESTED_ID_KEYS:
             if isinstance(data.get(key), TelegramObject):
                 outgoing[key] = type(data[key]).de_json(native_ids(data[key].to_dict()), None)

@@ -7,8 +7,10 @@ import aiosqlite
 import pytest
 
 from bot.config import Config
+from bot.platform_bot import file_owner, store_ids
 from domain.identity import Platform, person_id
 from domain.lifecycle import Stage
+from handlers.photos import send_photos
 from tests.conftest import ADMIN_ID
 from tests.fakes import FakeUser, Harness, mentions
 from tests.journey import Answers, complete_journey, fill_form
@@ -188,3 +190,35 @@ async def test_an_existing_database_migrates_with_every_id_marked_telegram(
                                          (bale_person,))
     assert [tuple(row) for row in rows] == [("bale", 123456789)]
     await new.close()
+
+
+async def test_a_photo_kept_from_one_messenger_reaches_someone_on_the_other(bot: Harness) -> None:
+    bale_photo, telegram_photo = b"\x89PNG bale cake", b"\x89PNG telegram cake"
+    bot.recs[BALE].uploads["cake-big"] = bale_photo  # what Bale serves for its file_id
+    bot.recs[Platform.TELEGRAM].uploads["pie-big"] = telegram_photo
+    bale_person = person_id(BALE, APPLICANT)
+
+    await send_photos(bot.app.bot, OFFICER, ["bale:cake-big"], "<b>کیک</b>")  # kept from a Bale upload
+    sent = bot.recs[Platform.TELEGRAM].last("sendPhoto", OFFICER)
+    assert list(sent.files.values()) == [bale_photo] and sent.params["caption"] == "<b>کیک</b>"
+
+    await send_photos(bot.app.bot, bale_person, ["pie-big"], "<b>پای</b> & چای")  # a Telegram file, to Bale
+    sent = bot.recs[BALE].last("sendPhoto", APPLICANT)
+    assert list(sent.files.values()) == [telegram_photo] and sent.params["caption"] == "پای & چای"
+
+    await send_photos(bot.app.bot, bale_person, ["bale:cake-big", "pie-big"], "<i>دو عکس</i>")
+    album = bot.recs[BALE].last("sendMediaGroup", APPLICANT)
+    assert album.params["media"][0]["media"] == "cake-big" and album.params["media"][0]["caption"] == "دو عکس"
+    assert "parse_mode" not in album.params["media"][0] and list(album.files.values()) == [telegram_photo]
+
+
+def test_files_and_ids_from_bale_are_tagged_and_telegrams_left_alone() -> None:
+    update = {"update_id": 9, "message": {"message_id": 3, "chat": {"id": 42, "type": "private"},
+                                          "from": {"id": 42, "is_bot": False, "first_name": "A"},
+                                          "photo": [{"file_id": "cake", "file_unique_id": "c", "width": 1,
+                                                     "height": 1}], "contact": {"user_id": 42, "phone_number": "1"}}}
+    tagged = store_ids(update, BALE)["message"]
+    assert tagged["chat"]["id"] == tagged["from"]["id"] == tagged["contact"]["user_id"] == person_id(BALE, 42)
+    assert tagged["photo"][0]["file_id"] == "bale:cake" and tagged["message_id"] == 3
+    assert file_owner("bale:cake") is BALE and file_owner("AgACAgIAAx0") is Platform.TELEGRAM
+    assert file_owner("https://example.org/cake.png") is None and file_owner("attach://a") is None
