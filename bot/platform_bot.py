@@ -29,8 +29,6 @@ from messages.render import plain_text
 _CHAT_TYPES = {"private", "group", "supergroup", "channel", "sender"}
 _ID_KEYS = ("chat_id", "user_id", "from_chat_id")
 _NESTED_ID_KEYS = ("scope", "reply_parameters")  # objects that carry a chat or user id of their own
-
-
 _FILE_PARAMS = ("photo", "document")
 
 
@@ -132,12 +130,13 @@ class PlatformBot(ExtBot[None]):
         if not isinstance(item, InputMediaPhoto | InputMediaDocument):
             return item
         owner = file_owner(item.media)
+        if owner is None or owner is self._platform:
+            media = native_file_id(item.media) if isinstance(item.media, str) else item.media
+        else:
+            media = await self._fetch(owner, str(item.media))
         plain = self._platform is Platform.BALE and item.parse_mode == "HTML"
-        if owner in (None, self._platform) and not plain:
-            return item if owner is not Platform.BALE else type(item)(native_file_id(str(item.media)),
-                                                                     caption=item.caption, parse_mode=item.parse_mode)
-        media = await self._fetch(owner, item.media) if owner not in (None, self._platform) else \
-            native_file_id(str(item.media)) if isinstance(item.media, str) else item.media
+        if media == item.media and not plain:
+            return item
         caption = plain_text(item.caption) if plain and item.caption else item.caption
         return type(item)(media, caption=caption, parse_mode=None if plain else item.parse_mode)
 
