@@ -48,6 +48,10 @@ from handlers import (
     permits,
     reasons,
     registration,
+    roster,
+    roster_form,
+    roster_invite,
+    roster_officer,
     status,
 )
 from handlers.command_menus import EVERYONE_COMMANDS, publish_staff_menus
@@ -158,11 +162,16 @@ def build_application(
     app.bot_data["card_cache"] = CardCache()  # drawn permit cards, until what they show changes
 
     app.add_handler(gate.handler(), group=-10)  # edits, channel posts, groups and floods stop here
-    app.add_handler(common.user_loader(), group=-2)  # the user's language, before anything answers
+    app.add_handler(common.user_loader(), group=-3)  # the user's language, before anything answers
+    # A covered worker being added, an officer's owed reason for refusing one: before the owed answers (a
+    # roster reason gives way to a card's question asked since) and the form.
+    app.add_handler(roster_form.conversation(), group=-2)
+    app.add_handler(roster_officer.refusal_conversation(), group=-2)
     app.add_handler(officer.owed_answer(), group=-1)  # an officer's owed reason or amount, before the form
     app.add_handlers(registration.handlers())  # first: inside the form, its own steps win
-    # permits' /start v-… before common's
-    for module in (permits, common, status, officer, bulk, desk_find, export, admin, reasons, channels):
+    # permits' /start v-… and the roster's /start w-… before common's
+    for module in (permits, roster_invite, common, status, officer, roster, roster_officer, bulk, desk_find, export,
+                   admin, reasons, channels):
         app.add_handlers(module.handlers())
     app.add_handlers(appoint.handlers(config.admin_ids))  # after the form: its contact step comes first
     app.add_handlers(common.catch_alls())  # last: they take only what nothing else took

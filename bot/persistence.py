@@ -1,7 +1,8 @@
 """Conversation state kept in the store, so a restart resumes every unfinished form and owed answer.
 
 Handlers write each step through as they go: the form to the drafts table (`handlers/drafts.py`), an
-officer's owed reason or amount to officer_prompts (`handlers/officer.py`). This persistence only hands
+officer's owed reason or amount to officer_prompts (`handlers/officer.py`), the roster's steps to
+conversation_steps (`handlers/roster_form.py`, `handlers/roster_officer.py`). This persistence only hands
 those states back to PTB's ConversationHandlers at start-up, and deletes the row when PTB reports that a
 conversation ended. One source of truth per conversation; nothing else is persisted here (languages live
 in `users`).
@@ -13,8 +14,13 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
+from handlers import roster_form, roster_officer
 from handlers.officer import ANSWER_CONVERSATION, ANSWER_TIMEOUT, owed_state
 from storage import Store
+
+# Conversations kept in conversation_steps, and how long an untouched step stays worth resuming.
+STEP_CONVERSATIONS = {roster_form.CONVERSATION: roster_form.STEP_TTL,
+                      roster_officer.CONVERSATION: roster_officer.REASON_TIMEOUT}
 
 
 class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -33,6 +39,9 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
         if name == ANSWER_CONVERSATION:  # questions older than the timeout are not owed any more
             prompts = await self.store.list_officer_prompts(ANSWER_TIMEOUT)
             return {(p.officer_id, p.officer_id): owed_state(p) for p in prompts}
+        if name in STEP_CONVERSATIONS:
+            steps = await self.store.list_steps(name, STEP_CONVERSATIONS[name])
+            return {(step.user_id, step.user_id): step.state for step in steps}
         drafts = await self.store.list_drafts(self.draft_ttl)
         return {(draft.user_id, draft.user_id): draft.state for draft in drafts}
 
@@ -43,6 +52,8 @@ class DraftPersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any,
             return
         if name == ANSWER_CONVERSATION:
             await self.store.clear_officer_prompt(int(key[-1]))
+        elif name in STEP_CONVERSATIONS:
+            await self.store.delete_step(name, int(key[-1]))
         else:
             await self.store.delete_draft(int(key[-1]))
 

@@ -7,6 +7,7 @@ applicant, an officer per province, an admin), shows what the bot sends them, an
 
 import html
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,15 +18,19 @@ from bot.config import Config
 from bot.offline_api import ApiCall, RecordingRequest
 from bot.offline_client import OfflineUser, settle
 from demo.sample_data import sample_applications
+from domain.flood import FloodGate
 from domain.identity import Platform, platform_of
 from handlers.admin import find_province_in
 from messages import label
 from storage import Store
 
-APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID = 1001, 9001, 2000
-BALE_APPLICANT_ID = 3001  # an applicant on Bale: the demo serves both messengers, as TELEGRAM_BOT_TOKEN and
+APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID, WORKER_ID = 1001, 9001, 2000, 3001
+# A deep link the bot sent someone (a covered worker's invitation, a permit's QR): /follow opens the latest.
+DEEP_LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})")
+BALE_APPLICANT_ID = 4001  # an applicant on Bale: the demo serves both messengers, as TELEGRAM_BOT_TOKEN and
 # BALE_BOT_TOKEN do (both bots share one offline API here: the demo's people have distinct ids)
 PHONE = "+989120000000"
+TYPING_SECONDS = 3.0  # the quickest a person types and sends one line
 SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getChatMember", "getFile",
                   "deleteWebhook", "sendChatAction"}
 
@@ -56,11 +61,17 @@ class DemoSession:
     _channels: dict[int, str] = field(default_factory=dict)  # chat id -> title, of the channels set
     _keyboard_shown: list[str] = field(default_factory=list)  # the menu keyboard is listed when it changes
     _saved: int = 0
+    _typed: int = 0  # lines typed so far: the flood gate's clock moves by TYPING_SECONDS for each
 
     async def start(self, sample_data: int = 0) -> list[str]:
         config = demo_config(self.database, self.language)
         self.store = Store(self.database, tz=config.timezone)
-        self.app = build_application(config, self.store, request=self.rec, other_requests={Platform.BALE: self.rec})
+        self.app = build_application(config, self.store, request=self.rec,
+                                     other_requests={Platform.BALE: self.rec})
+        # The flood gate as production has it, on a clock that counts each line as typed by a person (a script
+        # replays lines at machine speed; nobody types twenty answers in ten seconds).
+        self.app.bot_data["flood"] = FloodGate(config.flood_limit, config.flood_window, config.flood_cooldown,
+                                               clock=lambda: time.monotonic() + self._typed * TYPING_SECONDS)
         await start_offline(self.app)
         lines = [f"database: {self.database}"]
         if sample_data:
@@ -73,6 +84,7 @@ class DemoSession:
         self.personas["bale applicant"] = Persona("bale applicant", self._user(BALE_APPLICANT_ID, "زهرا",
                                                                                Platform.BALE))
         self.personas["admin"] = Persona("admin", self._user(ADMIN_ID, "مدیر"))
+        self.personas["worker"] = Persona("worker", self._user(WORKER_ID, "زهرا"))  # a supporter's covered worker
         for province in await self.store.list_provinces():  # one demo officer per province, as an admin would
             officer_id = FIRST_OFFICER_ID + int(province.code.removeprefix("IR-"))
             await self.store.set_officer(officer_id, province.code, ADMIN_ID, self.language)
@@ -97,12 +109,18 @@ class DemoSession:
         line = line.strip()
         if not line or line.startswith("#"):
             return []
+        self._typed += 1
         if line.startswith("/as"):
             return await self.switch_persona(line.removeprefix("/as").strip())
         persona = self.personas[self.current]
         buttons = self.prompt_buttons(persona.user)
         if line == "/contact":
             await persona.user.send_contact(PHONE)
+        elif line == "/follow":  # open the latest deep link the bot sent anyone, as tapping it does
+            payload = self.latest_deep_link()
+            if payload is None:
+                return ["— no link to follow yet —"]
+            await persona.user.send(f"/start {payload}")
         elif line.startswith("'"):  # 'text: send as typed, even a number that would press a button
             await persona.user.send(line[1:])
         elif re.fullmatch(r"[0-9]{1,3}", line) and 1 <= int(line) <= len(buttons):  # ASCII only: ۳ is an answer
@@ -113,6 +131,14 @@ class DemoSession:
             await persona.user.send(line)
         await self.settle()
         return await self.transcript()
+
+    def latest_deep_link(self) -> str | None:
+        """The start parameter of the latest t.me link in a message the bot sent (someone forwarded it)."""
+        for call in reversed(self.rec.calls):
+            match = DEEP_LINK.search(str(call.params.get("text") or ""))
+            if match:
+                return match.group(1)
+        return None
 
     async def _press(self, user: OfflineUser, button: tuple[str, dict[str, Any] | None]) -> None:
         text, message = button
@@ -130,9 +156,9 @@ class DemoSession:
         return label(self.language, key)
 
     async def switch_persona(self, wanted: str) -> list[str]:
-        """/as applicant | /as bale applicant | /as admin | /as officer <province>."""
+        """/as applicant | /as bale applicant | /as worker | /as admin | /as officer <province>."""
         assert self.store is not None
-        if wanted in ("applicant", "bale applicant", "admin"):
+        if wanted in ("applicant", "bale applicant", "admin", "worker"):
             self.current = wanted
             return [f"— you are now the {wanted} —"]
         if wanted.startswith("officer"):
@@ -142,7 +168,7 @@ class DemoSession:
                 return ["— which province? e.g. /as officer لرستان or /as officer IR-15 —"]
             self.current = f"officer {province.code}"
             return [f"— you are now the officer of {province.name_en} ({province.name_fa}) —"]
-        return ["— /as applicant, /as bale applicant, /as officer <province>, or /as admin —"]
+        return ["— /as applicant, /as bale applicant, /as worker, /as officer <province>, or /as admin —"]
 
     async def settle(self) -> None:
         """Let the bot finish: background work, then the outbox now rather than at the courier's next tick."""

@@ -14,7 +14,8 @@ from demo.session import DemoSession
 HELP = """Demo of the Home Business Permit Bot — the real bot, no Telegram, no token.
 Type as you would in Telegram. A number presses that button (a leading ' sends it as text instead, or type
 it in Persian digits); /contact shares your phone number; /as applicant, /as bale applicant (the same bot on
-Bale, beside Telegram), /as officer <province> and /as admin switch who you are; /quit leaves.
+Bale, beside Telegram), /as worker, /as officer <province> and /as admin switch who you are; /follow opens the
+latest link the bot sent (a worker's invitation); /quit leaves.
 """
 
 

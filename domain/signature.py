@@ -7,9 +7,14 @@ import hmac
 SIGNATURE_LENGTH = 10  # 50 bits: enough against guessing, short enough for a QR code a phone reads at once
 
 
+def sign(message: str, secret: str, length: int = SIGNATURE_LENGTH) -> str:
+    """A short HMAC of `message`: base32 in lower case (a-z and 2-7), safe in a deep link."""
+    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest).decode().lower()[:length]
+
+
 def sign_permit(number: str, secret: str) -> str:
-    digest = hmac.new(secret.encode(), number.encode(), hashlib.sha256).digest()
-    return base64.b32encode(digest).decode().lower()[:SIGNATURE_LENGTH]  # a-z and 2-7: safe in a deep link
+    return sign(number, secret)
 
 
 def signature_ok(number: str, signature: str, secret: str) -> bool:

@@ -240,3 +240,134 @@ class Page:
     def parse(cls, data: str) -> "Page":
         _, _, kind, wanted, page = data.split(":")
         return cls(kind, wanted, int(page))
+
+
+# -- support-plan rosters (handlers/roster*.py); the server re-checks the person and the plan at every press --
+
+
+@dataclass(frozen=True, slots=True)
+class RosterPage:
+    """A page of a plan's roster: `h` as its holder sees it (/workers), `o` as the province's officers do."""
+
+    audience: str
+    application_id: int
+    page: int
+
+    def pack(self) -> str:
+        return _checked(f"v1:rost:{self.audience}:{self.application_id}:{self.page}")
+
+    @classmethod
+    def pattern(cls, audience: str) -> str:
+        assert audience in ("h", "o"), audience
+        return rf"^v1:rost:{audience}:[0-9]{{1,12}}:[0-9]{{1,4}}\Z"
+
+    @classmethod
+    def parse(cls, data: str) -> "RosterPage":
+        _, _, audience, application_id, page = data.split(":")
+        return cls(audience, int(application_id), int(page))
+
+
+@dataclass(frozen=True, slots=True)
+class RosterAdd:
+    """➕ under a holder's roster: starts adding a covered worker to this plan."""
+
+    PATTERN = r"^v1:radd:[0-9]{1,12}\Z"
+    application_id: int
+
+    def pack(self) -> str:
+        return _checked(f"v1:radd:{self.application_id}")
+
+    @classmethod
+    def parse(cls, data: str) -> "RosterAdd":
+        return cls(int(data.rsplit(":", 1)[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerFormButton:
+    """A button while adding a covered worker: `sec`/`cat` (pick), `cpg` (category page), `sectors`, `cancel`."""
+
+    VALUES: ClassVar[dict[str, str]] = {"sec": r"[0-9]{1,9}", "cat": r"[0-9]{1,9}", "cpg": r"[0-9]{1,4}"}
+    action: str
+    value: str = ""
+
+    def pack(self) -> str:
+        return _checked(f"v1:rwf:{self.action}:{self.value}" if self.value else f"v1:rwf:{self.action}")
+
+    @classmethod
+    def parse(cls, data: str) -> "WorkerFormButton":
+        parts = data.split(":", 3)
+        return cls(parts[2], parts[3] if len(parts) > 3 else "")
+
+    @classmethod
+    def pattern(cls, action: str) -> str:
+        value = cls.VALUES.get(action)
+        return rf"^v1:rwf:{action}:{value}\Z" if value else rf"^v1:rwf:{action}\Z"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerLink:
+    """🔗 beside an invited worker on the holder's roster: their link again (a new one once it ran out)."""
+
+    PATTERN = r"^v1:rlink:[0-9]{1,12}\Z"
+    worker_id: int
+
+    def pack(self) -> str:
+        return _checked(f"v1:rlink:{self.worker_id}")
+
+    @classmethod
+    def parse(cls, data: str) -> "WorkerLink":
+        return cls(int(data.rsplit(":", 1)[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class InviteAnswer:
+    """The worker's ✅ / ✖ under the agreement their link showed; `code` names that link."""
+
+    PATTERN = r"^v1:inv:[0-9]{1,12}:[a-z2-7]{8}:(yes|no)\Z"
+    worker_id: int
+    code: str
+    answer: str
+
+    def pack(self) -> str:
+        return _checked(f"v1:inv:{self.worker_id}:{self.code}:{self.answer}")
+
+    @classmethod
+    def parse(cls, data: str) -> "InviteAnswer":
+        _, _, worker_id, code, answer = data.split(":")
+        return cls(int(worker_id), code, answer)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerDecision:
+    """An officer's ✅ (approve) or ❌ (refuse, a reason owed) on one confirmed worker, or ✖ (drop the reason)."""
+
+    worker_id: int
+    action: str
+
+    @classmethod
+    def pattern(cls, *actions: str) -> str:
+        assert set(actions) <= {"ok", "no", "cancel"}, actions
+        return rf"^v1:rdec:[0-9]{{1,12}}:({'|'.join(actions)})\Z"
+
+    def pack(self) -> str:
+        return _checked(f"v1:rdec:{self.worker_id}:{self.action}")
+
+    @classmethod
+    def parse(cls, data: str) -> "WorkerDecision":
+        _, _, worker_id, action = data.split(":")
+        return cls(int(worker_id), action)
+
+
+@dataclass(frozen=True, slots=True)
+class ApproveAllWorkers:
+    """An officer's «approve every confirmed worker» on a plan's roster."""
+
+    PATTERN = r"^v1:rall:[0-9]{1,12}\Z"
+    application_id: int
+
+    def pack(self) -> str:
+        return _checked(f"v1:rall:{self.application_id}")
+
+    @classmethod
+    def parse(cls, data: str) -> "ApproveAllWorkers":
+        return cls(int(data.rsplit(":", 1)[1]))

@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 # In menu order. /stats is for officers (their province) and admins (any), so it is listed once.
 EVERYONE_COMMANDS = ("start", "apply", "status", "permit", "verify", "renew", "withdraw", "cancel", "help", "lang",
-                     "myid")
+                     "myid", "workers")
 OFFICER_COMMANDS = ("pending", "queue", "app", "revoke", "stats")
 ADMIN_COMMANDS = ("addofficer", "removeofficer", "officers", "categories", "addcategory", "renamecategory",
                   "hidecategory", "showcategory", "starcategory", "addsector", "hidesector", "showsector",

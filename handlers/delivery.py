@@ -20,6 +20,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from domain.lifecycle import Action, Stage
+from domain.roster import WorkerStatus
 from handlers.officer_view import bank_name, officer_card
 from messages import label, render
 from storage import Store
@@ -177,12 +178,39 @@ async def send_claim_released(courier: Courier, claimant_id: int, application: A
                                                        apply=label(lang, "main.apply")))
 
 
+async def send_roster_answer(courier: Courier, holder_id: int, application: Application,
+                             message: OutboxMessage) -> None:
+    """To the supporter: a covered worker confirmed or declined the agreement."""
+    worker = await courier.store.get_covered_worker(int(message.payload["worker"]))
+    if worker is None:
+        return
+    lang = await courier.language(holder_id)
+    await courier.bot.send_message(holder_id, render(lang, "roster/worker_answered", w=worker, a=application,
+                                                     confirmed=message.payload["status"] == "confirmed"))
+
+
+async def send_roster_decision(courier: Courier, user_id: int, application: Application,
+                               message: OutboxMessage) -> None:
+    """The officers' decision: to the supporter about every worker decided at once, to a worker about
+    themselves (the supporter's name and plan, never the other workers)."""
+    wanted = {int(worker_id) for worker_id in message.payload["workers"]}
+    workers = [w for w in await courier.store.list_roster(application.id) if w.id in wanted]
+    if not workers:
+        return
+    lang = await courier.language(user_id)
+    template = "roster/decided_holder" if user_id == application.user_id else "roster/decided_worker"
+    await courier.bot.send_message(user_id, render(lang, template, workers=workers, a=application,
+                                                   approved=workers[0].status == WorkerStatus.APPROVED))
+
+
 SENDERS: dict[OutboxKind, Sender] = {
     OutboxKind.OFFICER_CARD: send_card,
     OutboxKind.STAGE_CHANGED: send_stage_update,
     OutboxKind.EXPIRY_REMINDER: send_expiry_reminder,
     OutboxKind.NO_OFFICER: send_no_officer_alert,
     OutboxKind.CLAIMANT_RELEASED: send_claim_released,
+    OutboxKind.ROSTER_ANSWERED: send_roster_answer,
+    OutboxKind.ROSTER_DECIDED: send_roster_decision,
 }
 
 

@@ -12,7 +12,7 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application
 
 from domain.lifecycle import AWAITING_OFFICER
-from handlers.callbacks import OpenApplication
+from handlers.callbacks import OpenApplication, RosterPage
 from handlers.context import Ctx, sending_in_bulk
 from handlers.officer_view import late_days
 from messages import label, render
@@ -56,8 +56,21 @@ async def overdue_section(context: Ctx, officer: User) -> Section | None:
                                               callback_data=OpenApplication(a.id).pack()) for a in oldest))
 
 
+async def roster_section(context: Ctx, officer: User) -> Section | None:
+    """Covered workers who accepted a support plan's agreement and await the province's approval."""
+    assert officer.province_code is not None
+    plans, total = await context.store.list_rosters_awaiting(officer.province_code, OLDEST_SHOWN)
+    if not total:
+        return None
+    lang = officer.language
+    return Section(render(lang, "desk/digest_rosters", total=total, plans=plans),
+                   tuple(InlineKeyboardButton(label(lang, "roster.open_plan", number=a.permit_number,
+                                                    awaiting=a.roster_awaiting),
+                                              callback_data=RosterPage("o", a.id, 0).pack()) for a in plans))
+
+
 # In the order they appear; issue 12 (advice) adds its unanswered questions here.
-SECTIONS: tuple[DigestSection, ...] = (awaiting_section, overdue_section)
+SECTIONS: tuple[DigestSection, ...] = (awaiting_section, overdue_section, roster_section)
 
 
 async def send_digests(context: Ctx) -> None:

@@ -54,6 +54,7 @@ from handlers.officer_view import (
     reason_keyboard,
 )
 from handlers.pages import pager_row
+from handlers.roster_view import OFFICER, roster_page
 from handlers.states import OWED_FOR_ACTION, Owed
 from messages import LANGUAGES, all_labels, label, render
 from storage import StageConflict
@@ -579,6 +580,10 @@ async def send_card_with_details(update: Update, context: Ctx, application: Appl
     card = await context.bot.send_message(chat.id, text, reply_markup=markup if acting else None)
     if acting:
         await context.store.save_officer_card(application.id, user.id, card.message_id)
+    if application.roster_approved is not None:  # a support plan's covered workers, below its card
+        workers = await context.store.list_roster(application.id)
+        text, markup = roster_page(context, application, workers, OFFICER, 1)
+        await context.bot.send_message(chat.id, text, reply_markup=markup if acting and not own else None)
 
 
 def handlers() -> list[BaseHandler[Update, Ctx, Any]]:

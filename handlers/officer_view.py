@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.lifecycle import OFFICER_STEPS, REFUSALS, Action, legal_actions
 from domain.overdue import overdue_days
-from handlers.callbacks import ActOn, PickBank, PickReason
+from handlers.callbacks import ActOn, PickBank, PickReason, RosterPage
 from messages import label, render
 from messages.formatting import localize_digits
 from storage.records import Application, AuditEntry, LastAction, RefusalReason
@@ -59,11 +59,13 @@ def card_text(lang: str, application: Application, config: "Config", last: LastA
 
 def card_keyboard(lang: str, application: Application) -> InlineKeyboardMarkup | None:
     legal = [action for action in CARD_ACTIONS if action in legal_actions(application.stage, application.disputed)]
-    if not legal:
-        return None
-    buttons = [InlineKeyboardButton(label(lang, f"act.{action.value}"),
-                                    callback_data=ActOn(application.id, action.value).pack()) for action in legal]
-    return InlineKeyboardMarkup([buttons])
+    rows = [[InlineKeyboardButton(label(lang, f"act.{action.value}"),
+                                  callback_data=ActOn(application.id, action.value).pack()) for action in legal]]
+    if application.roster_approved is not None:  # a support plan with covered workers: its roster, below the card
+        rows.append([InlineKeyboardButton(label(lang, "roster.open", awaiting=application.roster_awaiting),
+                                          callback_data=RosterPage("o", application.id, 0).pack())])
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def cancel_keyboard(lang: str, application_id: int) -> InlineKeyboardMarkup:

@@ -43,3 +43,20 @@ class Owed(StrEnum):
 # The answer each action needs, so a restart resumes the right question from the prompt kept in the store.
 OWED_FOR_ACTION: dict[str, Owed] = {"fail_supervision": Owed.REASON, "reject": Owed.REASON,
                                     "bank_reject": Owed.REASON, "void": Owed.REASON, "pay_loan": Owed.AMOUNT}
+
+
+class WorkerStep(StrEnum):
+    """Adding a covered worker to a support plan (handlers/roster_form.py), one question at a time."""
+
+    FULL_NAME = "roster.full_name"
+    NATIONAL_ID = "roster.national_id"
+    MOBILE = "roster.mobile"
+    CITY = "roster.city"
+    SECTOR = "roster.sector"
+    CATEGORY = "roster.category"
+
+
+class RosterOwed(StrEnum):
+    """An officer's owed reason for refusing a covered worker (handlers/roster_officer.py)."""
+
+    REASON = "roster.reason"

@@ -44,18 +44,23 @@ _AT_STAGE = {Stage.PERMIT_ISSUED: "at_issued", Stage.SUPERVISED: "at_supervised"
              Stage.QUEUED: "in_queue", Stage.INTRODUCED_TO_BANK: "at_introduced"}
 
 _UNCOUNTED = sql_list(UNCOUNTED_STAGES)  # left out of every published figure
+# Jobs created: a support plan's approved covered workers once it has a roster, else the form's estimate.
+JOBS = "coalesce(a.covered_approved, a.workers)"
 _CLOSED = sql_list(CLOSED_STAGES)
 _OPEN = sql_list(OPEN_STAGES)
 
 REBUILD_SUMMARIES = f"""
 DELETE FROM tallies;
-INSERT INTO tallies
-    SELECT scope, category_id, track, count(*), sum(workers), count(supervised_at), count(eligible_at),
-           count(queued_at), count(introduced_at), count(loan_paid_at),
+INSERT INTO tallies (province_code, category_id, track, permits, jobs, supervised, eligible, queued, introduced,
+                     loans_paid, loans_rials, in_queue, at_issued, at_supervised, at_eligible, at_introduced,
+                     covered, rosters)
+    SELECT scope, category_id, track, count(*), sum({JOBS}), count(supervised_at),
+           count(eligible_at), count(queued_at), count(introduced_at), count(loan_paid_at),
            coalesce(sum(loan_amount_rials) FILTER (WHERE loan_paid_at IS NOT NULL), 0),
            count(*) FILTER (WHERE stage = 'queued'), count(*) FILTER (WHERE stage = 'permit_issued'),
            count(*) FILTER (WHERE stage = 'supervised'), count(*) FILTER (WHERE stage = 'eligible'),
-           count(*) FILTER (WHERE stage = 'introduced_to_bank')
+           count(*) FILTER (WHERE stage = 'introduced_to_bank'), coalesce(sum(covered_approved), 0),
+           count(covered_approved)
     FROM (SELECT province_code AS scope, * FROM applications UNION ALL SELECT '*' AS scope, * FROM applications) a
     WHERE stage NOT IN {_UNCOUNTED} GROUP BY scope, category_id, track;
 DELETE FROM monthly_permits;
@@ -88,7 +93,9 @@ SELECT a.id, a.user_id, a.permit_number, a.stage, a.track, a.full_name, a.nation
        a.education, a.workers, a.experience_years, a.own_share_percent, a.category_id, c.name_fa AS category_fa,
        c.name_en AS category_en, s.name_fa AS sector_fa, s.name_en AS sector_en, c.needs_extra_approval,
        c.approval_body, a.issued_at, a.valid_until, a.queued_at, a.queue_seq, a.bank, a.loan_amount_rials,
-       a.reason, a.updated_at,
+       a.reason, a.updated_at, a.covered_approved AS roster_approved,
+       (SELECT count(*) FROM covered_workers w WHERE w.application_id = a.id AND w.status = 'confirmed')
+           AS roster_awaiting,
        EXISTS (SELECT 1 FROM national_id_claims n WHERE n.application_id = a.id) AS disputed,
        {STAGE_SINCE} AS stage_since
 FROM applications a
@@ -226,16 +233,17 @@ class ApplicationStore(NameIndexStore):
         await self.db.execute(
             f"""INSERT INTO tallies (province_code, category_id, track, permits, jobs, supervised, eligible, queued,
                                     introduced, loans_paid, loans_rials, in_queue, at_issued, at_supervised,
-                                    at_eligible, at_introduced)
+                                    at_eligible, at_introduced, covered, rosters)
             SELECT CASE WHEN s.national = 1 THEN '*' ELSE a.province_code END, a.category_id, a.track,
-                   CAST(:s AS INTEGER), :s * a.workers,
+                   CAST(:s AS INTEGER), :s * {JOBS},
                    :s * {_one_if("a.supervised_at IS NOT NULL")}, :s * {_one_if("a.eligible_at IS NOT NULL")},
                    :s * {_one_if("a.queued_at IS NOT NULL")}, :s * {_one_if("a.introduced_at IS NOT NULL")},
                    :s * {_one_if("a.loan_paid_at IS NOT NULL")},
                    :s * CASE WHEN a.loan_paid_at IS NULL THEN 0 ELSE coalesce(a.loan_amount_rials, 0) END,
                    :s * {_one_if("a.stage = 'queued'")}, :s * {_one_if("a.stage = 'permit_issued'")},
                    :s * {_one_if("a.stage = 'supervised'")}, :s * {_one_if("a.stage = 'eligible'")},
-                   :s * {_one_if("a.stage = 'introduced_to_bank'")}
+                   :s * {_one_if("a.stage = 'introduced_to_bank'")}, :s * coalesce(a.covered_approved, 0),
+                   :s * {_one_if("a.covered_approved IS NOT NULL")}
             FROM applications a CROSS JOIN (SELECT 0 AS national UNION ALL SELECT 1) s
             WHERE a.id = :id AND a.stage NOT IN {_UNCOUNTED}
             ON CONFLICT (province_code, category_id, track) DO UPDATE SET
@@ -248,7 +256,8 @@ class ApplicationStore(NameIndexStore):
                 in_queue = tallies.in_queue + excluded.in_queue, at_issued = tallies.at_issued + excluded.at_issued,
                 at_supervised = tallies.at_supervised + excluded.at_supervised,
                 at_eligible = tallies.at_eligible + excluded.at_eligible,
-                at_introduced = tallies.at_introduced + excluded.at_introduced""",
+                at_introduced = tallies.at_introduced + excluded.at_introduced,
+                covered = tallies.covered + excluded.covered, rosters = tallies.rosters + excluded.rosters""",
             {"s": sign, "id": application_id},
         )
         await self.db.execute(
@@ -330,6 +339,9 @@ class ApplicationStore(NameIndexStore):
                 await self._enqueue(OutboxKind.STAGE_CHANGED, current.user_id, application_id,
                                     {"from": current.stage.value, "to": target.value, "action": action.value}
                                     | ({"reason": reason} if reason is not None else {}))  # this decision's
+            if target in CLOSED_STAGES:  # a closed plan covers nobody any more: their national IDs are free
+                await db.execute("UPDATE covered_workers SET active = 0, updated_at = ? WHERE application_id = ?"
+                                 " AND active = 1", (now, application_id))
             if target == Stage.VOIDED:  # each claimant may now apply; they hear nothing else about it
                 claimants = await db.execute_fetchall(
                     "SELECT claimant_id FROM national_id_claims WHERE application_id = ? ORDER BY id",

@@ -50,5 +50,29 @@ class StageConflict(StoreError):
 
 
 
+class NotAPlan(StoreError):
+    """Not an open support plan of this holder (a stale or forged button, a plan closed meanwhile)."""
+
+
+class RosterFull(StoreError):
+    """The plan's roster already holds as many covered workers as its number of jobs."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} covered workers")
+        self.limit = limit
+
+
+class OwnNationalId(StoreError):
+    """The plan's holder cannot be one of its own covered workers."""
+
+
+class AlreadyCovered(StoreError):
+    """The national ID is covered by another active plan (it carries nothing about that plan)."""
+
+
+class WorkerNotAwaiting(StoreError):
+    """The covered worker answered or was decided meanwhile: nothing to send a new link for."""
+
+
 class StoreUnavailable(StoreError):
     """The database refused a write (locked beyond the busy timeout, disk full): try again later."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.identity import Platform
 from domain.lifecycle import Stage
+from domain.roster import WorkerStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,17 @@ class User:
 class Draft:
     """An unfinished application form: the conversation step and the answers so far."""
 
+    user_id: int
+    state: str
+    data: dict[str, Any]
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationStep:
+    """Where someone stands in a multi-step exchange other than the form (storage/step_store.py)."""
+
+    conversation: str
     user_id: int
     state: str
     data: dict[str, Any]
@@ -118,6 +130,8 @@ class Application:
     updated_at: datetime
     disputed: bool = False  # another account has claimed this national ID (officers may void it)
     stage_since: datetime | None = None  # when it reached its current stage (None: a sample built by hand)
+    roster_approved: int | None = None  # a support plan's approved covered workers; None: no roster yet
+    roster_awaiting: int = 0  # covered workers who confirmed and await the officers
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +162,8 @@ class OutboxKind(StrEnum):
     EXPIRY_REMINDER = "applicant.expiry_reminder"
     NO_OFFICER = "admin.no_officer"  # queued once for all admins; the courier fans it out into a row per admin
     CLAIMANT_RELEASED = "claimant.released"  # the application holding their national ID was voided
+    ROSTER_ANSWERED = "roster.answered"  # to the supporter: a covered worker confirmed or declined
+    ROSTER_DECIDED = "roster.decided"  # to the supporter and the worker: the officers approved or refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,3 +333,70 @@ class ExportRow:
     bank: str | None
     loan_amount_rials: int | None
     reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerRequest:
+    """A covered worker as the supporter typed them, validated: what `Store.add_covered_worker` needs."""
+
+    full_name: str
+    national_id: str
+    mobile: str
+    city: str
+    category_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CoveredWorker:
+    """A covered worker on a support plan's roster, with the plan's names a reader needs."""
+
+    id: int
+    application_id: int
+    full_name: str
+    national_id: str
+    mobile: str
+    city: str
+    category_id: int
+    category_fa: str
+    category_en: str
+    status: WorkerStatus
+    invite_code: str
+    invite_expires_at: datetime
+    worker_user_id: int | None
+    reason: str | None
+    created_at: datetime
+
+    def link_expired(self, now: datetime) -> bool:
+        """An invitation nobody answered in time (still `invited` until someone opens it or adds again)."""
+        return self.status in (WorkerStatus.INVITED, WorkerStatus.EXPIRED) and self.invite_expires_at <= now
+
+
+class InviteOutcome(StrEnum):
+    """What opening (or answering) a worker's link came to."""
+
+    OPEN = "open"  # valid: the terms are shown
+    FORGED = "forged"  # the signature does not hold, or no such worker
+    REPLACED = "replaced"  # a genuine but older link: the supporter sent a newer one
+    EXPIRED = "expired"
+    USED = "used"  # answered already, or opened first by another account
+    OWN_PLAN = "own"  # the plan's holder opened it: shown what it is for, not bound to them
+    CLOSED = "closed"  # the plan was withdrawn, revoked, voided or expired since
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """A link opened: its outcome, and for a valid one the worker and the plan."""
+
+    outcome: InviteOutcome
+    worker: "CoveredWorker | None" = None
+    plan: "Application | None" = None
+
+
+@dataclass(frozen=True, slots=True)
+class RosterFigures:
+    """Support-plan rosters for one province (or nationally when `province_code` is None), from the tallies:
+    approved covered workers (the jobs those plans created) and how many plans have a roster."""
+
+    province_code: str | None
+    approved_workers: int
+    plans_with_roster: int

@@ -27,6 +27,12 @@ class RetentionStore(StoreBase):
         async with self._transaction() as db:
             cursor = await db.execute(_ERASE, {"now": now, "cutoff": stored_time(cutoff)})
             erased = int(cursor.rowcount)
+            # Their covered workers' names, national IDs and mobiles go with them (the roster's rows and statuses
+            # stay, for the figures).
+            await db.execute(
+                "UPDATE covered_workers SET full_name = '', national_id = 'x' || printf('%09d', id),"
+                " holder_national_id = '', mobile = '09000000000', active = 0"
+                " WHERE application_id IN (SELECT id FROM applications WHERE erased_at = ?)", (now,))
             # The /find index holds the names too (storage/name_index_store.py).
             await db.execute("DELETE FROM name_tokens WHERE application_id IN"
                              " (SELECT id FROM applications WHERE erased_at = ?)", (now,))

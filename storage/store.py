@@ -1,7 +1,7 @@
 """The repository API: every query the bot makes, behind verb + noun methods returning records.
 
 Each part lives in its own module over `storage/base.py` (connection, transactions, shared helpers);
-`PermitStore` and `ImportStore` build on `ApplicationStore`. `Store` is all of them over one connection.
+`PermitStore`, `ImportStore` and `RosterStore` build on `ApplicationStore`. `Store` is all of them over one connection.
 """
 
 from storage.catalog_store import CatalogStore
@@ -14,10 +14,13 @@ from storage.outbox_store import OutboxStore
 from storage.permit_store import PermitStore
 from storage.reason_store import ReasonStore
 from storage.retention_store import RetentionStore
+from storage.roster_store import RosterStore
 from storage.stats_store import StatsStore
+from storage.step_store import StepStore
 from storage.user_store import UserStore
 
 
 class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, OutboxStore, StatsStore,
-            ReasonStore, RetentionStore, ExportStore, MessengerStore):
+            ReasonStore, RetentionStore, ExportStore, RosterStore, StepStore,
+            MessengerStore):
     """One aiosqlite connection per process, and every query the bot makes."""

@@ -21,6 +21,8 @@ class Answers:
     education: str = "دیپلم"
     workers: str = "۳"
     confirm: str = "✅ تأیید و دریافت مجوز"
+    experience_years: str | None = None  # the support plan's two questions after the track, when given
+    own_share_percent: str | None = None
 
 
 ENGLISH = Answers(
@@ -38,6 +40,9 @@ async def fill_form(user: FakeUser, answers: Answers = Answers(), stop_before: s
         ("category", lambda: user.send(answers.category)),
         ("category_pick", lambda: user.click(answers.category)),
         ("track", lambda: user.click(answers.track)),
+        *([("experience_years", lambda: user.send(str(answers.experience_years))),
+           ("own_share_percent", lambda: user.send(str(answers.own_share_percent)))]
+          if answers.experience_years is not None else []),
         ("full_name", lambda: user.send(answers.full_name)),
         ("national_id", lambda: user.send(answers.national_id)),
         ("birth_date", lambda: user.send(answers.birth_date)),

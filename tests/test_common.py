@@ -82,7 +82,7 @@ async def test_a_handler_exception_is_caught_and_reported(bot: Harness, user: Fa
         assert update.effective_message is not None
         raise RuntimeError(f"could not parse {update.effective_message.text}")  # a message quoting input
 
-    bot.app.add_handler(CommandHandler("explode", explode), group=-3)
+    bot.app.add_handler(CommandHandler("explode", explode), group=-4)  # before everything but the gate
     mark = len(bot.rec.calls)
     await user.send("/explode 0499370899")
     assert [type(error) for error in bot.errors] == [RuntimeError]

@@ -20,15 +20,22 @@ ROOT = Path(__file__).resolve().parent.parent
 ])
 async def test_the_whole_story_runs_from_a_script(lang: str, expected: list[str], tmp_path: Path,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    story = ROOT / "demo" / "stories" / f"{lang}.txt"
+    await story_transcript(lang, lang, expected, tmp_path, capsys)
+    saved = sorted((tmp_path / "out").iterdir())
+    assert any(path.suffix == ".png" for path in saved)
+
+
+async def story_transcript(name: str, lang: str, expected: list[str], tmp_path: Path,
+                           capsys: pytest.CaptureFixture[str]) -> str:
+    """Run demo/stories/<name>.txt; every expected line is in its transcript, and nothing went wrong."""
+    story = ROOT / "demo" / "stories" / f"{name}.txt"
     code = await terminal.run(tmp_path / "demo.sqlite3", 0, story, lang, tmp_path / "out")
     transcript = capsys.readouterr().out
     assert code == 0
     for line in expected:
         assert line in transcript, line
-    saved = sorted((tmp_path / "out").iterdir())
-    assert any(path.suffix == ".png" for path in saved)
     assert "Traceback" not in transcript and "مشکلی پیش آمد" not in transcript and "went wrong" not in transcript
+    return transcript
 
 
 async def test_an_applicant_on_bale_and_an_officer_on_telegram_in_one_story(
@@ -38,7 +45,7 @@ async def test_an_applicant_on_bale_and_an_officer_on_telegram_in_one_story(
     transcript = capsys.readouterr().out
     for line in ["[bale applicant] 🎉 مجوز کسب‌وکار خانگی شما صادر شد", "[officer IR-15] 📄 درخواست جدید مجوز خانگی",
                  "[bale applicant] ✅ اهلیت شما", "✓ احراز اهلیت", "نشانی: خیابان امام، کوچه *گلها*، پلاک [۱۲]",
-                 "[bale applicant] شناسه عددی شما در این پیام‌رسان: 3001",
+                 "[bale applicant] شناسه عددی شما در این پیام‌رسان: 4001",
                  "[applicant] هنوز درخواستی ثبت نکرده‌اید"]:  # Telegram's applicant is someone else
         assert line in transcript, line
     assert "Traceback" not in transcript and "مشکلی پیش آمد" not in transcript
@@ -102,3 +109,19 @@ async def test_buttons_of_earlier_messages_are_not_listed(tmp_path: Path, capsys
     transcript = await run_script(tmp_path, story_until("fa", "✅ تأیید و دریافت مجوز") + ["/status"], capsys)
     after_status = transcript.rsplit("> /status", 1)[1]
     assert "🖨" not in after_status and "buttons:" not in after_status
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("fa", ["[applicant] 🔗 پیوند شخصی زهرا کریمی", "[worker] 🤝 دعوت به طرح پشتیبان مشاغل خانگی",
+            "[worker] ✎ (edited) ✅ پذیرش شما ثبت شد", "👥 تحت پوشش: ۰ نفر تأییدشده، ۱ نفر در انتظار تأیید",
+            "(alert) ثبت شد: ۱ نفر", "[worker] ✅ زهرا کریمی عزیز، کارشناس استان لرستان شما را",
+            "[worker] ⛔ این پیوند قبلاً استفاده شده است"]),
+    ("en", ["[applicant] 🔗 Personal link for زهرا کریمی", "[worker] 🤝 An invitation to a home-business support plan",
+            "[worker] ✎ (edited) ✅ Your acceptance is recorded", "👥 Covered workers: 0 approved, 1 awaiting approval",
+            "(alert) Recorded: 1", "[worker] ✅ Dear زهرا کریمی, the officer of Tehran approved you",
+            "[worker] ⛔ This link has been used already"]),
+])
+async def test_the_roster_story_runs_from_a_script(lang: str, expected: list[str], tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    transcript = await story_transcript(f"roster.{lang}", lang, expected, tmp_path, capsys)
+    assert "کمی آهسته‌تر" not in transcript and "A little slower" not in transcript  # typed by a person

@@ -30,6 +30,7 @@ from storage.records import (
 )
 from tests.conftest import ADMIN_ID
 from tests.fakes import Harness
+from tests.roster_steps import template_samples
 from tests.seeding import permit
 
 SAMPLE = Application(
@@ -85,7 +86,8 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
         "common/my_id": {"user_id": 123456789, "viewer": "bale"},
         "common/help_admin": {},
         "common/help_officer": {"pending": 12, "province": "لرستان"},
-        "officer/card": {"a": SAMPLE, "actor": "علی", "bank": "ملی", "done": "رد", "new": True, "own": True,
+        "officer/card": {"a": replace(SAMPLE, roster_approved=2, roster_awaiting=1), "actor": "علی", "bank": "ملی",
+                         "done": "رد", "new": True, "own": True,
                          "stage": "نوبت", "track": "مستقل", "late": 20},
         "officer/details": {"a": SAMPLE, "audit": [{"at": e.at, "label": e.action, "actor": "علی", "note": "یادداشت"}
                                                    for e in AUDIT], "birth": "۱۳۶۸/۱۰/۱۱", "education": "دیپلم"},
@@ -109,6 +111,7 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
                                 "sector": "صنایع دستی", "starred": True, "track": "مستقل", "workers": 3},
         "stats/post": {"place": "لرستان", "s": stats, "year": 1405},
         "status/list": {"items": [status_item, status_item], "page": 1, "pages": 2},
+        **template_samples(SAMPLE),
     }
 
 
