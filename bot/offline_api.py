@@ -66,12 +66,16 @@ BALE_API = ApiProfile(Platform.BALE, command_menus=False, honours_parse_mode=Fal
 API_PROFILES = {Platform.TELEGRAM: TELEGRAM_API, Platform.BALE: BALE_API}
 
 
+_SEQUENCE = itertools.count()  # calls to several stand-ins (one per messenger) keep the order they were made in
+
+
 @dataclass(slots=True)
 class ApiCall:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
     markdown: bool = False  # the client reads the text as Markdown (Bale)
+    seq: int = field(default_factory=lambda: next(_SEQUENCE))
 
     @property
     def sent_text(self) -> str:

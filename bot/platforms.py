@@ -3,13 +3,10 @@
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.identity import Platform
 from messages.markup import TextFormat
 
-
-class Platform(StrEnum):
-    TELEGRAM = "telegram"
-    BALE = "bale"
-
+__all__ = ["API_URLS", "FEATURES", "Features", "KeyboardEdits", "Platform", "TextFormat", "start_link"]
 
 # Where each platform's Bot API lives; BOT_API_URL / BOT_FILE_API_URL (or the per-platform settings) win.
 API_URLS: dict[Platform, tuple[str, str]] = {

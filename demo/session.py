@@ -20,6 +20,7 @@ from bot.offline_api import API_PROFILES, ApiCall, RecordingRequest
 from bot.offline_client import OfflineUser, settle
 from bot.platforms import Platform
 from demo.sample_data import sample_applications
+from domain.identity import platform_of
 from handlers.admin import find_province_in
 from messages import label
 from messages.formatting import localize_digits
@@ -28,6 +29,7 @@ from storage import Store
 APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID, WORKER_ID, BUYER_ID = 1001, 9001, 2000, 3001, 3002
 # A deep link the bot sent someone (a covered worker's invitation, a permit's QR): /follow opens the latest.
 DEEP_LINK = re.compile(r"https://(?:t\.me|ble\.ir)/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})")
+BALE_APPLICANT_ID = 4001  # an applicant on Bale, beside the Telegram bot (TELEGRAM_BOT_TOKEN and BALE_BOT_TOKEN)
 PHONE = "+989120000000"
 DAY_AHEAD = re.compile(r"\{\+([0-9]{1,3})\}")
 SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getChatMember", "getFile",
@@ -36,17 +38,19 @@ SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getC
 
 def demo_config(database: Path, language: str, scripted: bool = False,
                 platform: Platform = Platform.TELEGRAM) -> Config:
-    """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin.
+    """Production settings, with placeholder tokens (no request ever leaves the process) and a demo admin: both
+    messengers at once, Telegram's bot the main one; or, for Bale, Bale's bot alone (PLATFORM=bale).
     A script types faster than any person, so its flood limit is out of reach (tests/test_reliability.py
     covers the flood gate)."""
-    return Config.from_env({"BOT_TOKEN": "123456:DEMO-no-network", "DATABASE_PATH": str(database),
-                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language, "PLATFORM": platform}
-                           | ({"FLOOD_LIMIT": "10000"} if scripted else {}))
+    bots = {"BOT_TOKEN": "654321:DEMO-bale", "PLATFORM": platform} if platform is Platform.BALE else \
+        {"TELEGRAM_BOT_TOKEN": "123456:DEMO-no-network", "BALE_BOT_TOKEN": "654321:DEMO-bale"}
+    return Config.from_env(bots | {"DATABASE_PATH": str(database), "ADMIN_IDS": str(ADMIN_ID),
+                                   "DEFAULT_LANGUAGE": language} | ({"FLOOD_LIMIT": "10000"} if scripted else {}))
 
 
 @dataclass
 class Persona:
-    key: str  # "applicant", "admin", "buyer" (someone who saw a showcase post), "officer IR-15"
+    key: str  # "applicant", "bale applicant", "admin", "buyer" (someone who saw a showcase post), "officer IR-15"
     user: OfflineUser
 
 
@@ -62,7 +66,8 @@ class DemoSession:
     store: Store | None = None
     personas: dict[str, Persona] = field(default_factory=dict)
     current: str = "applicant"
-    _shown: int = 0  # how many recorded calls are already in the transcript
+    recs: dict[Platform, RecordingRequest] = field(default_factory=dict)  # each messenger's stand-in
+    _shown: dict[Platform, int] = field(default_factory=dict)  # how many of each one's calls are shown
     _channels: dict[int, str] = field(default_factory=dict)  # chat id -> title, of the channels set
     _keyboard_shown: list[str] = field(default_factory=list)  # the menu keyboard is listed when it changes
     _saved: int = 0
@@ -79,9 +84,12 @@ class DemoSession:
 
     async def start(self, sample_data: int = 0) -> list[str]:
         config = demo_config(self.database, self.language, self.scripted, self.platform)
-        self.rec = RecordingRequest(API_PROFILES[self.platform])
+        # Each messenger's bot talks to its own stand-in, which behaves as that messenger does.
+        self.recs = {bot.platform: RecordingRequest(API_PROFILES[bot.platform]) for bot in config.bots}
+        self.rec = self.recs[config.platform]
         self.store = Store(self.database, clock=self._clock, tz=config.timezone)
-        self.app = build_application(config, self.store, request=self.rec)
+        self.app = build_application(config, self.store, request=self.rec, other_requests={
+            platform: rec for platform, rec in self.recs.items() if platform is not config.platform})
         await start_offline(self.app)
         lines = [f"database: {self.database}"]
         if sample_data:
@@ -91,6 +99,9 @@ class DemoSession:
                 config.rules.permit_number_format, config.rules.permit_validity_years)
             lines.append(f"sample data: {imported} fake applications across the provinces")
         self.personas["applicant"] = Persona("applicant", self._user(APPLICANT_ID, "مریم"))
+        if Platform.BALE in self.recs and self.platform is not Platform.BALE:  # both messengers are served
+            self.personas["bale applicant"] = Persona("bale applicant", self._user(BALE_APPLICANT_ID, "زهرا",
+                                                                                   Platform.BALE))
         self.personas["admin"] = Persona("admin", self._user(ADMIN_ID, "مدیر"))
         self.personas["worker"] = Persona("worker", self._user(WORKER_ID, "زهرا"))  # a supporter's covered worker
         self.personas["buyer"] = Persona("buyer", self._user(BUYER_ID, "خریدار"))
@@ -99,16 +110,24 @@ class DemoSession:
             await self.store.set_officer(officer_id, province.code, ADMIN_ID, self.language)
             key = f"officer {province.code}"
             self.personas[key] = Persona(key, self._user(officer_id, "کارشناس"))
-        self._shown = len(self.rec.calls)
+        self._shown = {platform: len(rec.calls) for platform, rec in self.recs.items()}
         return lines
 
     async def stop(self) -> None:
         if self.app is not None:
             await stop_offline(self.app)
 
-    def _user(self, user_id: int, name: str) -> OfflineUser:
+    def _user(self, user_id: int, name: str, platform: Platform | None = None) -> OfflineUser:
+        """A person on `platform` (the main bot's by default), talking to that messenger's stand-in."""
         assert self.app is not None
-        return OfflineUser(self.app, self.rec, user_id, name, language_code=self.language)
+        platform = platform or self.platform
+        return OfflineUser(self.app, self.recs[platform], user_id, name, language_code=self.language,
+                           bot=self.app.bot_data["bots"][platform])
+
+    def _calls(self, since: dict[Platform, int] | None = None) -> list[ApiCall]:
+        """What every stand-in recorded (after `since`), in the order the calls were made."""
+        calls = [call for platform, rec in self.recs.items() for call in rec.calls[(since or {}).get(platform, 0):]]
+        return sorted(calls, key=lambda call: call.seq)
 
     # -- input ------------------------------------------------------------------------------------
 
@@ -147,7 +166,7 @@ class DemoSession:
 
     def latest_deep_link(self) -> str | None:
         """The start parameter of the latest t.me (or ble.ir) link in a message the bot sent (someone forwarded it)."""
-        for call in reversed(self.rec.calls):
+        for call in reversed(self._calls()):
             match = DEEP_LINK.search(str(call.params.get("text") or ""))
             if match:
                 return match.group(1)
@@ -169,9 +188,10 @@ class DemoSession:
         return label(self.language, key)
 
     async def switch_persona(self, wanted: str) -> list[str]:
-        """/as applicant | /as worker | /as buyer | /as admin | /as officer <province> | /as user <id> [first name]."""
+        """/as applicant | /as bale applicant | /as worker | /as buyer | /as admin | /as officer <province> |
+        /as user <id> [first name]."""
         assert self.store is not None
-        if wanted in ("applicant", "admin", "worker", "buyer"):
+        if wanted in ("applicant", "bale applicant", "admin", "worker", "buyer") and wanted in self.personas:
             self.current = wanted
             return [f"— you are now the {wanted} —"]
         if wanted.startswith("officer"):
@@ -190,7 +210,9 @@ class DemoSession:
                 self.personas[key] = Persona(key, self._user(int(number), name.strip() or "کاربر"))
             self.current = key
             return [f"— you are now user {number} —"]
-        return ["— /as applicant, /as worker, /as buyer, /as officer <province>, /as user <id> [name], or /as admin —"]
+        both = " /as bale applicant," if "bale applicant" in self.personas else ""
+        return [f"— /as applicant,{both} /as worker, /as buyer, /as officer <province>, /as user <id> [name], or"
+                " /as admin —"]
 
     async def later(self, days: str) -> list[str]:
         """/later <days>: the bot's clock moves on, and its periodic chores (look_after_*) run as they would."""
@@ -216,14 +238,14 @@ class DemoSession:
         """The buttons of the current prompt: the message the bot last sent, or last edited with buttons (a
         page turned, a card refreshed), as they are now; or the reply keyboard it brought. An edit that only
         tidies an older message (its buttons taken away) changes nothing, and earlier prompts are not offered."""
-        mine = [message for (chat, _), message in self.rec.messages.items() if chat == user.id]
+        mine = [message for (chat, _), message in user.rec.messages.items() if chat == user.id]
         newest = max((int(message["message_id"]) for message in mine), default=None)
-        for call in reversed(list(self.rec.sent(chat_id=user.id))):
+        for call in reversed(list(user.rec.sent(chat_id=user.id))):
             if call.method.startswith("edit") and "message_id" in call.params:
                 message_id = int(call.params["message_id"])
                 if "inline_keyboard" not in (call.params.get("reply_markup") or {}) and message_id != newest:
                     continue  # tidying: an older message lost its buttons
-                message = self.rec.messages.get((user.id, message_id)) or {}
+                message = user.rec.messages.get((user.id, message_id)) or {}
             elif call.method.startswith("send") and call.method not in SILENT_METHODS:
                 markup = call.params.get("reply_markup")
                 if isinstance(markup, dict) and "keyboard" in markup:
@@ -237,11 +259,12 @@ class DemoSession:
 
     async def transcript(self) -> list[str]:
         assert self.store is not None
-        self._channels = {channel.chat_id: channel.title for channel in await self.store.list_channels(None)}
+        self._channels = {platform_of(channel.chat_id).id: channel.title  # as the stand-ins record them
+                          for channel in await self.store.list_channels(None)}
         lines: list[str] = []
-        for call in self.rec.calls[self._shown:]:
+        for call in self._calls(self._shown):
             lines += self._describe(call)
-        self._shown = len(self.rec.calls)
+        self._shown = {platform: len(rec.calls) for platform, rec in self.recs.items()}
         user = self.personas[self.current].user
         buttons = self.prompt_buttons(user)
         if not lines:

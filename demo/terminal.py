@@ -14,10 +14,10 @@ from demo.session import DemoSession
 
 HELP = """Demo of the Home Business Permit Bot — the real bot, no Telegram, no token.
 Type as you would in Telegram. A number presses that button (a leading ' sends it as text instead, or type
-it in Persian digits); /contact shares your phone number, /photo sends a photo; /as applicant, /as worker,
-/as buyer, /as officer <province>, /as user <id> [name] (anyone else, e.g. an adviser the admin appointed) and
-/as admin switch who you are; /follow opens the latest link the bot sent (a worker's invitation); /later <days>
-moves the clock on; /quit leaves.
+it in Persian digits); /contact shares your phone number, /photo sends a photo; /as applicant, /as bale
+applicant (the same bot on Bale, beside Telegram), /as worker, /as buyer, /as officer <province>, /as user <id>
+[name] (anyone else, e.g. an adviser the admin appointed) and /as admin switch who you are; /follow opens the
+latest link the bot sent (a worker's invitation); /later <days> moves the clock on; /quit leaves.
 """
 
 

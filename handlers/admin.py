@@ -13,6 +13,7 @@ from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from domain.identity import parse_person
 from domain.normalize import normalize, search_key
 from handlers import appoint, questionnaire
 from handlers.access import admin_command, refuse
@@ -61,10 +62,10 @@ async def add_officer(update: Update, context: Ctx, message: Message, user: User
     if not args:
         await appoint.ask_for_person(context, message)
         return
-    if not args[0].isascii() or not args[0].isdigit():
+    officer_id = parse_person(args[0], context.platform)  # 123 on this messenger, bale:123 on the other
+    if officer_id is None:
         await message.reply_text(render(lang, "admin/addofficer_usage"))
         return
-    officer_id = int(args[0])
     if len(args) == 1:
         await appoint.ask_for_province(context, message, officer_id)
         return
@@ -79,18 +80,18 @@ async def add_officer(update: Update, context: Ctx, message: Message, user: User
 async def remove_officer(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/removeofficer <user id>"""
     lang = context.lang
-    args = normalize(" ".join(context.args or []))
-    if not args.isascii() or not args.isdigit():
+    officer_id = parse_person(normalize(" ".join(context.args or [])), context.platform)
+    if officer_id is None:
         await message.reply_text(render(lang, "admin/removeofficer_usage"))
         return
-    former = await context.store.remove_officer(int(args), user.id)
+    former = await context.store.remove_officer(officer_id, user.id)
     if former is None:
-        await message.reply_text(render(lang, "admin/not_an_officer", user_id=int(args)))
+        await message.reply_text(render(lang, "admin/not_an_officer", user_id=officer_id, viewer=context.platform))
         return
     province = await context.store.get_province(former.province_code or "")
     logger.info("admin %s removed officer %s", user.id, former.telegram_id)
     await refresh_person_menu(context, former.telegram_id)  # still an adviser, perhaps
-    await message.reply_text(render(lang, "admin/officer_removed", user_id=former.telegram_id,
+    await message.reply_text(render(lang, "admin/officer_removed", user_id=former.telegram_id, viewer=context.platform,
                                     province=getattr(province, f"name_{lang}", former.province_code)))
 
 
@@ -110,7 +111,7 @@ async def officers_page(context: Ctx, page: int) -> tuple[str, InlineKeyboardMar
     def render_officers(people: Sequence[tuple[str, Officer | Adviser]], page: int, pages: int) -> str:
         groups = [(role, names.get(code or "", code), [person for _, person in group])
                   for (role, code), group in groupby(people, key=lambda row: (row[0], row[1].province_code))]
-        return render(lang, "admin/officers", groups=groups, page=page, pages=pages)
+        return render(lang, "admin/officers", groups=groups, page=page, pages=pages, viewer=context.platform)
 
     text, page, pages = render_page(staff, render_officers, page)
     return text, page_keyboard(lang, "officers", "", page, pages)

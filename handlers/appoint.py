@@ -62,7 +62,8 @@ async def ask_for_province(context: Ctx, message: Message, user_id: int,
     buttons = [InlineKeyboardButton(getattr(province, f"name_{lang}"), callback_data=pack(user_id, province.code))
                for province in provinces]
     rows = [buttons[i:i + PROVINCES_PER_ROW] for i in range(0, len(buttons), PROVINCES_PER_ROW)]
-    await message.reply_text(render(lang, template, user_id=user_id), reply_markup=InlineKeyboardMarkup(rows))
+    await message.reply_text(render(lang, template, user_id=user_id, viewer=context.platform),
+                             reply_markup=InlineKeyboardMarkup(rows))
 
 
 @admin_command
@@ -121,7 +122,7 @@ async def appoint_officer(context: Ctx, admin_id: int, officer_id: int, province
     await refresh_person_menu(context, officer_id)
     reached = await welcome(context, officer_id, render(officer.language, "officer/welcome",
                                                         province=getattr(province, f"name_{officer.language}")))
-    text = render(lang, "admin/officer_added", user_id=officer_id, reached=reached,
+    text = render(lang, "admin/officer_added", user_id=officer_id, viewer=context.platform, reached=reached,
                   province=getattr(province, f"name_{lang}"))
     if not reached:
         text += "\n" + render(lang, "admin/officer_unreachable")

@@ -20,6 +20,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from domain.identity import BALE_OFFSET, person_id
 from domain.normalize import normalize
 from handlers.access import admin_command, officer_of, refuse
 from handlers.admin import find_province
@@ -87,11 +88,11 @@ async def deliver_post(bot: Bot, store: Store, channel: Channel, chart: bytes, t
     except TelegramError as error:  # still failing after the rate limiter's retries
         problem = f"{type(error).__name__}: {error.message}"
     else:
-        await store.mark_channel(channel.scope, None)
-        logger.info("statistics posted to the %s channel", channel.scope)
+        await store.mark_channel(channel, None)
+        logger.info("statistics posted to the %s %s channel", channel.scope, channel.platform)
         return None
-    await store.mark_channel(channel.scope, problem)
-    logger.warning("statistics post to the %s channel failed: %s", channel.scope, problem)
+    await store.mark_channel(channel, problem)
+    logger.warning("statistics post to the %s %s channel failed: %s", channel.scope, channel.platform, problem)
     await alert_admins(bot, store, admin_ids, channel, problem)
     return problem
 
@@ -139,14 +140,14 @@ def unschedule_daily_post(app: Application[Any, Any, Any, Any, Any, Any], scope:
 async def schedule_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """At start-up: the jobs live in memory, the channels in the database."""
     store: Store = app.bot_data["store"]
-    for channel in await store.list_channels():
-        schedule_daily_post(app, channel.scope)
+    for scope in {channel.scope for channel in await store.list_channels()}:
+        schedule_daily_post(app, scope)
 
 
 async def post_daily(context: Ctx) -> None:
+    """One job per scope posts to its channel on every messenger (each through its own bot: the bot routes)."""
     assert context.job is not None
-    channel = await context.store.get_channel(str(context.job.data))
-    if channel is not None:
+    for channel in await context.store.list_channels(ChannelPurpose.STATS, str(context.job.data)):
         with sending_in_bulk():
             await publish(context.bot, context.store, channel, context.config.admin_ids)
 
@@ -184,7 +185,9 @@ async def set_channel(update: Update, context: Ctx, message: Message, user: User
     if scope == NATIONAL and purpose == ChannelPurpose.SHOWCASE:
         await message.reply_text(render(lang, "channels/showcase_per_province"))
         return
-    chat_ref: int | str = int(target) if target.lstrip("-").isascii() and target.lstrip("-").isdigit() else target
+    numeric = target.lstrip("-").isascii() and target.lstrip("-").isdigit() and 0 < abs(int(target)) < BALE_OFFSET
+    # A typed id is a chat of the messenger it was typed on; an @username is looked up by this bot too.
+    chat_ref: int | str = person_id(context.platform, int(target)) if numeric else target
     try:
         chat = await context.bot.get_chat(chat_ref)
         if chat.type != ChatType.CHANNEL:
@@ -221,10 +224,11 @@ async def unset_channel(update: Update, context: Ctx, message: Message, user: Us
         await message.reply_text(render(lang, "channels/usage"))
         return
     place = await place_name(context.store, scope, lang)
-    if not await context.store.unset_channel(scope, user.id, purpose):
+    # The channel on the messenger this was typed on: each bot administers its own messenger's channels.
+    if not await context.store.unset_channel(scope, context.platform, user.id, purpose):
         await message.reply_text(render(lang, "channels/none_for", place=place))
         return
-    if purpose == ChannelPurpose.STATS:
+    if purpose == ChannelPurpose.STATS and not await context.store.list_channels(ChannelPurpose.STATS, scope):
         unschedule_daily_post(context.application, scope)
     await message.reply_text(render(lang, "channels/unset", place=place))
 
@@ -239,7 +243,8 @@ async def channels_page(context: Ctx, page: int) -> tuple[str, InlineKeyboardMar
     """Every channel, statistics and showcase, with the purpose of each."""
     lang = context.lang
     items = [{"channel": channel, "place": await place_name(context.store, channel.scope, lang),
-              "purpose": label(lang, f"channel_purpose.{channel.purpose.value}")}
+              "purpose": label(lang, f"channel_purpose.{channel.purpose.value}"),
+              "messenger": label(lang, f"messenger.{channel.platform}")}
              for channel in await context.store.list_channels(None)]
     text, page, pages = render_page(
         items, lambda chunk, page, pages: render(lang, "channels/list", items=chunk, page=page, pages=pages), page)

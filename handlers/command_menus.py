@@ -39,7 +39,7 @@ def commands_for(officer: bool, admin: bool, adviser: bool = False) -> tuple[str
 async def set_person_menu(context: Ctx, user_id: int, lang: str, *, officer: bool, admin: bool,
                           adviser: bool = False) -> None:
     """This person's own menu; with no role, their own is removed and everyone's shows again."""
-    if not context.config.features.command_menus:
+    if not context.features_for(user_id).command_menus:
         return
     bot = context.bot
     scope = BotCommandScopeChat(user_id)  # a private chat's id is the person's id
@@ -66,9 +66,7 @@ async def refresh_person_menu(context: Ctx, user_id: int) -> None:
 
 async def publish_staff_menus(context: Ctx) -> None:
     """At start-up: every officer's, adviser's and admin's menu (a role given while the bot was down, or a new
-    command)."""
-    if not context.config.features.command_menus:
-        return
+    command); nobody's on a messenger without menus (set_person_menu)."""
     admin_ids = context.config.admin_ids
     officers = {officer.telegram_id: officer.language for officer in await context.store.list_officers()}
     advisers = {adviser.telegram_id: adviser.language for adviser in await context.store.list_advisers()}

@@ -87,7 +87,7 @@ async def show_my_id(update: Update, context: Ctx) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    await message.reply_text(render(context.lang, "common/my_id", user_id=user.id))
+    await message.reply_text(render(context.lang, "common/my_id", user_id=user.id, viewer=context.platform))
 
 
 async def answer_unknown_command(update: Update, context: Ctx) -> None:

@@ -11,7 +11,7 @@ a user who blocked the bot (403) is marked unreachable, anything else fails the 
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from functools import wraps
@@ -21,6 +21,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.platforms import start_link
+from domain.identity import Platform, platform_of
 from domain.lifecycle import Action, Stage
 from domain.roster import WorkerStatus
 from handlers.advice_view import answer_keyboard, answer_text, question_card
@@ -54,8 +55,10 @@ BATCH = 50
 class Courier:
     """Drains due outbox rows; one drain at a time (the job and an immediate kick may overlap)."""
 
-    def __init__(self, bot: Bot, store: Store, config: "Config", permit_secret: Callable[[], str]) -> None:
-        self.bot = bot
+    def __init__(self, bot: Bot, store: Store, config: "Config", permit_secret: Callable[[], str],
+                 bots: Mapping[Platform, Bot] | None = None) -> None:
+        self.bot = bot  # reaches everyone: each call goes out through its recipient's messenger (PlatformBot)
+        self.bots = bots or {config.platform: bot}  # every messenger's bot, for links to it
         self.store = store
         self.config = config
         self.permit_secret = permit_secret  # signs certificate QR codes; loaded after the courier is made
@@ -63,9 +66,11 @@ class Courier:
         # Rows Telegram accepted whose mark the database refused: outbox id -> the card to keep (or None).
         self._accepted: dict[int, CardRef | None] = {}
 
-    def start_link(self, payload: str) -> str:
-        """A link to this bot's chat starting with /start <payload> (a certificate's QR, a post's report)."""
-        return start_link(self.config.platform, self.bot.username, payload)
+    def start_link(self, chat_id: int, payload: str) -> str:
+        """A link for whoever reads `chat_id` (a person, a channel) that opens the bot on their messenger with
+        /start <payload> (a certificate's QR, a post's report button)."""
+        platform = platform_of(chat_id).platform
+        return start_link(platform, self.bots.get(platform, self.bot).username, payload)
 
     async def deliver_due(self) -> int:
         """Deliver every due message; returns how many were sent."""

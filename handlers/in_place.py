@@ -13,17 +13,17 @@ from bot.platforms import KeyboardEdits
 from handlers.context import BACKGROUND, Ctx, sending_in_bulk
 
 
-def resends(context: Ctx, markup: object) -> bool:
-    """Whether showing this keyboard in place takes a new message."""
+def resends(context: Ctx, chat_id: int, markup: object) -> bool:
+    """Whether showing this keyboard in place in `chat_id` takes a new message (on that chat's messenger)."""
     return (isinstance(markup, InlineKeyboardMarkup) and bool(markup.inline_keyboard)
-            and context.config.features.keyboard_edits is KeyboardEdits.RESEND)
+            and context.features_for(chat_id).keyboard_edits is KeyboardEdits.RESEND)
 
 
 async def show_in_place(update: Update, context: Ctx, text: str, markup: InlineKeyboardMarkup | None) -> int:
     """Show `text` and `markup` instead of the pressed message; the id of the message that shows them."""
     query = update.callback_query
     assert query is not None and query.message is not None
-    if not resends(context, markup):
+    if not resends(context, query.message.chat.id, markup):
         await query.edit_message_text(text, reply_markup=markup)
         return query.message.message_id
     sent = await context.bot.send_message(query.message.chat.id, text, reply_markup=markup)
@@ -36,7 +36,7 @@ async def replace_message(context: Ctx, chat_id: int, message_id: int, text: str
                           markup: InlineKeyboardMarkup | None) -> int:
     """The same for a message the bot keeps up to date without a press (an officer's card); the id that
     shows it now. Raises what the edit or the send raises."""
-    if not resends(context, markup):
+    if not resends(context, chat_id, markup):
         await context.bot.edit_message_text(text, chat_id=chat_id, message_id=message_id, reply_markup=markup)
         return message_id
     sent = await context.bot.send_message(chat_id, text, reply_markup=markup)

@@ -137,6 +137,18 @@ def as_markdown(text: str) -> str:
     return "".join(parts)
 
 
+def plain_text(text: str) -> str:
+    """What a message rendered for HTML shows, as plain text: tags dropped, entities read."""
+    return html.unescape(_ANY_TAG.sub("", text))
+
+
+def for_reader(text: str, text_format: TextFormat) -> str:
+    """A rendered HTML text as a client reading `text_format` must get it (sent without parse_mode unless HTML)."""
+    if text_format is TextFormat.MARKDOWN:
+        return as_markdown(text)
+    return plain_text(text) if text_format is TextFormat.PLAIN else text
+
+
 def _markdown_literal(fragment: str) -> str:
     return escape_markdown(html.unescape(_ANY_TAG.sub("", fragment)))
 

@@ -4,9 +4,11 @@ Messages live in `<lang>/<flow>/<event>.html` (autoescaped for HTML parse mode);
 menu labels live in `<lang>/labels.toml` (plain text, rendered with the same filters).
 """
 
-import html
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,8 +18,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pas
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from domain.identity import Platform, person_label
 from messages import formatting
-from messages.markup import TextFormat, as_markdown
 
 LANGUAGES = ("fa", "en")
 TEMPLATE_ROOT = Path(__file__).resolve().parent
@@ -25,8 +27,8 @@ TEMPLATE_ROOT = Path(__file__).resolve().parent
 
 @pass_context
 def _messenger(context: Context) -> str:
-    """The messenger's name in the text's language: «تلگرام» or «بله»."""
-    return _fixed_label(context["lang"], f"messenger.{_settings['messenger']}")
+    """The reader's messenger in the text's language: «تلگرام» or «بله»."""
+    return _fixed_label(context["lang"], f"messenger.{_READER_MESSENGER.get() or _settings['messenger']}")
 
 
 @pass_context
@@ -69,6 +71,11 @@ def _jdatetime(context: Context, value: Any) -> str:
     return formatting.format_jalali_datetime(value, context["lang"], _settings["timezone"])
 
 
+def _person(value: int, viewer: str) -> str:
+    """A person's id as someone on `viewer` types it back (domain/identity.py)."""
+    return person_label(value, Platform(viewer))
+
+
 # Characters that change how the rest of a line is shown (bidi embeddings, overrides, isolates) or that no
 # sink shows at all (controls but tab and newline): a typed U+202E would turn a card or a message around.
 _UNSHOWABLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
@@ -96,7 +103,7 @@ def _environment(autoescape: bool) -> Environment:
     )
     env.globals["messenger"] = _messenger
     env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate, jdatetime=_jdatetime,
-                       jmonth=_jmonth, permit=_permit, postal=_postal)
+                       jmonth=_jmonth, permit=_permit, postal=_postal, person=_person)
     return env
 
 
@@ -123,24 +130,35 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-_TAGS = re.compile(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>")
-# Set once by the application factory from the settings (TIMEZONE, PLATFORM and PARSE_MODE).
-_settings: dict[str, Any] = {"text_format": TextFormat.HTML, "timezone": formatting.TEHRAN, "messenger": "telegram"}
+# Set once by the application factory from the settings (TIMEZONE, PLATFORM). Texts are rendered in Telegram's
+# HTML for everyone; each bot turns them into what its client reads (bot/platform_bot.py: Bale's Markdown).
+_settings: dict[str, Any] = {"timezone": formatting.TEHRAN, "messenger": "telegram"}
+# The messenger of the person a text is for, where it is not the main bot's (an update from Bale, a courier
+# delivery to someone on Bale): set around the work by `reading_on`.
+_READER_MESSENGER: ContextVar[str | None] = ContextVar("reader_messenger", default=None)
 
 
-def configure(*, text_format: TextFormat, timezone: ZoneInfo, messenger: str = "telegram") -> None:
-    """text_format: how the client reads a message (HTML; Bale's Markdown; plain text, tags dropped).
-    timezone: the calendar day dates are shown in. messenger: the platform texts name (a `messenger.` label)."""
-    _settings.update(text_format=text_format, timezone=timezone, messenger=messenger)
+def configure(*, timezone: ZoneInfo, messenger: str = "telegram") -> None:
+    """timezone: the calendar day dates are shown in. messenger: the main bot's platform, named in texts
+    (a `messenger.` label)."""
+    _settings.update(timezone=timezone, messenger=messenger)
+
+
+@contextmanager
+def reading_on(messenger: str) -> Iterator[None]:
+    """Texts rendered inside are for someone on `messenger` («verified by Bale»)."""
+    token = _READER_MESSENGER.set(messenger)
+    try:
+        yield
+    finally:
+        _READER_MESSENGER.reset(token)
 
 
 def render(lang: str, name: str, **context: Any) -> str:
     """The message `name` (e.g. "common/welcome") in `lang`, trimmed."""
     template = _message_environment().get_template(f"{lang}/{name}.html")
     text = template.render(lang=lang, **context).strip()
-    if _settings["text_format"] is TextFormat.MARKDOWN:
-        return as_markdown(text)
-    return html.unescape(_TAGS.sub("", text)) if _settings["text_format"] is TextFormat.PLAIN else text
+    return text
 
 
 def label(lang: str, key: str, **context: Any) -> str:

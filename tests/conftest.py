@@ -1,10 +1,13 @@
 """Fixtures: a fresh database per test, the real Application over the offline Bot API.
 
 Every test that uses `config` (and so `store`, `bot`, `user`) runs twice: on SQLite with Telegram, and on
-PostgreSQL with Bale (the stand-in Bot API in Bale's profile, PLATFORM=bale) when a server is at hand
-(TEST_DATABASE_URL, or a throwaway cluster from the machine's binaries, see tests/postgres_server.py);
-TEST_RUNS picks other pairs. Each test gets its own database copied from a migrated template, on both: running
-every migration for every test would cost more than most tests themselves.
+PostgreSQL with Bale when a server is at hand (TEST_DATABASE_URL, or a throwaway cluster from the machine's
+binaries, see tests/postgres_server.py); TEST_RUNS picks other pairs. The Bale run is the stand-in Bot API in
+Bale's profile and the bot set up for it (BALE_FEATURES: Markdown, keyboards resent, no menus, no «choose a
+user», paced polling), so every journey meets Bale's gaps. Its people keep the test's ids: running the bot as a
+Bale bot (PLATFORM=bale: ids moved into Bale's range, ble.ir links, «بله» in texts) is what test_identity,
+test_both_messengers and test_bale cover. Each test gets its own database copied from a migrated template, on
+both: running every migration for every test would cost more than most tests themselves.
 """
 
 import asyncio
@@ -17,7 +20,7 @@ import pytest
 from hypothesis import settings
 
 from bot.config import Config
-from bot.platforms import Platform, TextFormat
+from bot.platforms import Platform
 from messages.formatting import TEHRAN
 from messages.render import configure as configure_rendering
 from storage import Store
@@ -36,9 +39,9 @@ def pytest_report_header() -> str:
 
 
 @pytest.fixture(autouse=True)
-def html_rendering() -> None:
-    """render() outside an app reads HTML, whatever the app a test before this one configured."""
-    configure_rendering(text_format=TextFormat.HTML, timezone=TEHRAN)
+def default_rendering() -> None:
+    """render() outside an app names Telegram in Tehran's time, whatever the app a test before this one set."""
+    configure_rendering(timezone=TEHRAN)
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +57,11 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
     asyncio.run(prepare_template(path))
     return path
+
+
+# Bale's gaps as its settings answer them (bot/platforms.py FEATURES), for the suite's Bale run.
+BALE_FEATURES = {"PARSE_MODE": "markdown", "EDIT_KEYBOARDS": "resend", "COMMAND_MENUS": "off", "REQUEST_USERS": "off",
+                 "POLL_INTERVAL": "1"}
 
 
 def _runs() -> list[tuple[str, Platform]]:
@@ -102,8 +110,9 @@ def config(tmp_path: Path, backend: str | None, platform: Platform, migrated_sql
     if backend is None:
         shutil.copyfile(migrated_sqlite, tmp_path / "bot.sqlite3")
     return Config.from_env({"BOT_TOKEN": "123456:TEST-token", "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-                            "ADMIN_IDS": str(ADMIN_ID), "DATABASE_URL": backend or "", "PLATFORM": platform,
-                            "FLOOD_LIMIT": "1000"})  # tests type faster than people; test_reliability checks floods
+                            "ADMIN_IDS": str(ADMIN_ID), "DATABASE_URL": backend or "",
+                            "FLOOD_LIMIT": "1000"}  # tests type faster than people; test_reliability checks floods
+                           | (BALE_FEATURES if platform is Platform.BALE else {}))
 
 
 @pytest.fixture

@@ -24,8 +24,8 @@ from bot.config import Config
 from bot.offline_api import BALE_API, TELEGRAM_API, ApiProfile, RecordingRequest
 from bot.platforms import KeyboardEdits, TextFormat
 from messages.formatting import TEHRAN
-from messages.markup import as_markdown, markdown_view
-from messages.render import clean, render
+from messages.markup import as_markdown, for_reader, markdown_view
+from messages.render import clean, reading_on, render
 from messages.render import configure as configure_rendering
 from tests.conftest import ADMIN_ID
 from tests.fakes import FakeUser, Harness, running
@@ -113,11 +113,7 @@ async def test_a_name_and_address_typed_with_markdown_characters_are_seen_as_typ
 @example(name="*_[")
 @example(name="*a* _b_ `c` [d](e) \\")
 def test_any_name_is_seen_as_typed_in_bales_markdown(name: str) -> None:
-    configure_rendering(text_format=TextFormat.MARKDOWN, timezone=TEHRAN)
-    try:
-        sent = render("fa", "common/welcome", first_name=name, role=None, waiting=0)
-    finally:
-        configure_rendering(text_format=TextFormat.HTML, timezone=TEHRAN)
+    sent = for_reader(render("fa", "common/welcome", first_name=name, role=None, waiting=0), TextFormat.MARKDOWN)
     assert f"سلام {clean(name)}،" in "".join(shown for _, shown in markdown_view(sent))
 
 
@@ -171,11 +167,13 @@ async def many_officers(bot: Harness) -> None:
 
 @pytest.mark.parametrize(("messenger", "named", "other"), [("telegram", "تلگرام", "بله"), ("bale", "بله", "تلگرام")])
 def test_texts_name_the_messenger_the_bot_runs_on(messenger: str, named: str, other: str) -> None:
-    configure_rendering(text_format=TextFormat.HTML, timezone=TEHRAN, messenger=messenger)
+    configure_rendering(timezone=TEHRAN, messenger=messenger)
     try:
         for name in ("registration/ask_mobile", "registration/mobile_use_button", "admin/appoint_no_account"):
             text = render("fa", name, button="📱", user_id=5)
             assert named in text and other not in text, name
         assert messenger.capitalize() in render("en", "registration/ask_mobile")
+        with reading_on(other_platform := "bale" if messenger == "telegram" else "telegram"):  # the other's reader
+            assert other_platform.capitalize() in render("en", "registration/ask_mobile")
     finally:
-        configure_rendering(text_format=TextFormat.HTML, timezone=TEHRAN)
+        configure_rendering(timezone=TEHRAN)

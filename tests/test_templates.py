@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from domain.identity import Platform
 from domain.lifecycle import Stage
 from messages.markup import html_problem
 from messages.render import TEMPLATE_ROOT, render, template_names
@@ -62,7 +63,7 @@ REFUSAL_KINDS = [("fail_supervision", "نظارت ناموفق"), ("reject", "ر
 CATEGORY = Category(7, 1, "گلیم‌بافی", "Kilim weaving", True, "health", False)
 SECTOR = Sector(1, "handicrafts", "صنایع دستی", "Handicrafts", None, False)
 OFFICERS = [User(501, "fa", "officer", "IR-15", True, "علی"), User(502, "fa", "officer", "IR-15", False, None)]
-CHANNEL = Channel("IR-15", -1001, "آمار لرستان", "fa", True, "Forbidden")
+CHANNEL = Channel("IR-15", Platform.TELEGRAM, -1001, "آمار لرستان", "fa", True, "Forbidden")
 POST = ShowcasePost(
     id=3, user_id=1001, application_id=1, province_code="IR-15", name="گلیم دستباف", price_toman=2_500_000,
     contact_kind=ContactKind.PHONE, contact="09123456789", photos=("p1", "p2"), status=PostStatus.APPROVED,
@@ -144,16 +145,17 @@ def contexts(stats: Any) -> dict[str, dict[str, Any]]:
                          "leader": "host-a:4242",
                          "outbox": {"pending": 1, "sent": 2, "failed": 1}, "failures": [(1, "card", 3, "boom")]},
         "admin/officers": {"groups": [("officer", "لرستان", OFFICERS), ("adviser", "تهران", OFFICERS)], "page": 1,
-                           "pages": 2},
+                           "pages": 2, "viewer": "telegram"},
         "admin/starcategory_usage": {"bodies": [("health", "وزارت بهداشت"), ("other", "دستگاه مربوط")]},
         "applicant/bank_rejected": {"a": SAMPLE},
         "applicant/rejected": {"a": SAMPLE},
         "applicant/revoked": {"a": SAMPLE},
         "applicant/voided": {"a": SAMPLE},
-        "channels/list": {"items": [{"channel": CHANNEL, "place": "لرستان", "purpose": "آمار"}] * 2, "page": 1,
+        "channels/list": {"items": [{"channel": CHANNEL, "place": "لرستان", "purpose": "آمار", "messenger": "بله"}] * 2,
+                          "page": 1,
                           "pages": 2},
         "common/welcome": {"first_name": "مریم"},
-        "common/my_id": {"user_id": 123456789},
+        "common/my_id": {"user_id": 123456789, "viewer": "bale"},
         "common/help_admin": {},
         "common/help_officer": {"pending": 12, "province": "لرستان"},
         "officer/card": {"a": replace(SAMPLE, roster_approved=2, roster_awaiting=1), "actor": "علی", "bank": "ملی",
@@ -261,7 +263,7 @@ async def test_every_multi_line_template_keeps_its_lines(lang: str, stats: Any) 
 def test_officers_come_one_province_a_line(lang: str, expected: list[str]) -> None:
     groups = [("officer", "لرستان" if lang == "fa" else "Lorestan", OFFICERS),
               ("adviser", "تهران" if lang == "fa" else "Tehran", OFFICERS)]
-    assert render(lang, "admin/officers", groups=groups, page=1, pages=2).split("\n") == expected
+    assert render(lang, "admin/officers", groups=groups, page=1, pages=2, viewer="telegram").split("\n") == expected
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
@@ -276,8 +278,8 @@ def test_the_revocation_notice_gives_the_reason_on_its_own_line(lang: str, expec
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
 def test_channels_come_one_a_line(lang: str) -> None:
-    items = [{"channel": CHANNEL, "place": "لرستان", "purpose": "آمار"},
-             {"channel": replace(CHANNEL, failing=False), "place": "کشور", "purpose": "آمار"}]
+    items = [{"channel": CHANNEL, "place": "لرستان", "purpose": "آمار", "messenger": "تلگرام"},
+             {"channel": replace(CHANNEL, failing=False), "place": "کشور", "purpose": "آمار", "messenger": "بله"}]
     lines = render(lang, "channels/list", items=items, page=1, pages=1).split("\n")
     assert len(lines) == 3 and lines[1].startswith("لرستان (آمار): آمار لرستان")
     assert lines[2].startswith("کشور (آمار): آمار")
