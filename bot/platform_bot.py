@@ -25,6 +25,7 @@ from telegram.ext import Application, ExtBot
 from domain.identity import Platform, person_id, platform_of
 from handlers.context import bot_of
 from messages.markup import TextFormat, for_reader
+from messages.render import reading_on
 
 _CHAT_TYPES = {"private", "group", "supergroup", "channel", "sender"}
 _ID_KEYS = ("chat_id", "user_id", "from_chat_id")
@@ -176,8 +177,11 @@ class PlatformApplication(Application[Any, Any, Any, Any, Any, Any]):
     """The Application of every bot served: an update is turned into store ids before any handler sees it."""
 
     async def process_update(self, update: object) -> None:
-        if isinstance(update, Update):
-            bot = bot_of(update)
-            if isinstance(bot, PlatformBot) and bot.platform is not Platform.TELEGRAM:
-                update = Update.de_json(store_ids(update.to_dict(), bot.platform), bot)
-        await super().process_update(update)
+        bot = bot_of(update)
+        if not isinstance(bot, PlatformBot):
+            await super().process_update(update)
+            return
+        if isinstance(update, Update) and bot.platform is not Platform.TELEGRAM:
+            update = Update.de_json(store_ids(update.to_dict(), bot.platform), bot)
+        with reading_on(bot.platform):  # texts name the messenger the person writes on
+            await super().process_update(update)

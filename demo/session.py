@@ -20,7 +20,7 @@ from bot.offline_api import API_PROFILES, ApiCall, RecordingRequest
 from bot.offline_client import OfflineUser, settle
 from bot.platforms import Platform
 from demo.sample_data import sample_applications
-from domain.identity import platform_of
+from domain.identity import person_id, platform_of
 from handlers.admin import find_province_in
 from messages import label
 from messages.formatting import localize_digits
@@ -107,7 +107,8 @@ class DemoSession:
         self.personas["buyer"] = Persona("buyer", self._user(BUYER_ID, "خریدار"))
         for province in await self.store.list_provinces():  # one demo officer per province, as an admin would
             officer_id = FIRST_OFFICER_ID + int(province.code.removeprefix("IR-"))
-            await self.store.set_officer(officer_id, province.code, ADMIN_ID, self.language)
+            await self.store.set_officer(person_id(self.platform, officer_id), province.code,  # the store's ids
+                                         person_id(self.platform, ADMIN_ID), self.language)
             key = f"officer {province.code}"
             self.personas[key] = Persona(key, self._user(officer_id, "کارشناس"))
         self._shown = {platform: len(rec.calls) for platform, rec in self.recs.items()}

@@ -13,7 +13,6 @@ from telegram import InlineKeyboardMarkup, Message, Update, User
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from domain.identity import parse_person
 from domain.normalize import normalize, search_key
 from handlers import appoint, questionnaire
 from handlers.access import admin_command, refuse
@@ -62,7 +61,7 @@ async def add_officer(update: Update, context: Ctx, message: Message, user: User
     if not args:
         await appoint.ask_for_person(context, message)
         return
-    officer_id = parse_person(args[0], context.platform)  # 123 on this messenger, bale:123 on the other
+    officer_id = appoint.typed_person(context, args[0])
     if officer_id is None:
         await message.reply_text(render(lang, "admin/addofficer_usage"))
         return
@@ -80,7 +79,7 @@ async def add_officer(update: Update, context: Ctx, message: Message, user: User
 async def remove_officer(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/removeofficer <user id>"""
     lang = context.lang
-    officer_id = parse_person(normalize(" ".join(context.args or [])), context.platform)
+    officer_id = appoint.typed_person(context, " ".join(context.args or []))
     if officer_id is None:
         await message.reply_text(render(lang, "admin/removeofficer_usage"))
         return

@@ -9,7 +9,6 @@ from telegram import Message, Update
 from telegram import User as TelegramUser
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from domain.identity import parse_person
 from domain.normalize import normalize
 from handlers import appoint
 from handlers.access import admin_command
@@ -36,7 +35,7 @@ async def add_adviser(update: Update, context: Ctx, message: Message, user: Tele
     if not args:
         await appoint.ask_for_person(context, message, appoint.PICK_ADVISER, "admin/appoint_adviser_who")
         return
-    adviser_id = parse_person(args[0], context.platform)  # 123 on this messenger, bale:123 on the other
+    adviser_id = appoint.typed_person(context, args[0])
     if adviser_id is None:
         await message.reply_text(render(lang, "admin/addadviser_usage"))
         return
@@ -87,7 +86,7 @@ async def appoint_adviser(context: Ctx, admin_id: int, adviser_id: int, province
 async def remove_adviser(update: Update, context: Ctx, message: Message, user: TelegramUser) -> None:
     """/removeadviser <user id>: the questions they had taken go back to the province's other advisers."""
     lang = context.lang
-    adviser_id = parse_person(normalize(" ".join(context.args or [])), context.platform)
+    adviser_id = appoint.typed_person(context, " ".join(context.args or []))
     if adviser_id is None:
         await message.reply_text(render(lang, "admin/removeadviser_usage"))
         return

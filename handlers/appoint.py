@@ -21,6 +21,8 @@ from telegram import User as TelegramUser
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from domain.identity import parse_person
+from domain.normalize import normalize
 from handlers.access import admin_command, refuse
 from handlers.callbacks import AppointTo
 from handlers.command_menus import refresh_person_menu
@@ -33,6 +35,12 @@ logger = logging.getLogger(__name__)
 PICK_OFFICER = 1  # request_id of the «انتخاب کاربر» button: its answer (users_shared) names an officer
 PICK_ADVISER = 2  # the same for an adviser (/addadviser alone, handlers/advisers.py)
 PROVINCES_PER_ROW = 3
+
+
+def typed_person(context: Ctx, text: str) -> int | None:
+    """The person an admin typed: `123` on the admin's own messenger, `bale:123` (or `telegram:123`) on the other
+    one, in any digits; None when it is no id."""
+    return parse_person(normalize(text), context.platform)
 
 
 def officer_button(user_id: int, province_code: str) -> str:

@@ -32,7 +32,7 @@ from messages import label, render
 from messages.chart import render_stats_chart
 from messages.markup import CAPTION_LIMIT, visible_length
 from storage import Store
-from storage.records import Channel, ChannelPurpose, ProgrammeFigures, Stats
+from storage.records import Channel, ChannelPurpose, MessengerFigures, ProgrammeFigures, Stats
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ async def stats_post(store: Store, scope: str, lang: str) -> tuple[bytes, str]:
     stats = await store.compute_stats(province)
     programme = await programme_figures(store, province)
     chart = await asyncio.to_thread(render_stats_chart, stats, lang, programme)  # CPU-bound: off the event loop
-    return chart, stats_text(stats, lang, programme)
+    return chart, stats_text(stats, lang, programme, await store.messenger_figures(province))
 
 
 async def programme_figures(store: Store, province_code: str | None) -> ProgrammeFigures:
@@ -60,9 +60,12 @@ async def programme_figures(store: Store, province_code: str | None) -> Programm
                             await store.showcase_figures(province_code), await store.roster_figures(province_code))
 
 
-def stats_text(stats: Stats, lang: str, programme: ProgrammeFigures | None = None) -> str:
+def stats_text(stats: Stats, lang: str, programme: ProgrammeFigures | None = None,
+               messengers: MessengerFigures | None = None) -> str:
+    """The post's figures; applications by messenger once any applicant is on Bale (both messengers served)."""
     place = (stats.province_fa if lang == "fa" else stats.province_en) or label(lang, "stats.country")
-    return render(lang, "stats/post", s=stats, p=programme, place=place, year=JalaliDate.to_jalali(stats.as_of).year)
+    return render(lang, "stats/post", s=stats, p=programme, m=messengers, place=place,
+                  year=JalaliDate.to_jalali(stats.as_of).year)
 
 
 async def send_post(bot: Bot, chat_id: int, chart: bytes, text: str) -> None:

@@ -35,6 +35,7 @@ from handlers.showcase_delivery import (
     send_showcase_report,
 )
 from messages import label, render
+from messages.render import reading_on
 from storage import Store
 from storage.errors import StoreUnavailable
 from storage.records import AdviceCardRef, Application, OfficerCardRef, OutboxKind, OutboxMessage
@@ -102,7 +103,9 @@ class Courier:
         if message.id in self._accepted:  # already delivered, only the mark is missing
             return 0
         try:
-            card = await self._send(message)
+            with reading_on(platform_of(message.chat_id).platform if message.chat_id is not None else
+                            self.config.platform):  # texts name the recipient's messenger
+                card = await self._send(message)
         except RetryAfter as error:
             await self._retry(message, error, _retry_after_seconds(error))
             return 0

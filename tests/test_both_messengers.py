@@ -59,7 +59,9 @@ async def test_a_bale_applicant_and_a_telegram_officer_work_together(bot: Harnes
 
     news = applicant.calls[-1]
     assert "اهلیت شما" in news.text and "تأیید شد" in news.text
-    assert "parse_mode" not in news.params and "<b>" not in news.text  # Bale shows tags as typed
+    assert "parse_mode" not in news.params and "<b>" not in news.seen  # Bale's Markdown, no tag shown
+    [mobile_prompt] = [call for call in applicant.calls if "این دکمه می‌فرستد" in call.seen][:1]
+    assert "بله" in mobile_prompt.seen and "تلگرام" not in mobile_prompt.seen  # the reader's messenger
     await applicant.send("/status")
     assert mentions(applicant.last_text, application.permit_number) and "✓ احراز اهلیت" in applicant.last_text
     stored = await bot.store.get_application(application.id)
@@ -116,6 +118,9 @@ async def test_the_applications_are_counted_by_their_applicants_messenger(bot: H
     country = await bot.store.messenger_figures()
     assert (country.telegram, country.bale) == (1, 3)
     assert await bot.store.messenger_figures("IR-29") == type(country)(telegram=0, bale=0)
+    officer = await telegram_officer(bot)
+    await officer.send("/stats")
+    assert "درخواست‌ها از تلگرام: ۱ · از بله: ۲" in officer.calls[-1].text  # in the post once Bale is in use
 
 
 async def test_one_national_id_is_one_person_on_either_messenger(bot: Harness) -> None:
