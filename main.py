@@ -13,13 +13,15 @@ from pathlib import Path
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
+from telegram.ext import Updater
 
-from bot.app import DATA_DIR, BotApp, build_application, stop_offline
+from bot.app import DATA_DIR, BotApp, build_application, other_bots, stop_offline
 from bot.config import Config, ConfigError, database_path_from_env
 from bot.health import serve_health
 from bot.leadership import Leadership
 from bot.logs import configure_logging
 from bot.permit_secret import secret_path
+from bot.platforms import Platform
 from bot.runner import serve, stop_on_signals
 from bot.webhook import webhook_arguments, webhook_secret
 from demo import terminal as demo
@@ -54,6 +56,8 @@ def parse_arguments(argv: list[str]) -> argparse.Namespace:
     demo.add_argument("--script", type=Path, help="run these inputs, one a line, and print the transcript")
     demo.add_argument("--lang", choices=("fa", "en"), default="fa", help="the demo people's language")
     demo.add_argument("--output", type=Path, default=Path("demo-output"), help="where sent photos and files go")
+    demo.add_argument("--platform", choices=tuple(Platform), default=Platform.TELEGRAM,
+                      help="bale: PLATFORM=bale, and the stand-in Bot API behaving as Bale does")
     return parser.parse_args(argv)
 
 
@@ -61,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
     if arguments.command == "demo":  # needs no settings: nothing leaves the process
         return asyncio.run(demo.run(arguments.database, arguments.sample_data, arguments.script, arguments.lang,
-                                    arguments.output))
+                                    arguments.output, Platform(arguments.platform)))
     if arguments.command == "backup":  # needs no token: it only reads the database
         return backup(database_path_from_env(), arguments.target, arguments.force)
     if arguments.command == "copy-to-postgres":  # needs no token either
@@ -73,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if arguments.command == "check":
         return check(config)
-    configure_logging(config.log_level, config.token)
+    configure_logging(config.log_level, *(bot.token for bot in config.bots))
     return run(config)
 
 
@@ -81,7 +85,8 @@ def run(config: Config) -> int:
     if config.database_url and (problem := asyncio.run(connection_problem(config.database_url))):
         print(problem, file=sys.stderr)
         return 2
-    logger.info("starting: database %s, API %s", config.database_label, config.api_url)
+    logger.info("starting: database %s, API %s", config.database_label,
+                ", ".join(f"{bot.platform} {bot.api_url}" for bot in config.bots))
     try:
         asyncio.run(run_bot(config))
     except InvalidToken:
@@ -89,12 +94,14 @@ def run(config: Config) -> int:
     return 0
 
 
-async def run_bot(config: Config) -> None:
-    """Lead or stand by until SIGINT/SIGTERM (bot/runner.py). Stopping, updates already received are handled,
-    persistence is flushed and the store closed in post_shutdown, the leader lock released. A network failure
-    while polling is one log line (bot/errors.py) and retried by PTB with a growing delay."""
-    stopping = asyncio.Event()
-    stop_on_signals(stopping)
+async def run_bot(config: Config, stopping: asyncio.Event | None = None) -> None:
+    """Lead or stand by until SIGINT/SIGTERM (or `stopping`, set by a test) (bot/runner.py). Stopping, updates
+    already received are handled, persistence is flushed and the store closed in post_shutdown, the leader lock
+    released. A network failure while polling is one log line (bot/errors.py) and retried by PTB with a
+    growing delay."""
+    if stopping is None:
+        stopping = asyncio.Event()
+        stop_on_signals(stopping)
     leadership = Leadership(config.database_url, config.leader_poll_seconds)
     health = await serve_health(config.health_listen, leadership) if config.health_listen else None
     secret = webhook_secret(config) if config.webhook_url else None
@@ -103,20 +110,29 @@ async def run_bot(config: Config) -> None:
         store = Store(config.database, tz=config.timezone, pool_size=config.database_pool)
         app = build_application(config, store, leadership=leadership)
         assert app.updater is not None and app.post_init is not None
-        if not await wait_for_bot_api(app.bot):
-            raise InvalidToken("the Bot API refused BOT_TOKEN")
+        for bot in app.bot_data["bots"].values():
+            if not await wait_for_bot_api(bot):
+                raise InvalidToken(f"the {bot.platform} Bot API refused its token")
         await app.initialize()
         await app.post_init(app)
         if secret is not None:
             await app.updater.start_webhook(**webhook_arguments(config, secret), bootstrap_retries=-1)
         else:
             await app.updater.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
+        # Each other messenger's bot polls into the same queue: one Application handles everything.
+        app.bot_data["pollers"] = [Updater(bot, app.update_queue) for bot in other_bots(app)]
+        for poller in app.bot_data["pollers"]:
+            await poller.initialize()
+            await poller.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
         await app.start()
         return app
 
     async def stop(app: BotApp) -> None:
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
+        for updater in [app.updater, *app.bot_data.get("pollers", [])]:
+            if updater is not None and updater.running:
+                await updater.stop()
+        for poller in app.bot_data.get("pollers", []):
+            await poller.shutdown()
         await stop_offline(app)
 
     try:
@@ -135,7 +151,8 @@ async def wait_for_bot_api(bot: Bot) -> bool:
             await bot.initialize()
             return True
         except InvalidToken:
-            logger.error("the Bot API refused BOT_TOKEN; check it with @BotFather")
+            logger.error("the %s Bot API refused the bot's token; check it with @BotFather",
+                         getattr(bot, "platform", "Telegram"))
             return False
         except NetworkError as error:  # TimedOut included
             logger.warning("Bot API unreachable (%s); retrying in %.0f s", type(error).__name__, delay)

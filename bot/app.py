@@ -2,6 +2,7 @@
 
 import logging
 import warnings
+from collections.abc import Mapping
 from datetime import timedelta
 from enum import Enum
 from functools import cache
@@ -20,17 +21,20 @@ from telegram.ext import (
     ConversationHandler,
     Defaults,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
-from bot.config import Config
+from bot.config import BotSettings, Config
 from bot.errors import on_error
 from bot.leadership import Leadership
 from bot.permit_secret import load_permit_secret
 from bot.persistence import DraftPersistence
+from bot.platform_bot import PlatformApplication, PlatformBot
+from bot.polling import PacedPolling
 from bot.rate_limits import AnswersFirstRateLimiter
 from bot.update_processor import PerPersonUpdateProcessor
 from domain.flood import FloodGate, HourlyQuota
+from domain.identity import Platform
 from handlers import (
     admin,
     advice,
@@ -111,11 +115,25 @@ def build_application(
     rate_limiter: BaseRateLimiter[Any] | None | _Default = DEFAULT_RATE_LIMITER,
     with_updater: bool = False,
     leadership: Leadership | None = None,
+    other_requests: Mapping[Platform, BaseRequest] | None = None,
 ) -> BotApp:
     """Build the bot. `request` replaces the network (tests, demo, bench); then no Updater is made unless
-    `with_updater` (a webhook test)."""
+    `with_updater` (a webhook test). With both messengers configured, one Application serves both bots (one
+    store, one set of jobs, one courier); `other_requests` replace the network of the other bots."""
+    if rate_limiter is DEFAULT_RATE_LIMITER:
+        rate_limiter = AnswersFirstRateLimiter()
+    main_bot, *other_bots = (
+        platform_bot(settings, config, request if index == 0 else (other_requests or {}).get(settings.platform),
+                     rate_limiter if index == 0 else (None if rate_limiter is None else AnswersFirstRateLimiter()))
+        for index, settings in enumerate(config.bots))
+    for bot in (main_bot, *other_bots):
+        for peer in (main_bot, *other_bots):
+            if peer is not bot:
+                bot.add_peer(peer)
 
     async def post_init(app: BotApp) -> None:
+        for bot in other_bots:  # the main bot is initialised by the Application
+            await bot.initialize()
         await store.connect()
         await store.load_catalog(shipped_catalog())
         await store.seed_refusal_reasons(read_refusal_reasons(DATA_DIR))
@@ -125,39 +143,36 @@ def build_application(
         await publish_commands(app)
 
     async def post_shutdown(app: BotApp) -> None:
+        for bot in other_bots:
+            await bot.shutdown()
         await store.close()
 
     builder = (
         ApplicationBuilder()
-        .token(config.token)
-        .base_url(config.api_url)
-        .base_file_url(config.file_api_url)
-        .defaults(Defaults(parse_mode=ParseMode.HTML if config.parse_mode else None, tzinfo=config.timezone))
+        .application_class(PlatformApplication)
+        .bot(main_bot)
         .context_types(ContextTypes(context=Ctx))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         # Everyone at once, each person's updates in order (bot/update_processor.py).
         .concurrent_updates(PerPersonUpdateProcessor(config.max_concurrent_updates))
     )
-    if rate_limiter is DEFAULT_RATE_LIMITER:
-        rate_limiter = AnswersFirstRateLimiter()
-    if rate_limiter is not None:
-        builder = builder.rate_limiter(rate_limiter)
     # Unfinished forms live in the drafts table; this hands them back to the conversation after a restart.
     draft_ttl = timedelta(days=config.rules.draft_ttl_days)
     builder = builder.persistence(persistence or DraftPersistence(store, draft_ttl))
-    if request is not None:  # tests and demo: an in-process Bot API, nothing to poll
-        builder = builder.request(request).get_updates_request(request)
-        if not with_updater:
-            builder = builder.updater(None)
+    if request is not None and not with_updater:  # tests and demo: an in-process Bot API, nothing to poll
+        builder = builder.updater(None)
     app: BotApp = builder.build()
-    configure_rendering(plain_text=config.parse_mode is None, timezone=config.timezone)
+    configure_rendering(timezone=config.timezone, messenger=config.platform)
     app.bot_data["store"] = store  # read as context.store
-    app.bot_data["config"] = config  # read as context.config
+    app.bot_data["config"] = config  # the main bot's; handlers read context.config, their update's messenger's
+    app.bot_data["configs"] = {settings.platform: config.for_platform(settings.platform) for settings in config.bots}
+    app.bot_data["bots"] = {bot.platform: bot for bot in (main_bot, *other_bots)}
     app.bot_data["leadership"] = leadership or Leadership(config.database_url)  # who leads, for /health
 
     # Delivers the outbox; the permit key (for certificates' QR codes) is read once post_init has loaded it.
-    app.bot_data["courier"] = Courier(app.bot, store, config, lambda: app.bot_data["permit_secret"])
+    app.bot_data["courier"] = Courier(app.bot, store, config, lambda: app.bot_data["permit_secret"],
+                                      app.bot_data["bots"])
     app.bot_data["flood"] = FloodGate(config.flood_limit, config.flood_window, config.flood_cooldown)
     # /verify by typed number: enough to check a few cards, too few to walk through every holder.
     app.bot_data["verify_quota"] = HourlyQuota(limit=20)
@@ -222,11 +237,8 @@ def build_application(
     app.job_queue.run_repeating(erase_personal_data, interval=timedelta(days=1), first=timedelta(minutes=3),
                                 name="erase_personal_data")
 
-    async def publish_staff(context: Ctx) -> None:
-        await publish_staff_menus(context.bot, store, config.admin_ids, config.default_language)
-
     # After start-up, beside the first updates: one call per officer and admin.
-    app.job_queue.run_once(publish_staff, when=timedelta(seconds=0), name="publish_staff_menus")
+    app.job_queue.run_once(publish_staff_menus, when=timedelta(seconds=0), name="publish_staff_menus")
 
     async def forget_idle_flooders(context: Ctx) -> None:
         context.bot_data["flood"].forget_idle()
@@ -236,6 +248,31 @@ def build_application(
     app.job_queue.run_repeating(deliver_outbox, interval=timedelta(seconds=5), first=timedelta(seconds=1),
                                 name="deliver_outbox")
     return app
+
+
+def platform_bot(settings: BotSettings, config: Config, request: BaseRequest | None,
+                 rate_limiter: BaseRateLimiter[Any] | None) -> PlatformBot:
+    """One messenger's bot as ApplicationBuilder would make it, speaking store ids and sending texts as its
+    client reads them (bot/platform_bot.py); its getUpdates paced where the platform may not wait."""
+    polling: BaseRequest = request or HTTPXRequest(connection_pool_size=1)  # PTB's own choice for getUpdates
+    if settings.features.poll_interval:
+        polling = PacedPolling(polling, settings.features.poll_interval)
+    return PlatformBot(
+        settings.platform,
+        settings.features.text_format,
+        token=settings.token,
+        base_url=settings.api_url,
+        base_file_url=settings.file_api_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML, tzinfo=config.timezone),  # rendered HTML, read per client
+        request=request or HTTPXRequest(connection_pool_size=256),
+        get_updates_request=polling,
+        rate_limiter=rate_limiter,
+    )
+
+
+def other_bots(app: BotApp) -> list[PlatformBot]:
+    """The bots served beside the Application's own (each needs its own poller)."""
+    return [bot for bot in app.bot_data["bots"].values() if bot is not app.bot]
 
 
 def forget_conversations(app: BotApp, user_ids: set[int]) -> None:
@@ -256,16 +293,21 @@ def forget_conversations(app: BotApp, user_ids: set[int]) -> None:
 
 async def publish_commands(app: BotApp) -> None:
     """Everyone's command menu in fa and en (officers and admins get their own: handlers/command_menus.py);
-    Bale lacks setMyCommands, so failure is only logged."""
+    none where the platform has no setMyCommands (Bale), and a failure is only logged."""
     config: Config = app.bot_data["config"]
-    try:
-        for lang in LANGUAGES:
-            commands = [BotCommand(name, label(lang, f"commands.{name}")) for name in EVERYONE_COMMANDS]
-            await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
-            if lang == config.default_language:  # users whose client language is neither
-                await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault())
-    except TelegramError as error:
-        logger.warning("could not set the command menu (%s); continuing without it", type(error).__name__)
+    configs: dict[Platform, Config] = app.bot_data["configs"]
+    for bot in app.bot_data["bots"].values():
+        if not configs[bot.platform].features.command_menus:  # Bale: the commands work when typed (/help)
+            continue
+        try:
+            for lang in LANGUAGES:
+                commands = [BotCommand(name, label(lang, f"commands.{name}")) for name in EVERYONE_COMMANDS]
+                await bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
+                if lang == config.default_language:  # users whose client language is neither
+                    await bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+        except TelegramError as error:
+            logger.warning("could not set the %s command menu (%s); continuing without it", bot.platform,
+                           type(error).__name__)
 
 
 async def start_offline(app: BotApp) -> None:

@@ -3,7 +3,7 @@
 import os
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
-from bot.platforms import API_URLS, Platform
+from bot.platforms import API_URLS, FEATURES, Features, KeyboardEdits, Platform, TextFormat
+from domain.identity import parse_person
 from domain.lifecycle import Stage
 from domain.training import Rollout, parse_rollout
 from storage.catalog import Bank, CatalogError, parse_banks
@@ -66,10 +67,27 @@ class StageTargets:
 
 
 @dataclass(frozen=True, slots=True)
-class Config:
+class BotSettings:
+    """One messenger's bot: its token and where its Bot API lives."""
+
+    platform: Platform
     token: str
+    api_url: str
+    file_api_url: str
+    features: Features  # what the platform offers, as the settings override it
+
+    def __repr__(self) -> str:  # the token stays out of every printout
+        return f"BotSettings({self.platform}, api_url={self.api_url!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    token: str  # the main bot's (the only one, unless both messengers are served)
     api_url: str = DEFAULT_API_URL
     file_api_url: str = DEFAULT_FILE_API_URL
+    platform: Platform = Platform.TELEGRAM  # the main bot's messenger
+    features: Features = FEATURES[Platform.TELEGRAM]  # what the main bot's platform offers, as overridden
+    other_bots: tuple[BotSettings, ...] = ()  # served beside the main bot, on the same store
     database_path: Path = DEFAULT_DATABASE
     database_url: str | None = None  # postgresql://…: PostgreSQL instead of the SQLite file
     database_pool: tuple[int, int] = (2, 10)  # PostgreSQL connections per process: (min, max)
@@ -83,10 +101,8 @@ class Config:
     banks: tuple[Bank, ...] = ()
     stats_time: time = time(20, 0)  # local time of the daily channel posts
     targets: StageTargets = StageTargets()
-    supports_request_users: bool = True  # Telegram's «choose a user» keyboard button (Bale has none)
     digest_time: time = time(8, 0)  # local time of each officer's morning digest
     permit_secret: str | None = None  # signs the permit QR codes; None: generated once, in a file beside the database
-    parse_mode: str | None = "HTML"  # None: plain text, for a Bot API that does not honour parse_mode
     flood_limit: int = 20  # updates a user may send per flood_window seconds before a quiet period
     flood_window: int = 10
     flood_cooldown: int = 30
@@ -100,7 +116,19 @@ class Config:
     training_before_queue: Rollout = Rollout()
 
     def __repr__(self) -> str:  # never print the token, even in a traceback or debug log
-        return f"Config(api_url={self.api_url!r}, database={self.database_label!r}, …)"
+        return f"Config(platform={self.platform!r}, api_url={self.api_url!r}, database={self.database_label!r}, …)"
+
+    @property
+    def bots(self) -> tuple[BotSettings, ...]:
+        """Every bot served: the main one first."""
+        return (BotSettings(self.platform, self.token, self.api_url, self.file_api_url, self.features),
+                *self.other_bots)
+
+    def for_platform(self, platform: Platform) -> "Config":
+        """The settings as they apply to the bot of `platform` (its token and URLs, its features)."""
+        bot = next(bot for bot in self.bots if bot.platform is platform)
+        return replace(self, token=bot.token, api_url=bot.api_url, file_api_url=bot.file_api_url,
+                       platform=platform, features=bot.features, other_bots=())
 
     @property
     def database(self) -> Path | str:
@@ -116,27 +144,20 @@ class Config:
     def from_env(cls, environ: Mapping[str, str] | None = None, env_file: Path = Path(".env")) -> "Config":
         """Read settings; the real environment wins over `.env`. Raises `ConfigError`."""
         env = _environment(environ, env_file)
-        token = env.get("BOT_TOKEN", "")
-        if not token:
-            raise ConfigError(
-                "BOT_TOKEN is not set: get a token from @BotFather and run with BOT_TOKEN=123456:ABC… "
-                "(or put it in .env)"
-            )
-        if not _TOKEN.fullmatch(token):
-            raise ConfigError("BOT_TOKEN looks malformed: it should look like 123456789:AAH… as @BotFather gives it")
-
-        api_url = _url(env, "BOT_API_URL", DEFAULT_API_URL)
-        file_api_url = _url(env, "BOT_FILE_API_URL", _file_url_for(api_url))
+        main, *others = _bots(env)
         return cls(
-            token=token,
-            api_url=api_url,
-            file_api_url=file_api_url,
+            token=main.token,
+            api_url=main.api_url,
+            file_api_url=main.file_api_url,
+            platform=main.platform,
+            features=main.features,
+            other_bots=tuple(others),
             database_path=Path(env.get("DATABASE_PATH") or DEFAULT_DATABASE),
             database_url=_database_url(env.get("DATABASE_URL") or None),
             database_pool=_pool(env),
             leader_poll_seconds=_int(env, "LEADER_POLL_SECONDS", 2, 1, 60),
             health_listen=_listen(env["HEALTH_LISTEN"], "HEALTH_LISTEN") if env.get("HEALTH_LISTEN") else None,
-            admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
+            admin_ids=_admin_ids(env.get("ADMIN_IDS", ""), main.platform),
             timezone=_timezone(env.get("TIMEZONE") or "Asia/Tehran"),
             default_language=_choice(env, "DEFAULT_LANGUAGE", "fa", LANGUAGES, str.lower),
             log_level=_choice(env, "LOG_LEVEL", "INFO", LOG_LEVELS, str.upper),
@@ -144,10 +165,8 @@ class Config:
             banks=_banks(Path(env.get("BANKS_FILE") or DEFAULT_BANKS_FILE)),
             stats_time=_clock_time(env.get("STATS_TIME") or "20:00"),
             targets=_targets(env),
-            supports_request_users=_choice(env, "REQUEST_USERS", "on", ("on", "off"), str.lower) == "on",
             digest_time=_clock_time(env.get("DIGEST_TIME") or "08:00", "DIGEST_TIME"),
             permit_secret=_secret(env.get("PERMIT_SECRET") or None),
-            parse_mode=None if _choice(env, "PARSE_MODE", "HTML", ("HTML", "NONE"), str.upper) == "NONE" else "HTML",
             flood_limit=_int(env, "FLOOD_LIMIT", 20, 1, 10_000),
             flood_window=_int(env, "FLOOD_WINDOW_SECONDS", 10, 1, 3600),
             flood_cooldown=_int(env, "FLOOD_COOLDOWN_SECONDS", 30, 1, 86_400),
@@ -161,6 +180,9 @@ class Config:
         )._shared_settings_checked()
 
     def _shared_settings_checked(self) -> "Config":
+        if self.other_bots and self.webhook_url:
+            raise ConfigError("WEBHOOK_URL serves one bot: with TELEGRAM_BOT_TOKEN and BALE_BOT_TOKEN both set, the"
+                              " bots poll (unset WEBHOOK_URL)")
         # Processes on several hosts share one PostgreSQL: a secret generated beside one host's file would differ.
         if self.database_url and self.webhook_url and not self.webhook_secret:
             raise ConfigError("WEBHOOK_SECRET must be set when DATABASE_URL is: every process must give Telegram"
@@ -174,6 +196,75 @@ def _rollout(raw: str) -> Rollout:
         raise ConfigError("TRAINING_BEFORE_QUEUE must be none, all, or comma-separated province codes "
                           f"(IR-15,IR-29 or 15,29); got {raw!r}")
     return rollout
+
+
+def _features(env: Mapping[str, str], defaults: Features) -> Features:
+    """The platform's features, each overridable: Bale changes, and a local Bot API server may differ."""
+    return Features(
+        text_format=TextFormat(_choice(env, "PARSE_MODE", defaults.text_format, tuple(TextFormat), str.lower)),
+        request_users=_switch(env, "REQUEST_USERS", defaults.request_users),
+        command_menus=_switch(env, "COMMAND_MENUS", defaults.command_menus),
+        secret_token_header=defaults.secret_token_header,
+        keyboard_edits=KeyboardEdits(_choice(env, "EDIT_KEYBOARDS", defaults.keyboard_edits, tuple(KeyboardEdits),
+                                             str.lower)),
+        poll_interval=_seconds(env, "POLL_INTERVAL", defaults.poll_interval, 0, 60),
+    )
+
+
+def _switch(env: Mapping[str, str], name: str, default: bool) -> bool:
+    return _choice(env, name, "on" if default else "off", ("on", "off"), str.lower) == "on"
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name) or f"{default:g}"
+    if not re.fullmatch(r"[0-9]{1,5}(\.[0-9]{1,3})?", raw) or not low <= float(raw) <= high:
+        raise ConfigError(f"{name} must be a number of seconds from {low:g} to {high:g}, such as 1 or 0.5; "
+                          f"got {raw!r}")
+    return float(raw)
+
+
+def _bots(env: Mapping[str, str]) -> list[BotSettings]:
+    """The bots to serve, Telegram's first: TELEGRAM_BOT_TOKEN and BALE_BOT_TOKEN (both: both messengers at
+    once), or BOT_TOKEN for the one bot of PLATFORM. BOT_API_URL and BOT_FILE_API_URL move PLATFORM's bot;
+    TELEGRAM_API_URL and BALE_API_URL move each bot (a local Bot API server, a test stand-in). The feature
+    settings (PARSE_MODE, EDIT_KEYBOARDS, …) change PLATFORM's bot; another bot has its platform's defaults."""
+    single_platform = Platform(_choice(env, "PLATFORM", "telegram", tuple(Platform), str.lower))
+    tokens: dict[Platform, str] = {}
+    for platform in Platform:
+        name = f"{platform.upper()}_BOT_TOKEN"
+        if env.get(name):
+            tokens[platform] = _token(env[name], name)
+    if env.get("BOT_TOKEN"):
+        if single_platform in tokens:
+            raise ConfigError(f"BOT_TOKEN and {single_platform.upper()}_BOT_TOKEN name the same bot: set one")
+        tokens[single_platform] = _token(env["BOT_TOKEN"], "BOT_TOKEN")
+    if not tokens:
+        where = "Bale's @botfather" if single_platform is Platform.BALE else "@BotFather"
+        raise ConfigError(
+            f"BOT_TOKEN is not set: get a token from {where} and run with BOT_TOKEN=123456:ABC… "
+            "(or put it in .env; TELEGRAM_BOT_TOKEN and BALE_BOT_TOKEN serve both messengers at once)"
+        )
+    bots = []
+    for platform, token in sorted(tokens.items(), key=lambda item: list(Platform).index(item[0])):
+        default_api, default_file = API_URLS[platform]
+        if platform is single_platform and env.get("BOT_API_URL"):
+            default_api = _url(env, "BOT_API_URL", default_api)
+            default_file = _file_url_for(default_api)
+        if platform is single_platform and env.get("BOT_FILE_API_URL"):
+            default_file = _url(env, "BOT_FILE_API_URL", default_file)
+        api_name = f"{platform.upper()}_API_URL"
+        api_url = _url(env, api_name, default_api)
+        file_url = _file_url_for(api_url, api_name) if env.get(api_name) else default_file
+        features = _features(env, FEATURES[platform]) if platform is single_platform else FEATURES[platform]
+        bots.append(BotSettings(platform, token, api_url, file_url, features))
+    return bots
+
+
+def _token(token: str, name: str) -> str:
+    if not _TOKEN.fullmatch(token):
+        raise ConfigError(f"{name} looks malformed: it should look like 123456789:AAH… as @BotFather (or Bale's"
+                          " @BotFather) gives it")
+    return token
 
 
 def _database_url(value: str | None) -> str | None:
@@ -309,25 +400,29 @@ def _url(env: Mapping[str, str], name: str, default: str) -> str:
     return value.rstrip("/")
 
 
-def _file_url_for(api_url: str) -> str:
+def _file_url_for(api_url: str, name: str = "BOT_API_URL") -> str:
     """https://host/bot -> https://host/file/bot, the layout of Telegram, Bale and the local Bot API server."""
     base = api_url.rstrip("/")
     if not base.endswith("/bot"):
         raise ConfigError(
-            f"BOT_FILE_API_URL is not set and cannot be derived from BOT_API_URL={api_url!r} "
-            "(it does not end in /bot): set BOT_FILE_API_URL too"
+            f"BOT_FILE_API_URL is not set and cannot be derived from {name}={api_url!r} "
+            "(it does not end in /bot): set BOT_FILE_API_URL too" if name == "BOT_API_URL" else
+            f"{name} must end in /bot (its file URL is derived from it); got {api_url!r}"
         )
     return base[: -len("/bot")] + "/file/bot"
 
 
-def _admin_ids(raw: str) -> frozenset[int]:
+def _admin_ids(raw: str, main: Platform) -> frozenset[int]:
+    """Numeric user ids on the main bot's messenger; `bale:123` or `telegram:123` for the other one."""
     parts = [part.strip() for part in raw.split(",") if part.strip()]
-    bad = [part for part in parts if not re.fullmatch(r"[0-9]{1,20}", part)]
+    ids = [parse_person(part, main) for part in parts]
+    bad = [part for part, person in zip(parts, ids, strict=True) if person is None]
     if bad:
         raise ConfigError(
-            f"ADMIN_IDS must be comma-separated numeric Telegram user ids (e.g. 12345,67890); {bad[0]!r} is not one"
+            f"ADMIN_IDS must be comma-separated numeric user ids (e.g. 12345,67890, or bale:12345 for a Bale"
+            f" admin beside a Telegram bot); {bad[0]!r} is not one"
         )
-    return frozenset(int(part) for part in parts)
+    return frozenset(person for person in ids if person is not None)
 
 
 def _timezone(name: str) -> ZoneInfo:

@@ -4,16 +4,18 @@ import logging
 
 
 class RedactToken(logging.Filter):
-    """httpx and PTB may log request URLs, which contain the token: mask it wherever it appears."""
+    """httpx and PTB may log request URLs, which contain a token: mask every bot's wherever it appears."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, *tokens: str) -> None:
         super().__init__()
-        self._token = token
+        self._tokens = [token for token in tokens if token]
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if self._token and self._token in message:
-            record.msg = message.replace(self._token, "<BOT_TOKEN>")
+        if any(token in message for token in self._tokens):
+            for token in self._tokens:
+                message = message.replace(token, "<BOT_TOKEN>")
+            record.msg = message
             record.args = None
         return True
 
@@ -33,9 +35,9 @@ def quiet_chatty_libraries() -> None:
         logging.getLogger(name).setLevel(level)
 
 
-def configure_logging(level: str, token: str) -> None:
+def configure_logging(level: str, *tokens: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactToken(token))
+    handler.addFilter(RedactToken(*tokens))
     logging.basicConfig(level=level, handlers=[handler], force=True)
     quiet_chatty_libraries()

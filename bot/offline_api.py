@@ -1,21 +1,34 @@
-"""An in-process stand-in for the Bot API: answers like Telegram, records every call, never touches the network.
+"""An in-process stand-in for the Bot API: answers like Telegram (or like Bale, with its profile), records every
+call, never touches the network.
 
 The tests (and anything else that must run the real Application offline) pass it to the factory as
-`request`. It keeps the messages it "sent" so a fake user can press their buttons later.
+`request`. It keeps the messages it "sent", as the person's client shows them, so a fake user can read them
+and press their buttons later.
 """
 
 import asyncio
+import html
 import itertools
 import json
+import re
 import time
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.request import BaseRequest, RequestData
 
-from messages.markup import CAPTION_LIMIT, MESSAGE_LIMIT, html_problem, visible_length
+from bot.platforms import Platform
+from messages.markup import (
+    CAPTION_LIMIT,
+    MESSAGE_LIMIT,
+    html_problem,
+    markdown_as_html,
+    markdown_view,
+    visible_length,
+)
 
 BOT_ID = 5000000001
 BOT_USERNAME = "HomeBusinessTestBot"
@@ -26,6 +39,34 @@ _MESSAGE_METHODS = {"sendMessage", "sendPhoto", "sendDocument", "editMessageText
 _TRUE_METHODS = {"setWebhook", "setMyCommands", "deleteMyCommands", "answerCallbackQuery", "deleteMessage",
                  "sendChatAction",
                  "setChatMenuButton", "deleteWebhook", "close", "logOut"}
+_MENU_METHODS = {"setMyCommands", "getMyCommands", "deleteMyCommands", "setChatMenuButton", "getChatMenuButton"}
+LONGEST_POLL = 1.0  # seconds an idle getUpdates is held at most here, whatever its timeout asks
+
+
+@dataclass(frozen=True, slots=True)
+class ApiProfile:
+    """How the stand-in behaves: as Telegram's Bot API, or as Bale's (every difference switchable, since
+    Bale changes). The differences are those reported by libraries that run against Bale."""
+
+    platform: Platform = Platform.TELEGRAM
+    command_menus: bool = True  # setMyCommands & co. exist; else 404 "Not Found: method not found"
+    honours_parse_mode: bool = True  # else parse_mode is ignored and every text is read as Markdown
+    edit_returns_message: bool = True  # editMessageText answers the edited message; else a stub (id 0, no text)
+    edit_keeps_keyboard: bool = True  # an edit with a new inline keyboard shows it; else the keyboard is dropped
+    secret_token_header: bool = True  # a webhook may ask for the secret_token header (else it is not sent)
+    honours_timeout: bool = True  # an idle getUpdates waits for its `timeout`; else it returns at once
+    request_users: bool = True  # KeyboardButtonRequestUsers is accepted; else 400
+    deliveries: int = 1  # how many times each update reaches the bot (Bale's getUpdates may repeat one)
+
+
+TELEGRAM_API = ApiProfile()
+BALE_API = ApiProfile(Platform.BALE, command_menus=False, honours_parse_mode=False, edit_returns_message=False,
+                      edit_keeps_keyboard=False, secret_token_header=False, honours_timeout=False,
+                      request_users=False, deliveries=2)
+API_PROFILES = {Platform.TELEGRAM: TELEGRAM_API, Platform.BALE: BALE_API}
+
+
+_SEQUENCE = itertools.count()  # calls to several stand-ins (one per messenger) keep the order they were made in
 
 
 @dataclass(slots=True)
@@ -33,10 +74,28 @@ class ApiCall:
     method: str
     params: dict[str, Any]
     files: dict[str, bytes] = field(default_factory=dict)
+    markdown: bool = False  # the client reads the text as Markdown (Bale)
+    seq: int = field(default_factory=lambda: next(_SEQUENCE))
+
+    @property
+    def sent_text(self) -> str:
+        """The text or caption exactly as the bot sent it."""
+        return str(self.params.get("text") or self.params.get("caption") or "")
 
     @property
     def text(self) -> str:
-        return str(self.params.get("text") or self.params.get("caption") or "")
+        """What the person sees, in Telegram's HTML notation (so that one assertion reads both platforms): the
+        text as sent on Telegram; on a client that reads Markdown (Bale), its markup applied, then written as
+        HTML (`*bold*` as <b>bold</b>, a shown `<` as &lt;)."""
+        return markdown_as_html(self.sent_text) if self.markdown else self.sent_text
+
+    @property
+    def seen(self) -> str:
+        """The characters the person sees, formatting aside."""
+        if self.markdown:
+            return "".join(shown for _, shown in markdown_view(self.sent_text))
+        return html.unescape(re.sub(r"<[^>]+>", "", self.sent_text)) if self.params.get("parse_mode") else \
+            self.sent_text
 
     @property
     def chat_id(self) -> int | str | None:
@@ -55,7 +114,8 @@ class ApiCall:
 class RecordingRequest(BaseRequest):
     """A `BaseRequest` answering the Bot API methods the bot uses with valid JSON, recording each call."""
 
-    def __init__(self) -> None:
+    def __init__(self, profile: ApiProfile = TELEGRAM_API) -> None:
+        self.profile = profile
         self.calls: list[ApiCall] = []
         self.messages: dict[tuple[int | str, int], dict[str, Any]] = {}  # (chat, message id) -> Message JSON
         # chat id -> (HTTP status, description[, parameters]) to answer instead, or an exception to raise
@@ -64,6 +124,9 @@ class RecordingRequest(BaseRequest):
         self.uploads: dict[str, bytes] = {}  # file_id -> content, for files users "send" to the bot
         self.delay = 0.0  # seconds every call takes, as a round trip over a real network would (bench)
         self.delays: dict[int | str, float] = {}  # chat id -> seconds its calls take instead (a slow chat)
+        self.updates: list[dict[str, Any]] = []  # what the next getUpdates hands over (Update JSON)
+        self.webhook: str | None = None  # the URL setWebhook gave; getUpdates is then refused (409)
+        self._handed: Counter[int] = Counter()  # update id -> times getUpdates handed it over
         self._message_ids = itertools.count(1)
 
     # -- BaseRequest -------------------------------------------------------------------------
@@ -94,7 +157,7 @@ class RecordingRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
         files = _files(request_data)
-        call = ApiCall(api_method, params, files)
+        call = ApiCall(api_method, params, files, markdown=not self.profile.honours_parse_mode)
         self.calls.append(call)
         delay = self.delays.get(call.chat_id, self.delay) if call.chat_id is not None else self.delay
         if delay:
@@ -102,7 +165,9 @@ class RecordingRequest(BaseRequest):
         failure = self.failures.get(call.chat_id) if call.chat_id is not None else None
         if isinstance(failure, BaseException):  # e.g. TimedOut: the request never got an answer
             raise failure
-        if failure is None and (refusal := _refusal(call)) is not None:
+        if failure is None:
+            failure = self._unsupported(call)
+        if failure is None and (refusal := _refusal(call, self.profile)) is not None:
             failure = (400, f"Bad Request: {refusal}")
         if failure is not None:
             status, description, *parameters = failure
@@ -110,9 +175,34 @@ class RecordingRequest(BaseRequest):
             if parameters:  # e.g. {"retry_after": 5} with a 429
                 answer["parameters"] = parameters[0]
             return status, json.dumps(answer).encode()
+        if call.method == "getUpdates":
+            return 200, json.dumps({"ok": True, "result": await self._updates(call)}).encode()
         return 200, json.dumps({"ok": True, "result": self._result(call)}).encode()
 
     # -- answers -----------------------------------------------------------------------------
+
+    def _unsupported(self, call: ApiCall) -> tuple[Any, ...] | None:
+        """The error answer of a method or parameter this profile lacks, or of a conflicting call."""
+        if call.method in _MENU_METHODS and not self.profile.command_menus:
+            return 404, "Not Found: method not found"
+        if call.method == "getUpdates" and self.webhook is not None:
+            return 409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook first"
+        if not self.profile.request_users and "request_users" in json.dumps(call.params.get("reply_markup") or {}):
+            return 400, "Bad Request: unsupported keyboard button: request_users"
+        return None
+
+    async def _updates(self, call: ApiCall) -> list[dict[str, Any]]:
+        """Long polling: what is waiting, past the offset the bot confirmed (Bale may hand an update over again
+        after it was confirmed); held until `timeout` while nothing is, unless the profile ignores it."""
+        offset = int(call.params.get("offset") or 0)
+        self.updates = [update for update in self.updates if update["update_id"] >= offset
+                        or self._handed[update["update_id"]] < self.profile.deliveries]
+        if not self.updates and self.profile.honours_timeout:
+            await asyncio.sleep(min(float(call.params.get("timeout") or 0), LONGEST_POLL))
+        handed = self.updates[:100]
+        for update in handed:
+            self._handed[update["update_id"]] += 1
+        return handed
 
     def _result(self, call: ApiCall) -> Any:
         if call.method == "getMe":
@@ -139,8 +229,10 @@ class RecordingRequest(BaseRequest):
             file_id = str(call.params["file_id"])
             return {"file_id": file_id, "file_unique_id": file_id, "file_size": len(self.uploads.get(file_id, b"")),
                     "file_path": f"documents/{file_id}"}
-        if call.method == "getUpdates":
-            return []
+        if call.method == "setWebhook":
+            self.webhook = str(call.params["url"])
+        if call.method == "deleteWebhook":
+            self.webhook = None
         if call.method in _TRUE_METHODS:
             return True
         raise AssertionError(f"the offline Bot API does not know {call.method}")
@@ -170,7 +262,11 @@ class RecordingRequest(BaseRequest):
             message["reply_markup"] = markup
         elif call.method.startswith("edit"):
             message.pop("reply_markup", None)  # an edit without markup removes the buttons
+        if call.method.startswith("edit") and isinstance(markup, dict) and not self.profile.edit_keeps_keyboard:
+            message.pop("reply_markup", None)  # Bale's reported bug: the new keyboard is lost
         self.messages[(message["chat"]["id"], message["message_id"])] = message
+        if call.method == "editMessageText" and not self.profile.edit_returns_message:
+            return {"message_id": 0, "date": 0, "chat": message["chat"]}  # Bale's stub
         return message
 
     # -- reading what was sent ---------------------------------------------------------------
@@ -189,19 +285,20 @@ class RecordingRequest(BaseRequest):
         self.calls.clear()
 
 
-def _refusal(call: ApiCall) -> str | None:
-    """What Telegram answers 400 to: an over-long text or caption, or HTML it cannot parse."""
+def _refusal(call: ApiCall, profile: ApiProfile) -> str | None:
+    """What Telegram answers 400 to: an over-long text or caption, or HTML it cannot parse (Bale reads none)."""
     if call.method == "sendMediaGroup":  # each photo's caption as if sent alone
-        return next(filter(None, (_refusal(ApiCall("sendPhoto", item)) for item in _media(call.params["media"]))),
-                    None)
-    html = call.params.get("parse_mode") == "HTML"
+        return next(filter(None, (_refusal(ApiCall("sendPhoto", item), profile)
+                                  for item in _media(call.params["media"]))), None)
+    is_html = call.params.get("parse_mode") == "HTML" and profile.honours_parse_mode
     for name, limit in (("text", MESSAGE_LIMIT), ("caption", CAPTION_LIMIT)):
         value = call.params.get(name)
         if not isinstance(value, str):
             continue
-        if html and (problem := html_problem(value)) is not None:
+        if is_html and (problem := html_problem(value)) is not None:
             return f"can't parse entities: {problem}"
-        if visible_length(value, html) > limit:
+        shown = markdown_as_html(value) if not profile.honours_parse_mode else value
+        if visible_length(shown, is_html or not profile.honours_parse_mode) > limit:
             return "message is too long" if name == "text" else "message caption is too long"
     return None
 

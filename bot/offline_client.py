@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from telegram import (
+    Bot,
     CallbackQuery,
     Chat,
     Contact,
@@ -27,18 +28,21 @@ from telegram.constants import MessageEntityType
 from telegram.ext import Application
 
 from bot.offline_api import ApiCall, RecordingRequest
+from domain.identity import Platform, person_id
 
 _update_ids = itertools.count(1)
 _incoming_ids = itertools.count(10**6)  # user messages; far from the ids the offline API hands out
 
 
 class OfflineUser:
-    """A Telegram user in a private chat with the bot."""
+    """A user in a private chat with the bot (`bot`: the app's own, or the bot of another messenger it serves);
+    `id` is the id their messenger gives them, `person_id` the store's."""
 
     def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], rec: RecordingRequest, user_id: int,
-                 first_name: str = "مریم", language_code: str | None = None) -> None:
+                 first_name: str = "مریم", language_code: str | None = None, bot: Bot | None = None) -> None:
         self.app = app
         self.rec = rec
+        self.bot = bot or app.bot
         # How an update reaches the bot; the benchmark wraps it to time exactly this call.
         self.process: Callable[[Update], Awaitable[None]] = self.process_and_settle
         self.user = User(user_id, first_name, is_bot=False, language_code=language_code)
@@ -61,6 +65,10 @@ class OfflineUser:
     @property
     def id(self) -> int:
         return self.user.id
+
+    @property
+    def person_id(self) -> int:
+        return person_id(getattr(self.bot, "platform", Platform.TELEGRAM), self.user.id)
 
     # -- acting ------------------------------------------------------------------------------
 
@@ -109,10 +117,10 @@ class OfflineUser:
         message = message or self.latest_inline_message()
         query = CallbackQuery(
             id=str(next(_update_ids)), from_user=self.user, chat_instance=str(self.id), data=data,
-            message=Message.de_json(message, self.app.bot),
+            message=Message.de_json(message, self.bot),
         )
-        query.set_bot(self.app.bot)
-        await self.process(Update(next(_update_ids), callback_query=query))
+        query.set_bot(self.bot)
+        await self._deliver(Update(next(_update_ids), callback_query=query))
 
     async def click(self, text: str) -> None:
         """Press the button labelled `text`: an inline button on the latest message that has it, else a
@@ -178,10 +186,15 @@ class OfflineUser:
 
     def _message(self, **fields: Any) -> Message:
         message = Message(next(_incoming_ids), datetime.now(UTC), self.chat, from_user=self.user, **fields)
-        return Message.de_json(message.to_dict(), self.app.bot)  # binds the bot to nested objects too
+        return Message.de_json(message.to_dict(), self.bot)  # binds the bot to nested objects too
 
     async def _feed(self, message: Message) -> None:
-        await self.process(Update(next(_update_ids), message=message))
+        await self._deliver(Update(next(_update_ids), message=message))
+
+    async def _deliver(self, update: Update) -> None:
+        """As the platform would: once on Telegram; Bale's profile hands the same update over again."""
+        for _ in range(self.rec.profile.deliveries):
+            await self.process(update)
 
 
 async def settle(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

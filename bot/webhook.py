@@ -1,7 +1,8 @@
 """Webhook mode: Telegram (or Bale) posts each update to us, instead of the bot polling for it.
 
 The local path and the public URL both end in a secret segment, because Bale sends no `secret_token`
-header; Telegram's header is checked as well (PTB answers 403 when it is wrong).
+header; Telegram's header is checked as well (PTB answers 403 when it is wrong), and not asked for where the
+platform sends none (PTB would refuse every post then).
 """
 
 from typing import Any
@@ -26,7 +27,7 @@ def webhook_arguments(config: Config, secret: str) -> dict[str, Any]:
         "port": port,
         "url_path": local_path,
         "webhook_url": f"{config.webhook_url}/{secret}",
-        "secret_token": secret,
+        "secret_token": secret if config.features.secret_token_header else None,
         "max_connections": min(TELEGRAM_MAX_CONNECTIONS, config.max_concurrent_updates),
         "allowed_updates": Update.ALL_TYPES,
     }

@@ -5,7 +5,6 @@ with the in-process `RecordingRequest` as its only difference. The session plays
 applicant, an officer per province, an admin), shows what the bot sends them, and saves files it sends.
 """
 
-import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -17,9 +16,11 @@ from persiantools.jdatetime import JalaliDate
 
 from bot.app import BotApp, build_application, start_offline, stop_offline
 from bot.config import Config
-from bot.offline_api import ApiCall, RecordingRequest
+from bot.offline_api import API_PROFILES, ApiCall, RecordingRequest
 from bot.offline_client import OfflineUser, settle
+from bot.platforms import Platform
 from demo.sample_data import sample_applications
+from domain.identity import person_id, platform_of
 from handlers.admin import find_province_in
 from messages import label
 from messages.formatting import localize_digits
@@ -27,25 +28,29 @@ from storage import Store
 
 APPLICANT_ID, ADMIN_ID, FIRST_OFFICER_ID, WORKER_ID, BUYER_ID = 1001, 9001, 2000, 3001, 3002
 # A deep link the bot sent someone (a covered worker's invitation, a permit's QR): /follow opens the latest.
-DEEP_LINK = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})")
+DEEP_LINK = re.compile(r"https://(?:t\.me|ble\.ir)/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})")
+BALE_APPLICANT_ID = 4001  # an applicant on Bale, beside the Telegram bot (TELEGRAM_BOT_TOKEN and BALE_BOT_TOKEN)
 PHONE = "+989120000000"
 DAY_AHEAD = re.compile(r"\{\+([0-9]{1,3})\}")
 SILENT_METHODS = {"setMyCommands", "deleteMyCommands", "getMe", "getChat", "getChatMember", "getFile",
                   "deleteWebhook", "sendChatAction"}
 
 
-def demo_config(database: Path, language: str, scripted: bool = False) -> Config:
-    """Production settings, with a placeholder token (no request ever leaves the process) and a demo admin.
+def demo_config(database: Path, language: str, scripted: bool = False,
+                platform: Platform = Platform.TELEGRAM) -> Config:
+    """Production settings, with placeholder tokens (no request ever leaves the process) and a demo admin: both
+    messengers at once, Telegram's bot the main one; or, for Bale, Bale's bot alone (PLATFORM=bale).
     A script types faster than any person, so its flood limit is out of reach (tests/test_reliability.py
     covers the flood gate)."""
-    return Config.from_env({"BOT_TOKEN": "123456:DEMO-no-network", "DATABASE_PATH": str(database),
-                            "ADMIN_IDS": str(ADMIN_ID), "DEFAULT_LANGUAGE": language}
-                           | ({"FLOOD_LIMIT": "10000"} if scripted else {}))
+    bots = {"BOT_TOKEN": "654321:DEMO-bale", "PLATFORM": platform} if platform is Platform.BALE else \
+        {"TELEGRAM_BOT_TOKEN": "123456:DEMO-no-network", "BALE_BOT_TOKEN": "654321:DEMO-bale"}
+    return Config.from_env(bots | {"DATABASE_PATH": str(database), "ADMIN_IDS": str(ADMIN_ID),
+                                   "DEFAULT_LANGUAGE": language} | ({"FLOOD_LIMIT": "10000"} if scripted else {}))
 
 
 @dataclass
 class Persona:
-    key: str  # "applicant", "admin", "buyer" (someone who saw a showcase post), "officer IR-15"
+    key: str  # "applicant", "bale applicant", "admin", "buyer" (someone who saw a showcase post), "officer IR-15"
     user: OfflineUser
 
 
@@ -55,12 +60,14 @@ class DemoSession:
     output: Path
     language: str = "fa"
     scripted: bool = False  # inputs come from a script, not a person at the keyboard
+    platform: Platform = Platform.TELEGRAM  # Bale: its settings, and the stand-in in Bale's profile
     rec: RecordingRequest = field(default_factory=RecordingRequest)
     app: BotApp | None = None
     store: Store | None = None
     personas: dict[str, Persona] = field(default_factory=dict)
     current: str = "applicant"
-    _shown: int = 0  # how many recorded calls are already in the transcript
+    recs: dict[Platform, RecordingRequest] = field(default_factory=dict)  # each messenger's stand-in
+    _shown: dict[Platform, int] = field(default_factory=dict)  # how many of each one's calls are shown
     _channels: dict[int, str] = field(default_factory=dict)  # chat id -> title, of the channels set
     _keyboard_shown: list[str] = field(default_factory=list)  # the menu keyboard is listed when it changes
     _saved: int = 0
@@ -76,9 +83,13 @@ class DemoSession:
         return localize_digits(f"{day.year}/{day.month:02d}/{day.day:02d}", self.language)
 
     async def start(self, sample_data: int = 0) -> list[str]:
-        config = demo_config(self.database, self.language, self.scripted)
+        config = demo_config(self.database, self.language, self.scripted, self.platform)
+        # Each messenger's bot talks to its own stand-in, which behaves as that messenger does.
+        self.recs = {bot.platform: RecordingRequest(API_PROFILES[bot.platform]) for bot in config.bots}
+        self.rec = self.recs[config.platform]
         self.store = Store(self.database, clock=self._clock, tz=config.timezone)
-        self.app = build_application(config, self.store, request=self.rec)
+        self.app = build_application(config, self.store, request=self.rec, other_requests={
+            platform: rec for platform, rec in self.recs.items() if platform is not config.platform})
         await start_offline(self.app)
         lines = [f"database: {self.database}"]
         if sample_data:
@@ -88,24 +99,36 @@ class DemoSession:
                 config.rules.permit_number_format, config.rules.permit_validity_years)
             lines.append(f"sample data: {imported} fake applications across the provinces")
         self.personas["applicant"] = Persona("applicant", self._user(APPLICANT_ID, "مریم"))
+        if Platform.BALE in self.recs and self.platform is not Platform.BALE:  # both messengers are served
+            self.personas["bale applicant"] = Persona("bale applicant", self._user(BALE_APPLICANT_ID, "زهرا",
+                                                                                   Platform.BALE))
         self.personas["admin"] = Persona("admin", self._user(ADMIN_ID, "مدیر"))
         self.personas["worker"] = Persona("worker", self._user(WORKER_ID, "زهرا"))  # a supporter's covered worker
         self.personas["buyer"] = Persona("buyer", self._user(BUYER_ID, "خریدار"))
         for province in await self.store.list_provinces():  # one demo officer per province, as an admin would
             officer_id = FIRST_OFFICER_ID + int(province.code.removeprefix("IR-"))
-            await self.store.set_officer(officer_id, province.code, ADMIN_ID, self.language)
+            await self.store.set_officer(person_id(self.platform, officer_id), province.code,  # the store's ids
+                                         person_id(self.platform, ADMIN_ID), self.language)
             key = f"officer {province.code}"
             self.personas[key] = Persona(key, self._user(officer_id, "کارشناس"))
-        self._shown = len(self.rec.calls)
+        self._shown = {platform: len(rec.calls) for platform, rec in self.recs.items()}
         return lines
 
     async def stop(self) -> None:
         if self.app is not None:
             await stop_offline(self.app)
 
-    def _user(self, user_id: int, name: str) -> OfflineUser:
+    def _user(self, user_id: int, name: str, platform: Platform | None = None) -> OfflineUser:
+        """A person on `platform` (the main bot's by default), talking to that messenger's stand-in."""
         assert self.app is not None
-        return OfflineUser(self.app, self.rec, user_id, name, language_code=self.language)
+        platform = platform or self.platform
+        return OfflineUser(self.app, self.recs[platform], user_id, name, language_code=self.language,
+                           bot=self.app.bot_data["bots"][platform])
+
+    def _calls(self, since: dict[Platform, int] | None = None) -> list[ApiCall]:
+        """What every stand-in recorded (after `since`), in the order the calls were made."""
+        calls = [call for platform, rec in self.recs.items() for call in rec.calls[(since or {}).get(platform, 0):]]
+        return sorted(calls, key=lambda call: call.seq)
 
     # -- input ------------------------------------------------------------------------------------
 
@@ -143,8 +166,8 @@ class DemoSession:
         return await self.transcript()
 
     def latest_deep_link(self) -> str | None:
-        """The start parameter of the latest t.me link in a message the bot sent (someone forwarded it)."""
-        for call in reversed(self.rec.calls):
+        """The start parameter of the latest t.me (or ble.ir) link in a message the bot sent (someone forwarded it)."""
+        for call in reversed(self._calls()):
             match = DEEP_LINK.search(str(call.params.get("text") or ""))
             if match:
                 return match.group(1)
@@ -166,9 +189,10 @@ class DemoSession:
         return label(self.language, key)
 
     async def switch_persona(self, wanted: str) -> list[str]:
-        """/as applicant | /as worker | /as buyer | /as admin | /as officer <province> | /as user <id> [first name]."""
+        """/as applicant | /as bale applicant | /as worker | /as buyer | /as admin | /as officer <province> |
+        /as user <id> [first name]."""
         assert self.store is not None
-        if wanted in ("applicant", "admin", "worker", "buyer"):
+        if wanted in ("applicant", "bale applicant", "admin", "worker", "buyer") and wanted in self.personas:
             self.current = wanted
             return [f"— you are now the {wanted} —"]
         if wanted.startswith("officer"):
@@ -187,7 +211,9 @@ class DemoSession:
                 self.personas[key] = Persona(key, self._user(int(number), name.strip() or "کاربر"))
             self.current = key
             return [f"— you are now user {number} —"]
-        return ["— /as applicant, /as worker, /as buyer, /as officer <province>, /as user <id> [name], or /as admin —"]
+        both = " /as bale applicant," if "bale applicant" in self.personas else ""
+        return [f"— /as applicant,{both} /as worker, /as buyer, /as officer <province>, /as user <id> [name], or"
+                " /as admin —"]
 
     async def later(self, days: str) -> list[str]:
         """/later <days>: the bot's clock moves on, and its periodic chores (look_after_*) run as they would."""
@@ -213,14 +239,14 @@ class DemoSession:
         """The buttons of the current prompt: the message the bot last sent, or last edited with buttons (a
         page turned, a card refreshed), as they are now; or the reply keyboard it brought. An edit that only
         tidies an older message (its buttons taken away) changes nothing, and earlier prompts are not offered."""
-        mine = [message for (chat, _), message in self.rec.messages.items() if chat == user.id]
+        mine = [message for (chat, _), message in user.rec.messages.items() if chat == user.id]
         newest = max((int(message["message_id"]) for message in mine), default=None)
-        for call in reversed(list(self.rec.sent(chat_id=user.id))):
+        for call in reversed(list(user.rec.sent(chat_id=user.id))):
             if call.method.startswith("edit") and "message_id" in call.params:
                 message_id = int(call.params["message_id"])
                 if "inline_keyboard" not in (call.params.get("reply_markup") or {}) and message_id != newest:
                     continue  # tidying: an older message lost its buttons
-                message = self.rec.messages.get((user.id, message_id)) or {}
+                message = user.rec.messages.get((user.id, message_id)) or {}
             elif call.method.startswith("send") and call.method not in SILENT_METHODS:
                 markup = call.params.get("reply_markup")
                 if isinstance(markup, dict) and "keyboard" in markup:
@@ -234,11 +260,12 @@ class DemoSession:
 
     async def transcript(self) -> list[str]:
         assert self.store is not None
-        self._channels = {channel.chat_id: channel.title for channel in await self.store.list_channels(None)}
+        self._channels = {platform_of(channel.chat_id).id: channel.title  # as the stand-ins record them
+                          for channel in await self.store.list_channels(None)}
         lines: list[str] = []
-        for call in self.rec.calls[self._shown:]:
+        for call in self._calls(self._shown):
             lines += self._describe(call)
-        self._shown = len(self.rec.calls)
+        self._shown = {platform: len(rec.calls) for platform, rec in self.recs.items()}
         user = self.personas[self.current].user
         buttons = self.prompt_buttons(user)
         if not lines:
@@ -270,25 +297,25 @@ class DemoSession:
             return []
         head = f"[{who}]"
         if call.method == "sendMessage":
-            return [f"{head} {plain(call.params['text'])}{links(call)}"]
+            return [f"{head} {call.seen}{links(call)}"]
         if call.method == "editMessageText":
-            return [f"{head} ✎ (edited) {plain(call.params['text'])}"]
+            return [f"{head} ✎ (edited) {call.seen}"]
         if call.method == "editMessageReplyMarkup":
             return []
         if call.method == "sendMediaGroup":  # an album of photos someone sent, shown again by file_id
             media = call.params["media"]
             media = json.loads(media) if isinstance(media, str) else media
-            caption = plain(str(media[0].get("caption") or ""))
+            caption = ApiCall(call.method, media[0], markdown=call.markdown).seen  # as the album shows it
             return [f"{head} 🖼 ×{len(media)} " + ", ".join(str(item["media"]) for item in media)
                     + (f"\n{caption}" if caption else "")]
         if call.method == "sendPhoto" and isinstance(call.params.get("photo"), str):  # by file_id: nothing to save
-            caption = plain(str(call.params.get("caption") or ""))
+            caption = call.seen
             return [f"{head} 🖼 {call.params['photo']}" + (f"\n{caption}" if caption else "")]
         if call.method == "deleteMessage":
             return [f"{head} 🗑 message {call.params['message_id']} deleted"]
         if call.method in ("sendPhoto", "sendDocument"):
             path = self._save(call)
-            caption = plain(str(call.params.get("caption") or ""))
+            caption = call.seen
             return [f"{head} 📎 {path}" + (f"  {caption}" if caption else "")]
         return [f"{head} ({call.method})"]
 
@@ -311,9 +338,3 @@ def links(call: ApiCall) -> str:
     the /start command it leads to, as the bot's chat would."""
     rows = (call.params.get("reply_markup") or {}).get("inline_keyboard") or []
     return "".join(f"  [{button['text']} → {button['url']}]" for row in rows for button in row if "url" in button)
-
-
-def plain(text: str) -> str:
-    """The bot's HTML as a terminal shows it."""
-    return html.unescape(re.sub(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>", "", text))
-

@@ -9,20 +9,23 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.logs import quiet_chatty_libraries
+from bot.platforms import Platform
 from demo.session import DemoSession
 
 HELP = """Demo of the Home Business Permit Bot — the real bot, no Telegram, no token.
 Type as you would in Telegram. A number presses that button (a leading ' sends it as text instead, or type
-it in Persian digits); /contact shares your phone number, /photo sends a photo; /as applicant, /as worker,
-/as buyer, /as officer <province>, /as user <id> [name] (anyone else, e.g. an adviser the admin appointed) and
-/as admin switch who you are; /follow opens the latest link the bot sent (a worker's invitation); /later <days>
-moves the clock on; /quit leaves.
+it in Persian digits); /contact shares your phone number, /photo sends a photo; /as applicant, /as bale
+applicant (the same bot on Bale, beside Telegram), /as worker, /as buyer, /as officer <province>, /as user <id>
+[name] (anyone else, e.g. an adviser the admin appointed) and /as admin switch who you are; /follow opens the
+latest link the bot sent (a worker's invitation); /later <days> moves the clock on; /quit leaves.
 """
 
 
-async def run(database: Path | None, sample_data: int, script: Path | None, language: str, output: Path) -> int:
+async def run(database: Path | None, sample_data: int, script: Path | None, language: str, output: Path,
+              platform: Platform = Platform.TELEGRAM) -> int:
     folder = Path(tempfile.mkdtemp(prefix="home-business-demo-"))
-    session = DemoSession(database or folder / "demo.sqlite3", output, language, scripted=script is not None)
+    session = DemoSession(database or folder / "demo.sqlite3", output, language, scripted=script is not None,
+                          platform=platform)
     with logs_in_file(folder / "demo.log") as log_file:
         print(f"log: {log_file}")
         return await _run(session, sample_data, script)

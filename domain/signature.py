@@ -45,11 +45,6 @@ def verification_payload(number: str, secret: str, document: Document = Document
     return payload
 
 
-def verification_link(bot_username: str, number: str, secret: str, document: Document = Document.PERMIT) -> str:
-    """What the card's QR code opens: the bot, started with the signed payload."""
-    return f"https://t.me/{bot_username}?start=" + verification_payload(number, secret, document)
-
-
 def parse_verification_payload(payload: str) -> tuple[Document, str, str] | None:
     """(document, number, signature) from a deep link's start parameter, or None if it is not one."""
     prefix = payload[:2]

@@ -19,6 +19,7 @@ from handlers.access import admin_command, refuse
 from handlers.callbacks import Page
 from handlers.command_menus import refresh_person_menu
 from handlers.context import Ctx
+from handlers.in_place import show_in_place
 from handlers.pages import page_keyboard, render_page
 from messages import label, render
 from storage import Duplicate, NotFound, Province
@@ -60,10 +61,10 @@ async def add_officer(update: Update, context: Ctx, message: Message, user: User
     if not args:
         await appoint.ask_for_person(context, message)
         return
-    if not args[0].isascii() or not args[0].isdigit():
+    officer_id = appoint.typed_person(context, args[0])
+    if officer_id is None:
         await message.reply_text(render(lang, "admin/addofficer_usage"))
         return
-    officer_id = int(args[0])
     if len(args) == 1:
         await appoint.ask_for_province(context, message, officer_id)
         return
@@ -78,19 +79,18 @@ async def add_officer(update: Update, context: Ctx, message: Message, user: User
 async def remove_officer(update: Update, context: Ctx, message: Message, user: User) -> None:
     """/removeofficer <user id>"""
     lang = context.lang
-    args = normalize(" ".join(context.args or []))
-    if not args.isascii() or not args.isdigit():
+    officer_id = appoint.typed_person(context, " ".join(context.args or []))
+    if officer_id is None:
         await message.reply_text(render(lang, "admin/removeofficer_usage"))
         return
-    former = await context.store.remove_officer(int(args), user.id)
+    former = await context.store.remove_officer(officer_id, user.id)
     if former is None:
-        await message.reply_text(render(lang, "admin/not_an_officer", user_id=int(args)))
+        await message.reply_text(render(lang, "admin/not_an_officer", user_id=officer_id, viewer=context.platform))
         return
     province = await context.store.get_province(former.province_code or "")
     logger.info("admin %s removed officer %s", user.id, former.telegram_id)
-    await refresh_person_menu(context.bot, context.store, former.telegram_id, context.is_admin(former.telegram_id),
-                              context.config.default_language)  # still an adviser, perhaps
-    await message.reply_text(render(lang, "admin/officer_removed", user_id=former.telegram_id,
+    await refresh_person_menu(context, former.telegram_id)  # still an adviser, perhaps
+    await message.reply_text(render(lang, "admin/officer_removed", user_id=former.telegram_id, viewer=context.platform,
                                     province=getattr(province, f"name_{lang}", former.province_code)))
 
 
@@ -110,7 +110,7 @@ async def officers_page(context: Ctx, page: int) -> tuple[str, InlineKeyboardMar
     def render_officers(people: Sequence[tuple[str, Officer | Adviser]], page: int, pages: int) -> str:
         groups = [(role, names.get(code or "", code), [person for _, person in group])
                   for (role, code), group in groupby(people, key=lambda row: (row[0], row[1].province_code))]
-        return render(lang, "admin/officers", groups=groups, page=page, pages=pages)
+        return render(lang, "admin/officers", groups=groups, page=page, pages=pages, viewer=context.platform)
 
     text, page, pages = render_page(staff, render_officers, page)
     return text, page_keyboard(lang, "officers", "", page, pages)
@@ -169,7 +169,7 @@ async def turn_admin_page(update: Update, context: Ctx) -> None:
     else:
         text, markup = await categories_page(context, pressed.filter, pressed.page)
     with suppress(BadRequest):  # the page pressed is the page shown: "message is not modified"
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
 
 
 @admin_command

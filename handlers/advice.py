@@ -26,6 +26,7 @@ from handlers.access import refuse
 from handlers.advice_view import (
     QUESTION_MAX,
     answer_keyboard,
+    answer_text,
     confirm_keyboard,
     province_keyboard,
     province_name,
@@ -34,6 +35,7 @@ from handlers.advice_view import (
 )
 from handlers.callbacks import AdviceButton
 from handlers.context import Ctx
+from handlers.in_place import show_in_place
 from handlers.keyboards import menu_and_form_labels
 from handlers.states import AdviceAsk
 from messages import all_labels, label, render
@@ -84,7 +86,7 @@ async def pick_province(update: Update, context: Ctx) -> AdviceAsk:
         raise ApplicationHandlerStop(AdviceAsk.PROVINCE)
     await query.answer()
     await context.store.save_advice_draft(AdviceDraft(draft.user_id, AdviceAsk.TOPIC, province_code=province.code))
-    await query.edit_message_text(render(context.lang, "advice/ask_topic"), reply_markup=topic_keyboard(context.lang))
+    await show_in_place(update, context, render(context.lang, "advice/ask_topic"), topic_keyboard(context.lang))
     raise ApplicationHandlerStop(AdviceAsk.TOPIC)
 
 
@@ -202,7 +204,7 @@ async def rate_answer(update: Update, context: Ctx) -> None:
     await query.answer(label(context.lang, "advice.thanks"))
     question = await context.store.get_question(pressed.question_id)
     assert question is not None
-    await query.edit_message_reply_markup(answer_keyboard(context.lang, question))
+    await show_in_place(update, context, answer_text(context.lang, question), answer_keyboard(context.lang, question))
 
 
 def ask_conversation() -> ConversationHandler[Ctx]:

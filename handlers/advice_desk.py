@@ -29,6 +29,7 @@ from handlers.access import adviser_command, adviser_of, refuse
 from handlers.advice_view import ANSWER_MAX, question_card, release_keyboard, topic_name
 from handlers.callbacks import AdviceButton
 from handlers.context import Ctx
+from handlers.in_place import replace_message
 from handlers.keyboards import menu_and_form_labels
 from handlers.officer import ANSWER_TIMEOUT as OFFICER_ANSWER_TIMEOUT
 from handlers.states import AdviceOwed
@@ -51,11 +52,13 @@ async def refresh_question_cards(context: Ctx, question: AdviceQuestion) -> None
             continue
         text, markup = await question_card(context.store, adviser.language, question, adviser.telegram_id)
         try:
-            await context.bot.edit_message_text(text, chat_id=card.adviser_id, message_id=card.message_id,
-                                                reply_markup=markup)
+            shown_in = await replace_message(context, card.adviser_id, card.message_id, text, markup)
         except (BadRequest, Forbidden) as error:  # deleted, unchanged, or the adviser blocked the bot
             logger.debug("card of question %s for adviser %s not edited: %s", question.id, card.adviser_id,
                          error.message)
+            continue
+        if shown_in != card.message_id:  # sent again (EDIT_KEYBOARDS=resend): later changes go to the new one
+            await context.store.move_advice_card(card, shown_in)
 
 
 async def allowed_question(context: Ctx, user_id: int, question_id: int,

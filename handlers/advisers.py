@@ -35,17 +35,18 @@ async def add_adviser(update: Update, context: Ctx, message: Message, user: Tele
     if not args:
         await appoint.ask_for_person(context, message, appoint.PICK_ADVISER, "admin/appoint_adviser_who")
         return
-    if not args[0].isascii() or not args[0].isdigit():
+    adviser_id = appoint.typed_person(context, args[0])
+    if adviser_id is None:
         await message.reply_text(render(lang, "admin/addadviser_usage"))
         return
     if len(args) == 1:
-        await ask_for_province(context, message, int(args[0]))
+        await ask_for_province(context, message, adviser_id)
         return
     province = await find_province(context, args[1])
     if province is None:
         await message.reply_text(render(lang, "admin/unknown_province", given=args[1][:40]))
         return
-    await message.reply_text(await appoint_adviser(context, user.id, int(args[0]), province))
+    await message.reply_text(await appoint_adviser(context, user.id, adviser_id, province))
 
 
 async def ask_for_province(context: Ctx, message: Message, user_id: int) -> None:
@@ -73,12 +74,11 @@ async def appoint_adviser(context: Ctx, admin_id: int, adviser_id: int, province
     lang = context.lang
     adviser = await context.store.set_adviser(adviser_id, province.code, admin_id, context.config.default_language)
     logger.info("admin %s made %s an adviser of %s", admin_id, adviser_id, province.code)
-    await refresh_person_menu(context.bot, context.store, adviser_id, context.is_admin(adviser_id),
-                              context.config.default_language)
+    await refresh_person_menu(context, adviser_id)
     reached = await appoint.welcome(context, adviser_id, render(
         adviser.language, "advice/welcome", province=getattr(province, f"name_{adviser.language}")))
     context.kick_courier()  # the questions waiting for an adviser
-    return render(lang, "admin/adviser_added", user_id=adviser_id, reached=reached,
+    return render(lang, "admin/adviser_added", user_id=adviser_id, viewer=context.platform, reached=reached,
                   province=getattr(province, f"name_{lang}"))
 
 
@@ -86,13 +86,13 @@ async def appoint_adviser(context: Ctx, admin_id: int, adviser_id: int, province
 async def remove_adviser(update: Update, context: Ctx, message: Message, user: TelegramUser) -> None:
     """/removeadviser <user id>: the questions they had taken go back to the province's other advisers."""
     lang = context.lang
-    given = normalize(" ".join(context.args or []))
-    if not given.isascii() or not given.isdigit():
+    adviser_id = appoint.typed_person(context, " ".join(context.args or []))
+    if adviser_id is None:
         await message.reply_text(render(lang, "admin/removeadviser_usage"))
         return
-    removed = await context.store.remove_adviser(int(given), user.id)
+    removed = await context.store.remove_adviser(adviser_id, user.id)
     if removed is None:
-        await message.reply_text(render(lang, "admin/not_an_adviser", user_id=int(given)))
+        await message.reply_text(render(lang, "admin/not_an_adviser", user_id=adviser_id, viewer=context.platform))
         return
     former, released = removed
     logger.info("admin %s removed adviser %s", user.id, former.telegram_id)
@@ -100,10 +100,9 @@ async def remove_adviser(update: Update, context: Ctx, message: Message, user: T
         question = await context.store.get_question(question_id)
         if question is not None:
             await refresh_question_cards(context, question)
-    await refresh_person_menu(context.bot, context.store, former.telegram_id, context.is_admin(former.telegram_id),
-                              context.config.default_language)
+    await refresh_person_menu(context, former.telegram_id)
     province = await context.store.get_province(former.province_code)
-    await message.reply_text(render(lang, "admin/adviser_removed", user_id=former.telegram_id,
+    await message.reply_text(render(lang, "admin/adviser_removed", user_id=former.telegram_id, viewer=context.platform,
                                     province=getattr(province, f"name_{lang}", former.province_code)))
 
 

@@ -1,6 +1,6 @@
 """Appointing officers without typing ids: /addofficer alone shows a «انتخاب کاربر» keyboard button (Telegram's
 request_users), or the admin forwards the person's contact; then the province list. Where the platform has no
-request_users (Bale: `Config.supports_request_users`), the contact or the numeric id does. Each step carries
+request_users (Bale: `Config.features.request_users`), the contact or the numeric id does. Each step carries
 what it needs (the shared user, the contact's user id, the callback data), so no conversation state is kept;
 the admin is checked at every step."""
 
@@ -21,6 +21,8 @@ from telegram import User as TelegramUser
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
+from domain.identity import parse_person
+from domain.normalize import normalize
 from handlers.access import admin_command, refuse
 from handlers.callbacks import AppointTo
 from handlers.command_menus import refresh_person_menu
@@ -35,6 +37,12 @@ PICK_ADVISER = 2  # the same for an adviser (/addadviser alone, handlers/adviser
 PROVINCES_PER_ROW = 3
 
 
+def typed_person(context: Ctx, text: str) -> int | None:
+    """The person an admin typed: `123` on the admin's own messenger, `bale:123` (or `telegram:123`) on the other
+    one, in any digits; None when it is no id."""
+    return parse_person(normalize(text), context.platform)
+
+
 def officer_button(user_id: int, province_code: str) -> str:
     return AppointTo(user_id, province_code).pack()
 
@@ -44,7 +52,7 @@ async def ask_for_person(context: Ctx, message: Message, request_id: int = PICK_
     """Who is to be appointed: the «انتخاب کاربر» button answering with `request_id` (an officer by default,
     an adviser in handlers/advisers.py), where the platform has it; `template` asks."""
     lang = context.lang
-    if not context.config.supports_request_users:
+    if not context.config.features.request_users:
         await message.reply_text(render(lang, template, button=False))
         return
     button = KeyboardButton(label(lang, "appoint.pick_user"), request_users=KeyboardButtonRequestUsers(
@@ -62,7 +70,8 @@ async def ask_for_province(context: Ctx, message: Message, user_id: int,
     buttons = [InlineKeyboardButton(getattr(province, f"name_{lang}"), callback_data=pack(user_id, province.code))
                for province in provinces]
     rows = [buttons[i:i + PROVINCES_PER_ROW] for i in range(0, len(buttons), PROVINCES_PER_ROW)]
-    await message.reply_text(render(lang, template, user_id=user_id), reply_markup=InlineKeyboardMarkup(rows))
+    await message.reply_text(render(lang, template, user_id=user_id, viewer=context.platform),
+                             reply_markup=InlineKeyboardMarkup(rows))
 
 
 @admin_command
@@ -79,7 +88,7 @@ async def contact_shared(update: Update, context: Ctx, message: Message, admin: 
     assert message.contact is not None
     if message.contact.user_id is None or message.contact.user_id == admin.id:  # a phone book entry, or oneself
         await message.reply_text(render(context.lang, "admin/appoint_no_account",
-                                        button=context.config.supports_request_users))
+                                        button=context.config.features.request_users))
         return
     await ask_for_province(context, message, message.contact.user_id)
 
@@ -118,11 +127,10 @@ async def appoint_officer(context: Ctx, admin_id: int, officer_id: int, province
     lang = context.lang
     officer = await context.store.set_officer(officer_id, province.code, admin_id, context.config.default_language)
     logger.info("admin %s made %s an officer of %s", admin_id, officer_id, province.code)
-    await refresh_person_menu(context.bot, context.store, officer_id, context.is_admin(officer_id),
-                              context.config.default_language)
+    await refresh_person_menu(context, officer_id)
     reached = await welcome(context, officer_id, render(officer.language, "officer/welcome",
                                                         province=getattr(province, f"name_{officer.language}")))
-    text = render(lang, "admin/officer_added", user_id=officer_id, reached=reached,
+    text = render(lang, "admin/officer_added", user_id=officer_id, viewer=context.platform, reached=reached,
                   province=getattr(province, f"name_{lang}"))
     if not reached:
         text += "\n" + render(lang, "admin/officer_unreachable")

@@ -21,8 +21,8 @@ from domain.lifecycle import OPEN_STAGES
 from handlers.access import refuse
 from handlers.callbacks import AssessButton
 from handlers.context import BACKGROUND, Ctx, sending_in_bulk
+from handlers.in_place import in_background, show_in_place
 from handlers.lifecycle_events import refresh_cards
-from handlers.registration import in_background
 from handlers.states import Assess
 from messages import all_labels, label, render
 from storage import NotFound, RetakeTooSoon
@@ -55,8 +55,7 @@ async def show(update: Update, context: Ctx, text: str, markup: InlineKeyboardMa
     chat = update.effective_chat
     assert chat is not None
     if query is not None and query.message is not None and query.message.message_id == live:
-        await query.edit_message_text(text, reply_markup=markup)
-        return live
+        return await show_in_place(update, context, text, markup)  # a new message where edits drop buttons
     message = await context.bot.send_message(chat.id, text, reply_markup=markup)
     if live is not None:
         in_background(context, update, context.bot.edit_message_reply_markup(chat.id, live), "assess_retire")

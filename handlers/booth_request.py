@@ -21,6 +21,7 @@ from handlers.booth_review import staff_exhibitions
 from handlers.callbacks import ExhibitionButton
 from handlers.context import Ctx
 from handlers.exhibition_steps import BOOTH_FORM, answers, forget, save
+from handlers.in_place import show_in_place
 from handlers.pages import page_of, pager_row
 from handlers.photos import PhotoRefused, product_photo
 from handlers.states import BoothForm
@@ -80,7 +81,7 @@ async def turn_exhibitions_page(update: Update, context: Ctx) -> None:
     assert query is not None and query.data is not None and user is not None
     await query.answer()
     text, markup = await open_exhibitions_page(context, user.id, int(ExhibitionButton.parse(query.data).value))
-    await query.edit_message_text(text, reply_markup=markup)
+    await show_in_place(update, context, text, markup)
 
 
 # -- the booth request -----------------------------------------------------------------------------

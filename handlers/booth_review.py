@@ -28,6 +28,7 @@ from handlers.access import Desk, desk_of, officer_of, refuse
 from handlers.callbacks import ExhibitionButton
 from handlers.context import Ctx
 from handlers.exhibition_steps import BOOTH_REASON, REASON_TIMEOUT, answers, forget, save
+from handlers.in_place import show_in_place
 from handlers.pages import page_of, pager_row
 from handlers.photos import send_photos
 from handlers.states import BoothOwed
@@ -72,7 +73,7 @@ async def turn_staff_page(update: Update, context: Ctx) -> None:
     await query.answer()
     text, markup = await staff_exhibitions(context, desk, int(ExhibitionButton.parse(query.data).value))
     with suppress(BadRequest):  # the page pressed is the page shown
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
 
 
 async def reviewed_exhibition(update: Update, context: Ctx, exhibition_id: int) -> Exhibition | None:

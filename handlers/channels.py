@@ -20,17 +20,19 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
+from domain.identity import BALE_OFFSET, person_id
 from domain.normalize import normalize
 from handlers.access import admin_command, officer_of, refuse
 from handlers.admin import find_province
 from handlers.callbacks import Page
 from handlers.context import BACKGROUND, Ctx, sending_in_bulk
+from handlers.in_place import show_in_place
 from handlers.pages import page_keyboard, render_page
 from messages import label, render
 from messages.chart import render_stats_chart
 from messages.markup import CAPTION_LIMIT, visible_length
 from storage import Store
-from storage.records import Channel, ChannelPurpose, ProgrammeFigures, Stats
+from storage.records import Channel, ChannelPurpose, MessengerFigures, ProgrammeFigures, Stats
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +51,7 @@ async def stats_post(store: Store, scope: str, lang: str) -> tuple[bytes, str]:
     stats = await store.compute_stats(province)
     programme = await programme_figures(store, province)
     chart = await asyncio.to_thread(render_stats_chart, stats, lang, programme)  # CPU-bound: off the event loop
-    return chart, stats_text(stats, lang, programme)
+    return chart, stats_text(stats, lang, programme, await store.messenger_figures(province))
 
 
 async def programme_figures(store: Store, province_code: str | None) -> ProgrammeFigures:
@@ -58,9 +60,12 @@ async def programme_figures(store: Store, province_code: str | None) -> Programm
                             await store.showcase_figures(province_code), await store.roster_figures(province_code))
 
 
-def stats_text(stats: Stats, lang: str, programme: ProgrammeFigures | None = None) -> str:
+def stats_text(stats: Stats, lang: str, programme: ProgrammeFigures | None = None,
+               messengers: MessengerFigures | None = None) -> str:
+    """The post's figures; applications by messenger once any applicant is on Bale (both messengers served)."""
     place = (stats.province_fa if lang == "fa" else stats.province_en) or label(lang, "stats.country")
-    return render(lang, "stats/post", s=stats, p=programme, place=place, year=JalaliDate.to_jalali(stats.as_of).year)
+    return render(lang, "stats/post", s=stats, p=programme, m=messengers, place=place,
+                  year=JalaliDate.to_jalali(stats.as_of).year)
 
 
 async def send_post(bot: Bot, chat_id: int, chart: bytes, text: str) -> None:
@@ -86,11 +91,11 @@ async def deliver_post(bot: Bot, store: Store, channel: Channel, chart: bytes, t
     except TelegramError as error:  # still failing after the rate limiter's retries
         problem = f"{type(error).__name__}: {error.message}"
     else:
-        await store.mark_channel(channel.scope, None)
-        logger.info("statistics posted to the %s channel", channel.scope)
+        await store.mark_channel(channel, None)
+        logger.info("statistics posted to the %s %s channel", channel.scope, channel.platform)
         return None
-    await store.mark_channel(channel.scope, problem)
-    logger.warning("statistics post to the %s channel failed: %s", channel.scope, problem)
+    await store.mark_channel(channel, problem)
+    logger.warning("statistics post to the %s %s channel failed: %s", channel.scope, channel.platform, problem)
     await alert_admins(bot, store, admin_ids, channel, problem)
     return problem
 
@@ -138,14 +143,14 @@ def unschedule_daily_post(app: Application[Any, Any, Any, Any, Any, Any], scope:
 async def schedule_all(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """At start-up: the jobs live in memory, the channels in the database."""
     store: Store = app.bot_data["store"]
-    for channel in await store.list_channels():
-        schedule_daily_post(app, channel.scope)
+    for scope in {channel.scope for channel in await store.list_channels()}:
+        schedule_daily_post(app, scope)
 
 
 async def post_daily(context: Ctx) -> None:
+    """One job per scope posts to its channel on every messenger (each through its own bot: the bot routes)."""
     assert context.job is not None
-    channel = await context.store.get_channel(str(context.job.data))
-    if channel is not None:
+    for channel in await context.store.list_channels(ChannelPurpose.STATS, str(context.job.data)):
         with sending_in_bulk():
             await publish(context.bot, context.store, channel, context.config.admin_ids)
 
@@ -183,7 +188,9 @@ async def set_channel(update: Update, context: Ctx, message: Message, user: User
     if scope == NATIONAL and purpose == ChannelPurpose.SHOWCASE:
         await message.reply_text(render(lang, "channels/showcase_per_province"))
         return
-    chat_ref: int | str = int(target) if target.lstrip("-").isascii() and target.lstrip("-").isdigit() else target
+    numeric = target.lstrip("-").isascii() and target.lstrip("-").isdigit() and 0 < abs(int(target)) < BALE_OFFSET
+    # A typed id is a chat of the messenger it was typed on; an @username is looked up by this bot too.
+    chat_ref: int | str = person_id(context.platform, int(target)) if numeric else target
     try:
         chat = await context.bot.get_chat(chat_ref)
         if chat.type != ChatType.CHANNEL:
@@ -220,10 +227,11 @@ async def unset_channel(update: Update, context: Ctx, message: Message, user: Us
         await message.reply_text(render(lang, "channels/usage"))
         return
     place = await place_name(context.store, scope, lang)
-    if not await context.store.unset_channel(scope, user.id, purpose):
+    # The channel on the messenger this was typed on: each bot administers its own messenger's channels.
+    if not await context.store.unset_channel(scope, context.platform, user.id, purpose):
         await message.reply_text(render(lang, "channels/none_for", place=place))
         return
-    if purpose == ChannelPurpose.STATS:
+    if purpose == ChannelPurpose.STATS and not await context.store.list_channels(ChannelPurpose.STATS, scope):
         unschedule_daily_post(context.application, scope)
     await message.reply_text(render(lang, "channels/unset", place=place))
 
@@ -238,7 +246,8 @@ async def channels_page(context: Ctx, page: int) -> tuple[str, InlineKeyboardMar
     """Every channel, statistics and showcase, with the purpose of each."""
     lang = context.lang
     items = [{"channel": channel, "place": await place_name(context.store, channel.scope, lang),
-              "purpose": label(lang, f"channel_purpose.{channel.purpose.value}")}
+              "purpose": label(lang, f"channel_purpose.{channel.purpose.value}"),
+              "messenger": label(lang, f"messenger.{channel.platform}")}
              for channel in await context.store.list_channels(None)]
     text, page, pages = render_page(
         items, lambda chunk, page, pages: render(lang, "channels/list", items=chunk, page=page, pages=pages), page)
@@ -256,7 +265,7 @@ async def turn_channels_page(update: Update, context: Ctx) -> None:
     await query.answer()
     text, markup = await channels_page(context, Page.parse(query.data).page)
     with suppress(BadRequest):  # the page pressed is the page shown: "message is not modified"
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
 
 
 async def show_stats(update: Update, context: Ctx) -> None:

@@ -2,18 +2,18 @@
 adviser or an admin their own as well, set for their chat alone (BotCommandScopeChat).
 
 Set when someone becomes an officer or an adviser, taken back when they stop, set again when they change language,
-and set at start-up for every known officer, adviser and ADMIN_IDS. Bale has no setMyCommands: a failure is one log
+and set at start-up for every known officer, adviser and ADMIN_IDS. Where the platform has no setMyCommands (Bale:
+the setting COMMAND_MENUS) nothing is set, and the commands work when typed (/help lists them); a failure is one log
 line.
 """
 
 import logging
 
-from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from handlers.context import sending_in_bulk
+from handlers.context import Ctx, sending_in_bulk
 from messages import label
-from storage import Store
 
 logger = logging.getLogger(__name__)
 
@@ -36,9 +36,12 @@ def commands_for(officer: bool, admin: bool, adviser: bool = False) -> tuple[str
     return tuple(names)
 
 
-async def set_person_menu(bot: Bot, user_id: int, lang: str, *, officer: bool, admin: bool,
+async def set_person_menu(context: Ctx, user_id: int, lang: str, *, officer: bool, admin: bool,
                           adviser: bool = False) -> None:
     """This person's own menu; with no role, their own is removed and everyone's shows again."""
+    if not context.features_for(user_id).command_menus:
+        return
+    bot = context.bot
     scope = BotCommandScopeChat(user_id)  # a private chat's id is the person's id
     try:
         with sending_in_bulk():  # never ahead of an answer someone waits for
@@ -52,23 +55,23 @@ async def set_person_menu(bot: Bot, user_id: int, lang: str, *, officer: bool, a
         logger.warning("could not set the command menu of %s (%s)", user_id, type(error).__name__)
 
 
-async def refresh_person_menu(bot: Bot, store: Store, user_id: int, admin: bool, default_language: str) -> None:
+async def refresh_person_menu(context: Ctx, user_id: int) -> None:
     """The menu of a person whose role or language may have changed, from what the store says now."""
-    user = await store.get_user(user_id)
+    user = await context.store.get_user(user_id)
     officer = user is not None and user.role == "officer" and user.province_code is not None
-    adviser = await store.get_adviser(user_id) is not None
-    await set_person_menu(bot, user_id, user.language if user else default_language, officer=officer, admin=admin,
-                          adviser=adviser)
+    adviser = await context.store.get_adviser(user_id) is not None
+    await set_person_menu(context, user_id, user.language if user else context.config.default_language,
+                          officer=officer, admin=context.is_admin(user_id), adviser=adviser)
 
 
-async def publish_staff_menus(bot: Bot, store: Store, admin_ids: frozenset[int], default_language: str) -> None:
+async def publish_staff_menus(context: Ctx) -> None:
     """At start-up: every officer's, adviser's and admin's menu (a role given while the bot was down, or a new
-    command)."""
-    officers = {officer.telegram_id: officer.language for officer in await store.list_officers()}
-    advisers = {adviser.telegram_id: adviser.language for adviser in await store.list_advisers()}
+    command); nobody's on a messenger without menus (set_person_menu)."""
+    admin_ids = context.config.admin_ids
+    officers = {officer.telegram_id: officer.language for officer in await context.store.list_officers()}
+    advisers = {adviser.telegram_id: adviser.language for adviser in await context.store.list_advisers()}
     for user_id, lang in (advisers | officers).items():
-        await set_person_menu(bot, user_id, lang, officer=user_id in officers, admin=user_id in admin_ids,
+        await set_person_menu(context, user_id, lang, officer=user_id in officers, admin=user_id in admin_ids,
                               adviser=user_id in advisers)
     for admin_id in admin_ids - officers.keys() - advisers.keys():
-        user = await store.get_user(admin_id)
-        await set_person_menu(bot, admin_id, user.language if user else default_language, officer=False, admin=True)
+        await refresh_person_menu(context, admin_id)

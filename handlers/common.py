@@ -87,7 +87,7 @@ async def show_my_id(update: Update, context: Ctx) -> None:
     message = update.effective_message
     user = update.effective_user
     assert message is not None and user is not None
-    await message.reply_text(render(context.lang, "common/my_id", user_id=user.id))
+    await message.reply_text(render(context.lang, "common/my_id", user_id=user.id, viewer=context.platform))
 
 
 async def answer_unknown_command(update: Update, context: Ctx) -> None:
@@ -138,8 +138,7 @@ async def switch_language(update: Update, context: Ctx, language: str) -> None:
     context.remember_language(language)
     if context.is_admin(user.id) or await officer_of(context, user.id) is not None \
             or await adviser_of(context, user.id) is not None:  # their own menu, relabelled
-        await refresh_person_menu(context.bot, context.store, user.id, context.is_admin(user.id),
-                                  context.config.default_language)
+        await refresh_person_menu(context, user.id)
     logger.debug("language set to %s", language)
     await context.bot.send_message(
         chat.id, render(language, "common/language_set"), reply_markup=main_menu(language)

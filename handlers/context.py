@@ -1,22 +1,49 @@
 """The callback context every handler receives: typed access to the store, settings and language."""
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from telegram.ext import CallbackContext, ExtBot
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.platforms import start_link
+from domain.identity import Platform, platform_of
 from storage import Store
 
 if TYPE_CHECKING:  # settings are built by bot/; handlers only read them
     from bot.config import Config
+    from bot.platforms import Features
 
 LANG_KEY = "lang"
 BACKGROUND = "bg:"  # name prefix of the tasks handlers leave running (card drawing, broadcasts)
 
 
 class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    __slots__ = ("_update_bot",)
+
+    def __init__(self, application: Application[Any, Any, Any, Any, Any, Any], chat_id: int | None = None,
+                 user_id: int | None = None) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self._update_bot: ExtBot[None] | None = None
+
+    @classmethod
+    def from_update(cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]) -> "Ctx":
+        """With both messengers served, the bot an update came through answers it (and names itself in links)."""
+        context = super().from_update(update, application)
+        context._update_bot = bot_of(update)
+        return context
+
+    @property
+    def bot(self) -> ExtBot[None]:
+        return self._update_bot or self.application.bot
+
+    @property
+    def platform(self) -> Platform:
+        """The messenger of the update being handled (of the main bot in a job)."""
+        return getattr(self.bot, "platform", Platform.TELEGRAM)
+
     @property
     def store(self) -> Store:
         store: Store = self.bot_data["store"]
@@ -24,7 +51,8 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any
 
     @property
     def config(self) -> "Config":
-        config: Config = self.bot_data["config"]
+        """The settings as they apply to this update's messenger (e.g. Bale has no «choose a user» button)."""
+        config: Config = self.bot_data["configs"].get(self.platform) or self.bot_data["config"]
         return config
 
     @property
@@ -45,6 +73,15 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any
         secret: str = self.bot_data["permit_secret"]
         return secret
 
+    def start_link(self, payload: str) -> str:
+        """A link that opens a chat with this bot and sends /start <payload>: t.me, or Bale's ble.ir."""
+        return start_link(self.config.platform, self.bot.username, payload)
+
+    def features_for(self, chat_id: int) -> "Features":
+        """What the messenger of `chat_id` offers (a card edited for an officer on the other messenger)."""
+        configs: dict[Platform, Config] = self.bot_data["configs"]
+        return (configs.get(platform_of(chat_id).platform) or self.config).features
+
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.config.admin_ids
 
@@ -52,6 +89,20 @@ class Ctx(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any
         """Deliver the outbox now instead of at the courier's next tick (the reply is not held up)."""
         if self.job_queue is not None:
             self.job_queue.run_once(deliver_outbox, 0, name="deliver_outbox_now")
+
+
+def bot_of(update: object) -> ExtBot[None] | None:
+    """The bot an update came through (None for one built by hand without a bot, or not an update)."""
+    if not isinstance(update, Update):
+        return None
+    with suppress(RuntimeError):  # "This object has no bot associated with it"
+        bot = update.get_bot()
+        return bot if isinstance(bot, ExtBot) else None
+    message = update.effective_message
+    with suppress(RuntimeError):
+        bot = message.get_bot() if message is not None else None
+        return bot if isinstance(bot, ExtBot) else None
+    return None
 
 
 _BULK: ContextVar[bool] = ContextVar("sending_in_bulk", default=False)

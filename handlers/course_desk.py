@@ -23,6 +23,7 @@ from handlers.admin import find_province_in
 from handlers.callbacks import Page, RosterMark
 from handlers.context import Ctx
 from handlers.course_view import catalog_names, course_view
+from handlers.in_place import show_in_place
 from handlers.lifecycle_events import refresh_cards
 from handlers.pages import page_buttons, page_of, render_page
 from messages import label, render
@@ -138,7 +139,7 @@ async def mark_person(update: Update, context: Ctx) -> None:
     context.kick_courier()  # the certificate
     text, markup = await roster_page(context, course, pressed.page)
     with suppress(BadRequest):
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
     if marked.status == "completed" and course.required:  # their cards may now offer the queue
         for application in await context.store.list_user_applications(person.user_id):
             await refresh_cards(context, application)
@@ -157,7 +158,7 @@ async def turn_roster_page(update: Update, context: Ctx) -> None:
     await query.answer()
     text, markup = await roster_page(context, course, pressed.page)
     with suppress(BadRequest):
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
 
 
 # -- training before the money, per province --------------------------------------------------------------

@@ -23,6 +23,7 @@ from handlers.callbacks import CourseFormButton
 from handlers.context import Ctx
 from handlers.course_desk import named_course
 from handlers.course_view import catalog_names, course_view, request_view
+from handlers.in_place import show_in_place
 from handlers.pages import pager_row
 from handlers.states import CourseForm
 from messages import all_labels, label, render
@@ -183,6 +184,12 @@ async def ask(context: Ctx, user_id: int, state: CourseForm, data: dict[str, Any
     return state
 
 
+def in_place(update: Update, context: Ctx) -> Callable[..., Awaitable[Any]]:
+    """`ask`'s `send` for a press: the pressed message shows the question (or a new one, where edits drop
+    buttons)."""
+    return lambda text, reply_markup=None: show_in_place(update, context, text, reply_markup)
+
+
 async def _draft(update: Update, context: Ctx) -> tuple[int, CourseForm, dict[str, Any]] | None:
     user = update.effective_user
     assert user is not None
@@ -303,7 +310,7 @@ async def press(update: Update, context: Ctx) -> Step:
         data["required"] = pressed.value == "yes"
         following = next_state(state, data)
     await query.answer()
-    return await ask(context, user_id, following, data, query.edit_message_text)
+    return await ask(context, user_id, following, data, in_place(update, context))
 
 
 async def edit_field(update: Update, context: Ctx) -> Step:
@@ -317,7 +324,7 @@ async def edit_field(update: Update, context: Ctx) -> Step:
         return CourseForm.REVIEW if found else ConversationHandler.END
     user_id, _, data = found
     await query.answer()
-    return await ask(context, user_id, STATE_OF[field], data, query.edit_message_text)
+    return await ask(context, user_id, STATE_OF[field], data, in_place(update, context))
 
 
 async def save(update: Update, context: Ctx) -> Step:
@@ -342,8 +349,8 @@ async def save(update: Update, context: Ctx) -> Step:
         course = await context.store.save_course(_request(data), user.id, data.get("course_id"))
     except CapacityBelowTaken as below:
         text, markup = await move_to(context, user.id, CourseForm.CAPACITY, data)
-        await query.edit_message_text(render(lang, "course_form/capacity_below", taken=below.taken) + "\n\n" + text,
-                                      reply_markup=markup)
+        await show_in_place(update, context, render(lang, "course_form/capacity_below", taken=below.taken)
+                            + "\n\n" + text, markup)
         return CourseForm.CAPACITY
     except NotFound:
         await context.store.delete_step(COURSE_FORM, user.id)

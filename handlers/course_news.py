@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from telegram import InputFile
 
-from domain.signature import Document, verification_link
+from domain.signature import Document, verification_payload
 from messages import render
 from messages.certificate_card import certificate_content
 from messages.permit_card import render_card_png
@@ -45,7 +45,8 @@ async def send_certificate(courier: "Courier", user_id: int, message: OutboxMess
         logger.error("outbox %s: certificate not found", message.id)
         return None
     lang = await courier.language(user_id)
-    link = verification_link(courier.bot.username, certificate.number, courier.permit_secret(), Document.CERTIFICATE)
+    link = courier.start_link(user_id, verification_payload(certificate.number, courier.permit_secret(),
+                                                            Document.CERTIFICATE))
     png = await asyncio.to_thread(render_card_png, certificate_content(certificate, lang, link))  # CPU work
     await courier.bot.send_photo(user_id, InputFile(png, filename=f"certificate-{certificate.number}.png"),
                                  caption=render(lang, "courses/certificate_caption", cert=certificate))

@@ -19,6 +19,7 @@ from handlers.callbacks import CourseButton, Page
 from handlers.context import Ctx
 from handlers.course_desk import staff_courses_page
 from handlers.course_view import CatalogNames, catalog_names, course_view
+from handlers.in_place import replace_message, show_in_place
 from handlers.pages import page_buttons, page_of
 from messages import label, render
 from storage.errors import CourseClosed
@@ -142,7 +143,7 @@ async def _redraw(context: Ctx, message: Any, user_id: int, page: int) -> None:
         return
     text, markup = await offers_page(context, user_id, page)
     with suppress(BadRequest):  # unchanged, or too old to edit
-        await message.edit_text(text, reply_markup=markup)
+        await replace_message(context, message.chat.id, message.message_id, text, markup)
 
 
 async def turn_courses_page(update: Update, context: Ctx) -> None:
@@ -156,7 +157,7 @@ async def turn_courses_page(update: Update, context: Ctx) -> None:
     else:
         text, markup = await offers_page(context, user.id, pressed.page)
     with suppress(BadRequest):
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
 
 
 async def remind_courses(context: Ctx) -> None:

@@ -11,7 +11,7 @@ a user who blocked the bot (403) is marked unreachable, anything else fails the 
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from functools import wraps
@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.platforms import start_link
+from domain.identity import Platform, platform_of
 from domain.lifecycle import Action, Stage
 from domain.roster import WorkerStatus
 from handlers.advice_view import answer_keyboard, answer_text, question_card
@@ -33,6 +35,7 @@ from handlers.showcase_delivery import (
     send_showcase_report,
 )
 from messages import label, render
+from messages.render import reading_on
 from storage import Store
 from storage.errors import StoreUnavailable
 from storage.records import AdviceCardRef, Application, OfficerCardRef, OutboxKind, OutboxMessage
@@ -53,14 +56,22 @@ BATCH = 50
 class Courier:
     """Drains due outbox rows; one drain at a time (the job and an immediate kick may overlap)."""
 
-    def __init__(self, bot: Bot, store: Store, config: "Config", permit_secret: Callable[[], str]) -> None:
-        self.bot = bot
+    def __init__(self, bot: Bot, store: Store, config: "Config", permit_secret: Callable[[], str],
+                 bots: Mapping[Platform, Bot] | None = None) -> None:
+        self.bot = bot  # reaches everyone: each call goes out through its recipient's messenger (PlatformBot)
+        self.bots = bots or {config.platform: bot}  # every messenger's bot, for links to it
         self.store = store
         self.config = config
         self.permit_secret = permit_secret  # signs certificate QR codes; loaded after the courier is made
         self._lock = asyncio.Lock()
         # Rows Telegram accepted whose mark the database refused: outbox id -> the card to keep (or None).
         self._accepted: dict[int, CardRef | None] = {}
+
+    def start_link(self, chat_id: int, payload: str) -> str:
+        """A link for whoever reads `chat_id` (a person, a channel) that opens the bot on their messenger with
+        /start <payload> (a certificate's QR, a post's report button)."""
+        platform = platform_of(chat_id).platform
+        return start_link(platform, self.bots.get(platform, self.bot).username, payload)
 
     async def deliver_due(self) -> int:
         """Deliver every due message; returns how many were sent."""
@@ -92,7 +103,9 @@ class Courier:
         if message.id in self._accepted:  # already delivered, only the mark is missing
             return 0
         try:
-            card = await self._send(message)
+            with reading_on(platform_of(message.chat_id).platform if message.chat_id is not None else
+                            self.config.platform):  # texts name the recipient's messenger
+                card = await self._send(message)
         except RetryAfter as error:
             await self._retry(message, error, _retry_after_seconds(error))
             return 0

@@ -23,6 +23,7 @@ from handlers.callbacks import ExhibitionButton
 from handlers.context import BACKGROUND, Ctx
 from handlers.exhibition_posts import announce_in_channel
 from handlers.exhibition_steps import EXHIBITION_FORM, Answers, answers, forget, save
+from handlers.in_place import show_in_place
 from handlers.pages import pager_row
 from handlers.states import ExhibitionForm
 from messages import label, render
@@ -233,7 +234,7 @@ async def press_category_button(update: Update, context: Ctx) -> ExhibitionForm 
     else:
         text, markup = await sector_view(context, data, sector_id, page)
     with suppress(BadRequest):  # the same view again ("message is not modified")
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
     return S.CATEGORIES
 
 

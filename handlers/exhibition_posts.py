@@ -7,6 +7,7 @@ holder's name, phone, permit number or description.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +21,7 @@ from handlers.context import Ctx, sending_in_bulk
 from messages import label, render
 from messages.markup import pack_pages
 from storage.records import Application as PermitApplication
-from storage.records import Exhibition, OutboxKind, OutboxMessage
+from storage.records import Channel, ChannelPurpose, Exhibition, OutboxKind, OutboxMessage
 
 if TYPE_CHECKING:
     from handlers.delivery import Courier
@@ -66,50 +67,54 @@ async def send_booth_decision(courier: "Courier", user_id: int, application: Per
 # -- the channel -------------------------------------------------------------------------------------
 
 
-async def post_in_channel(context: Ctx, province_code: str, texts: list[str]) -> bool:
-    """Post to the province's channel, if it has one, as bulk work; a failure marks the channel and tells the
-    admins (as the statistics posts do). Whether it went out."""
-    channel = await context.store.get_channel(province_code)
-    if channel is None:
-        return False
-    try:
-        with sending_in_bulk():
-            for text in texts:
-                await context.bot.send_message(channel.chat_id, text)
-    except (Forbidden, BadRequest) as error:
-        problem = error.message
-    except TelegramError as error:
-        problem = f"{type(error).__name__}: {error.message}"
-    else:
-        return True
-    await context.store.mark_channel(channel.scope, problem)
-    logger.warning("exhibition post to the %s channel failed: %s", channel.scope, problem)
-    await alert_admins(context.bot, context.store, context.config.admin_ids, channel, problem)
-    return False
+async def post_in_channels(context: Ctx, province_code: str, texts_for: Callable[[Channel], list[str]]) -> bool:
+    """Post to each of the province's channels (one per messenger), as bulk work, the texts made for it; a
+    failure marks that channel and tells the admins (as the statistics posts do). Whether any went out."""
+    posted = False
+    for channel in await context.store.list_channels(ChannelPurpose.STATS, province_code):
+        try:
+            with sending_in_bulk():
+                for text in texts_for(channel):
+                    await context.bot.send_message(channel.chat_id, text)
+        except (Forbidden, BadRequest) as error:
+            problem = error.message
+        except TelegramError as error:
+            problem = f"{type(error).__name__}: {error.message}"
+        else:
+            posted = True
+            continue
+        await context.store.mark_channel(channel, problem)
+        logger.warning("exhibition post to the %s %s channel failed: %s", channel.scope, channel.platform, problem)
+        await alert_admins(context.bot, context.store, context.config.admin_ids, channel, problem)
+    return posted
+
+
+def bot_username(context: Ctx, channel: Channel) -> str:
+    """The bot readers of `channel` reach on their messenger."""
+    bots = context.bot_data.get("bots") or {}
+    return str((bots.get(channel.platform) or context.bot).username)
 
 
 async def announce_in_channel(context: Ctx, exhibition: Exhibition) -> None:
-    channel = await context.store.get_channel(exhibition.province_code)
-    lang = channel.language if channel else context.config.default_language
-    await post_in_channel(context, exhibition.province_code,
-                          [render(lang, "exhibitions/channel_announcement", e=exhibition,
-                                  bot=context.bot.username)])
+    await post_in_channels(context, exhibition.province_code, lambda channel: [
+        render(channel.language, "exhibitions/channel_announcement", e=exhibition, bot=bot_username(context, channel))])
 
 
 async def post_booth_list(context: Ctx, exhibition: Exhibition) -> None:
     """After the deadline, once: the booths in order, by business (category and city), in pages."""
-    channel = await context.store.get_channel(exhibition.province_code)
-    if not await context.store.mark_list_posted(exhibition.id) or channel is None:
+    if not await context.store.mark_list_posted(exhibition.id):
         return
     booths = await context.store.list_booths(exhibition.id)
-    lang = channel.language
 
-    def page_text(chunk: Any, page: int, pages: int) -> str:
-        return render(lang, "exhibitions/booth_list", e=exhibition, booths=chunk, page=page, pages=pages)
+    def texts(channel: Channel) -> list[str]:
+        def page_text(chunk: Any, page: int, pages: int) -> str:
+            return render(channel.language, "exhibitions/booth_list", e=exhibition, booths=chunk, page=page,
+                          pages=pages)
 
-    slices = pack_pages(booths, lambda chunk: page_text(chunk, 1, 1))
-    texts = [page_text(booths[start:end], page, len(slices)) for page, (start, end) in enumerate(slices, 1)]
-    await post_in_channel(context, exhibition.province_code, texts)
+        slices = pack_pages(booths, lambda chunk: page_text(chunk, 1, 1))
+        return [page_text(booths[start:end], page, len(slices)) for page, (start, end) in enumerate(slices, 1)]
+
+    await post_in_channels(context, exhibition.province_code, texts)
 
 
 # -- jobs --------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ a group gets one short note an hour when someone sends it a command, since the b
 
 import logging
 from collections import deque
+from collections.abc import Hashable
 from typing import Any
 
 from telegram import Update
@@ -22,13 +23,14 @@ logger = logging.getLogger(__name__)
 
 class RecentUpdates:
     """The last few thousand update ids: Bale's getUpdates may deliver an update twice, and a form answer
-    applied twice would answer the next question too."""
+    applied twice would answer the next question too. Each messenger numbers its updates itself, so an id is
+    kept with the messenger's name."""
 
     def __init__(self, size: int = 4096) -> None:
-        self._order: deque[int] = deque(maxlen=size)
-        self._seen: set[int] = set()
+        self._order: deque[Hashable] = deque(maxlen=size)
+        self._seen: set[Hashable] = set()
 
-    def first_time(self, update_id: int) -> bool:
+    def first_time(self, update_id: Hashable) -> bool:
         if update_id in self._seen:
             return False
         if len(self._order) == self._order.maxlen:
@@ -40,7 +42,7 @@ class RecentUpdates:
 
 async def guard(update: Update, context: Ctx) -> None:
     recent: RecentUpdates = context.bot_data.setdefault("recent_updates", RecentUpdates())
-    if not recent.first_time(update.update_id):
+    if not recent.first_time((context.platform, update.update_id)):
         logger.info("update %s delivered again; ignored", update.update_id)
         raise ApplicationHandlerStop
     if update.edited_message or update.channel_post or update.edited_channel_post:

@@ -11,6 +11,7 @@ from telegram.error import BadRequest, Forbidden
 from domain.lifecycle import Action
 from handlers.access import officer_of
 from handlers.context import Ctx
+from handlers.in_place import replace_message
 from handlers.officer_view import officer_card
 from storage import StageConflict
 from storage.records import Application
@@ -49,8 +50,10 @@ async def refresh_cards(context: Ctx, application: Application) -> None:
         text, markup = officer_card(officer.language, application, context.config, last, own=own,
                                     now=context.store.now())
         try:
-            await context.bot.edit_message_text(text, chat_id=card.officer_id, message_id=card.message_id,
-                                                reply_markup=markup)
+            shown_in = await replace_message(context, card.officer_id, card.message_id, text, markup)
         except (BadRequest, Forbidden) as error:  # deleted, unchanged, or the officer blocked the bot
             logger.debug("card of application %s for officer %s not edited: %s", application.id, card.officer_id,
                          error.message)
+            continue
+        if shown_in != card.message_id:  # sent again (EDIT_KEYBOARDS=resend): later changes go to the new one
+            await context.store.move_officer_card(application.id, card.officer_id, card.message_id, shown_in)

@@ -43,6 +43,7 @@ from handlers.callbacks import (
     PickReason,
 )
 from handlers.context import Ctx
+from handlers.in_place import show_in_place
 from handlers.keyboards import menu_and_form_labels
 from handlers.lifecycle_events import apply_action, refresh_cards
 from handlers.officer_view import (
@@ -113,7 +114,7 @@ async def answer_refusal(update: Update, context: Ctx, refused: Refused) -> None
         text, markup = officer_card(context.lang, refused.own, context.config, last, own=True,
                                     now=context.store.now())
         with suppress(BadRequest):  # a forged press on a message that is not a card: nothing to redraw
-            await query.edit_message_text(text, reply_markup=markup)
+            await show_in_place(update, context, text, markup)
 
 
 async def still_legal(update: Update, context: Ctx, application: Application, action: Action) -> bool:
@@ -557,7 +558,7 @@ async def turn_list_page(update: Update, context: Ctx) -> None:
         return
     else:
         text, markup = await pending_page(context, officer, pressed.stage, max(1, pressed.page))
-    await query.edit_message_text(text, reply_markup=markup)
+    await show_in_place(update, context, text, markup)
 
 
 def _list_keyboard(lang: str, items: list[Application], kind: str, stage: str, page: int,

@@ -12,7 +12,7 @@ from domain import validators
 from domain.flood import HourlyQuota
 from domain.lifecycle import CLOSED_STAGES, Action, Stage
 from domain.normalize import normalize
-from domain.signature import Document, parse_verification_payload, signature_ok, verification_link
+from domain.signature import Document, parse_verification_payload, signature_ok, verification_payload
 from handlers.access import officer_command, refuse
 from handlers.callbacks import AssessButton, PermitButton
 from handlers.context import BACKGROUND, Ctx
@@ -31,7 +31,8 @@ RENEW_WINDOW = timedelta(days=30)  # holders may renew, and are reminded, this l
 
 
 def verify_link(context: Ctx, application: Application) -> str:
-    return verification_link(context.bot.username, application.permit_number, context.permit_secret)
+    """The QR code's link: a chat with this bot on its platform, /start carrying the signed number."""
+    return context.start_link(verification_payload(application.permit_number, context.permit_secret))
 
 
 # -- the card -------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from domain.jalali import completed_years
 from domain.normalize import normalize, search_key
 from domain.search import best_matches
 from handlers.callbacks import FormButton
-from handlers.context import BACKGROUND, Ctx, sending_in_bulk
+from handlers.context import BACKGROUND, Ctx
 from handlers.drafts import current_state, delete_draft, forget_draft, load_answers, save_draft
 from handlers.form_answers import error_text, experience_too_long, minimum_age, parse_answer
 from handlers.form_view import (
@@ -33,6 +33,7 @@ from handlers.form_view import (
     prompt,
     with_controls,
 )
+from handlers.in_place import in_background, show_in_place
 from handlers.keyboards import form_keyboard, main_menu
 from handlers.officer import refresh_cards
 from handlers.permits import send_permit_card, show_permits
@@ -102,8 +103,8 @@ async def edit_prompt(update: Update, context: Ctx, state: Reg, answers: Answers
     user = update.effective_user
     assert query is not None and query.message is not None and user is not None
     inline = markup if isinstance(markup, InlineKeyboardMarkup) else None
-    await query.edit_message_text(text, reply_markup=inline)
-    return await remember_prompt(context, user.id, state, answers, query.message.message_id, inline)
+    shown_in = await show_in_place(update, context, text, inline)  # or a new message, where edits drop buttons
+    return await remember_prompt(context, user.id, state, answers, shown_in, inline)
 
 
 async def remember_prompt(context: Ctx, user_id: int, state: Reg, answers: Answers, message_id: int,
@@ -116,24 +117,13 @@ async def remember_prompt(context: Ctx, user_id: int, state: Reg, answers: Answe
     return state
 
 
-def in_background(context: Ctx, update: Update, call: Awaitable[Any], name: str) -> None:
-    """A Bot API call nobody waits for (a callback's spinner, tidying, a record of a choice): beside the answer,
-    as bulk work where it counts against a chat's budget; one too old to make (BadRequest) is dropped."""
-
-    async def tidy() -> None:
-        with sending_in_bulk(), suppress(BadRequest):  # gone, too old or unchanged: nothing to tidy
-            await call
-
-    context.application.create_task(tidy(), update=update, name=f"{BACKGROUND}{name}")
-
-
 async def redraw(update: Update, context: Ctx, state: Reg, answers: Answers) -> Reg:
     """Replace the current prompt in place (paging, back to sectors): same message, new content."""
     query = update.callback_query
     user = update.effective_user
     assert query is not None and user is not None
     text, markup = await prompt(context, state, answers)
-    await query.edit_message_text(text, reply_markup=markup)
+    answers["_prompt"] = await show_in_place(update, context, text, markup)
     answers["_buttons"] = isinstance(markup, InlineKeyboardMarkup)
     await save_draft(context, user.id, state, answers)
     return state

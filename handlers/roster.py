@@ -14,6 +14,7 @@ from domain.roster import WorkerStatus
 from handlers.access import refuse
 from handlers.callbacks import RosterPage, WorkerLink
 from handlers.context import Ctx
+from handlers.in_place import show_in_place
 from handlers.roster_view import HOLDER, link_message, roster_page
 from messages import label, render
 from storage.errors import AlreadyCovered, NotAPlan, NotFound, RosterFull, WorkerNotAwaiting
@@ -59,7 +60,7 @@ async def turn_holder_page(update: Update, context: Ctx) -> None:
         return
     await query.answer()
     text, markup = roster_page(context, plan, await context.store.list_roster(plan.id), HOLDER, pressed.page)
-    await query.edit_message_text(text, reply_markup=markup)
+    await show_in_place(update, context, text, markup)
 
 
 async def send_link_again(update: Update, context: Ctx) -> None:

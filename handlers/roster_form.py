@@ -24,6 +24,7 @@ from domain import validators
 from handlers.access import refuse
 from handlers.callbacks import RosterAdd, WorkerFormButton
 from handlers.context import Ctx
+from handlers.in_place import replace_message
 from handlers.keyboards import main_menu
 from handlers.pages import pager_row
 from handlers.roster import holders_plan
@@ -190,8 +191,8 @@ async def ask(context: Ctx, user_id: int, step: WorkerStep, answers: Answers, *,
         text, markup = render(lang, f"roster/ask_{_TYPED[step][0]}"), None
     if note is not None:
         text = note + "\n\n" + text
-    if isinstance(edit, Message):  # the pressed question becomes the next one
-        await edit.edit_text(text, reply_markup=markup)
+    if isinstance(edit, Message):  # the pressed question becomes the next one (or a new message: EDIT_KEYBOARDS)
+        await replace_message(context, edit.chat_id, edit.message_id, text, markup)
     else:
         await context.bot.send_message(user_id, text, reply_markup=markup or cancel_keyboard(lang))
 

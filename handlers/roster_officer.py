@@ -24,6 +24,7 @@ from domain import validators
 from domain.roster import WorkerStatus
 from handlers.callbacks import ApproveAllWorkers, RosterPage, WorkerDecision
 from handlers.context import Ctx
+from handlers.in_place import show_in_place
 from handlers.lifecycle_events import refresh_cards
 from handlers.officer import Refused, answer_refusal, authorize, retire_question
 from handlers.roster_view import OFFICER, roster_page
@@ -75,7 +76,7 @@ async def turn_officer_page(update: Update, context: Ctx) -> None:
     if pressed.page == 0:  # 👥 on the card: the card stays, the roster comes below it
         await context.bot.send_message(query.from_user.id, text, reply_markup=markup)
     else:  # a roster page turned in place
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
 
 
 async def approve_one(update: Update, context: Ctx) -> None:
@@ -115,7 +116,7 @@ async def decide(update: Update, context: Ctx, plan: Application, worker_ids: li
     assert fresh is not None
     text, markup = roster_page(context, fresh, await context.store.list_roster(plan.id), OFFICER, 1)
     if query is not None and query.message is not None:
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
     else:
         await context.bot.send_message(user.id, text, reply_markup=markup)
     await refresh_cards(context, fresh)

@@ -6,6 +6,7 @@ from urllib.parse import quote
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.platforms import Platform
 from domain.roster import WorkerStatus, invite_payload
 from handlers.callbacks import ApproveAllWorkers, RosterAdd, RosterPage, WorkerDecision, WorkerLink
 from handlers.context import Ctx
@@ -19,15 +20,17 @@ HOLDER, OFFICER = "h", "o"
 
 def invite_link(context: Ctx, worker: CoveredWorker) -> str:
     """The worker's personal deep link (signed; Telegram passes the part after start= to /start)."""
-    return f"https://t.me/{context.bot.username}?start=" + invite_payload(worker.id, worker.invite_code,
-                                                                           context.permit_secret)
+    return context.start_link(invite_payload(worker.id, worker.invite_code, context.permit_secret))
 
 
-def link_message(context: Ctx, plan: Application, worker: CoveredWorker) -> tuple[str, InlineKeyboardMarkup]:
-    """The link to forward to the worker, with a share button that opens Telegram's forward dialogue."""
+def link_message(context: Ctx, plan: Application, worker: CoveredWorker) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The link to forward to the worker, with a share button that opens Telegram's forward dialogue (Bale has
+    no share URL: the message is forwarded as it is)."""
     lang = context.lang
     link = invite_link(context, worker)
     text = render(lang, "roster/link", w=worker, link=link, a=plan, until=worker.invite_expires_at)
+    if context.config.platform is not Platform.TELEGRAM:
+        return text, None
     share = "https://t.me/share/url?url=" + quote(link, safe="") + "&text=" + quote(
         label(lang, "roster.share_text"), safe="")
     return text, InlineKeyboardMarkup([[InlineKeyboardButton(label(lang, "roster.share"), url=share)]])

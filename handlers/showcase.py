@@ -26,6 +26,7 @@ from domain import validators
 from handlers.access import refuse
 from handlers.callbacks import REPORT_REASONS, Page, ShowcaseAct, ShowcaseForm, ShowcaseReport
 from handlers.context import Ctx
+from handlers.in_place import show_in_place
 from handlers.officer import menu_button
 from handlers.pages import pager_row
 from handlers.permits import permit_status
@@ -81,7 +82,7 @@ async def turn_posts_page(update: Update, context: Ctx) -> None:
     assert query is not None and query.data is not None and user is not None
     await query.answer()
     text, markup = await posts_page(context, user.id, max(1, Page.parse(query.data).page))
-    await query.edit_message_text(text, reply_markup=markup)
+    await show_in_place(update, context, text, markup)
 
 
 async def valid_permit(context: Ctx, user_id: int) -> Application | None:

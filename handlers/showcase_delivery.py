@@ -6,7 +6,14 @@ import logging
 from typing import TYPE_CHECKING
 
 from handlers.photos import send_photos
-from handlers.showcase_view import decision_keyboard, post_caption, report_keyboard, status_label, take_down_keyboard
+from handlers.showcase_view import (
+    decision_keyboard,
+    post_caption,
+    report_keyboard,
+    report_payload,
+    status_label,
+    take_down_keyboard,
+)
 from messages import label, render
 from storage.records import Application, ChannelPurpose, OutboxMessage, PostStatus, ShowcasePost
 
@@ -51,11 +58,12 @@ async def publish_showcase_post(courier: "Courier", chat_id: int, application: A
     post = await _post(courier, message)
     if post is None or post.status != PostStatus.APPROVED:  # withdrawn or taken down before it went out
         return
-    channel = await courier.store.get_channel(post.province_code, ChannelPurpose.SHOWCASE)
+    channel = await courier.store.first_channel(post.province_code, ChannelPurpose.SHOWCASE)
     lang = channel.language if channel is not None and channel.chat_id == chat_id else courier.config.default_language
     sent = await send_photos(courier.bot, chat_id, post.photos, post_caption(lang, post))
+    report = courier.start_link(chat_id, report_payload(post.id))
     button = await courier.bot.send_message(chat_id, render(lang, "showcase/report_prompt"),
-                                            reply_markup=report_keyboard(lang, courier.bot.username, post.id))
+                                            reply_markup=report_keyboard(lang, report))
     await courier.store.record_channel_messages(post.id, [m.message_id for m in (*sent, button)])
     logger.info("showcase post %s published to its channel", post.id)
 
@@ -68,7 +76,7 @@ async def send_showcase_decision(courier: "Courier", holder_id: int, application
         return
     lang = await courier.language(holder_id)
     status = PostStatus(message.payload["status"])
-    channel = await courier.store.get_channel(post.province_code, ChannelPurpose.SHOWCASE)
+    channel = await courier.store.first_channel(post.province_code, ChannelPurpose.SHOWCASE)
     await courier.bot.send_message(holder_id, render(
         lang, "showcase/decided", post=post, status=status.value, reason=message.payload.get("reason"),
         channel=channel.title if channel else None))

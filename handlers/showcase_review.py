@@ -74,7 +74,7 @@ async def approve(update: Update, context: Ctx) -> None:
     if permit is None or permit_status(context, permit) != "valid":  # revoked or expired since it was sent
         await query.answer(label(lang, "showcase.permit_invalid"), show_alert=True)
         return
-    channel = await context.store.get_channel(checked.province_code, ChannelPurpose.SHOWCASE)
+    channel = await context.store.first_channel(checked.province_code, ChannelPurpose.SHOWCASE)
     if channel is None:
         await query.answer()
         await context.bot.send_message(user.id, render(lang, "showcase/no_channel", province=checked.province_code,

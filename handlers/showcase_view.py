@@ -35,14 +35,14 @@ def status_label(lang: str, post: ShowcasePost) -> str:
     return label(lang, f"showcase.status.{post.status.value}")
 
 
-def report_link(bot_username: str, post_id: int) -> str:
-    return f"https://t.me/{bot_username}?start={REPORT_PREFIX}{post_id}"
+def report_payload(post_id: int) -> str:
+    return f"{REPORT_PREFIX}{post_id}"
 
 
-def report_keyboard(lang: str, bot_username: str, post_id: int) -> InlineKeyboardMarkup:
+def report_keyboard(lang: str, report_link: str) -> InlineKeyboardMarkup:
     """The channel's «گزارش» button: it opens a private chat with the bot, where the buyer picks a reason."""
     return InlineKeyboardMarkup([[InlineKeyboardButton(label(lang, "showcase.report_button"),
-                                                       url=report_link(bot_username, post_id))]])
+                                                       url=report_link)]])
 
 
 def decision_keyboard(lang: str, post_id: int) -> InlineKeyboardMarkup:

@@ -12,6 +12,7 @@ from domain.lifecycle import CLOSED_STAGES, OPEN_STAGES, Action, Hold, Stage, pr
 from handlers.access import refuse
 from handlers.callbacks import Page, Withdraw
 from handlers.context import Ctx
+from handlers.in_place import show_in_place
 from handlers.keyboards import main_menu
 from handlers.lifecycle_events import apply_action
 from handlers.officer_view import bank_name, training_required
@@ -57,7 +58,7 @@ async def turn_status_page(update: Update, context: Ctx) -> None:
     await query.answer()
     text, markup = await status_page(context, user.id, Page.parse(query.data).page)
     with suppress(BadRequest):  # the page pressed is the page shown: "message is not modified"
-        await query.edit_message_text(text, reply_markup=markup)
+        await show_in_place(update, context, text, markup)
 
 
 def trained(context: Ctx, application: Application) -> bool | None:
@@ -116,8 +117,8 @@ async def press_withdraw(update: Update, context: Ctx) -> None:
     if pressed.step == "ask":
         buttons = [[InlineKeyboardButton(label(lang, f"withdraw.{answer}"), callback_data=Withdraw(
             answer, application.id).pack()) for answer in ("yes", "no")]]
-        await query.edit_message_text(render(lang, "status/withdraw_confirm", a=application),
-                                      reply_markup=InlineKeyboardMarkup(buttons))
+        await show_in_place(update, context, render(lang, "status/withdraw_confirm", a=application),
+                            InlineKeyboardMarkup(buttons))
         return
     if pressed.step == "no":
         await query.edit_message_text(render(lang, "status/withdraw_kept", a=application))

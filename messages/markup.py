@@ -1,12 +1,15 @@
-"""What Telegram accepts: message and caption lengths, and the HTML subset it parses.
+"""What Telegram accepts: message and caption lengths, and the HTML subset it parses; and what a Markdown-reading
+client (Bale) makes of a text.
 
 Telegram counts a message's length after parsing its entities, in UTF-16 code units, and refuses a message
 whose tags do not balance. Lists are cut into pages here, whole items at a time, so no page is too long and
 none ends inside a tag.
 """
 
+import html
 import re
 from collections.abc import Callable, Sequence
+from enum import StrEnum
 from html.parser import HTMLParser
 from typing import TypeVar
 
@@ -18,6 +21,22 @@ TELEGRAM_TAGS = frozenset({"b", "strong", "i", "em", "u", "ins", "s", "strike", 
                            "tg-spoiler", "span", "blockquote", "tg-emoji"})
 
 T = TypeVar("T")
+
+
+class TextFormat(StrEnum):
+    """How the client reads a message's text (the setting PARSE_MODE)."""
+
+    HTML = "html"  # parse_mode=HTML: the templates' <b> and <code>, person-typed text HTML-escaped
+    MARKDOWN = "markdown"  # Bale: parse_mode is ignored and every text is read as Markdown (*bold*, `code`)
+    PLAIN = "none"  # shown as sent: tags dropped, nothing escaped
+
+
+# A span of the bot's own emphasis with nothing else inside (the templates use <b> and <code>).
+_SPAN = re.compile(r"<(b|i|code)>([^<]*)</\1>")
+_ANY_TAG = re.compile(r"</?[a-z-]+( [^>]*)?>")
+_MARKERS = {"b": "*", "i": "_", "code": "`"}
+# What a Markdown-reading client treats as markup; a backslash before one shows it as it is.
+MARKDOWN_SPECIALS = "\\*_`["
 # Telegram wants every '&' to start an entity: &amp; &lt; &gt; &quot; or a numeric one.
 _BARE_AMPERSAND = re.compile(r"&(?!(amp|lt|gt|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)")
 
@@ -98,3 +117,80 @@ def pack_pages(items: Sequence[T], render_page: Callable[[Sequence[T]], str],
         pages.append((start, end))
         start = end
     return pages or [(0, 0)]
+
+
+def as_markdown(text: str) -> str:
+    """A rendered HTML message as a Markdown-reading client (Bale) must get it: every character shown as it is,
+    person-typed `*_[` included, and the bot's own bold and code kept where they hold no markup character.
+    No escape is ever put inside a span: clients differ on whether they honour one there."""
+    parts, done = [], 0
+    for span in _SPAN.finditer(text):
+        parts.append(_markdown_literal(text[done:span.start()]))
+        content = html.unescape(span[2])
+        simple = bool(content) and content == content.strip() and "\n" not in content
+        if simple and not any(special in content for special in MARKDOWN_SPECIALS):
+            parts.append(f"{_MARKERS[span[1]]}{content}{_MARKERS[span[1]]}")
+        else:
+            parts.append(escape_markdown(content))
+        done = span.end()
+    parts.append(_markdown_literal(text[done:]))
+    return "".join(parts)
+
+
+def plain_text(text: str) -> str:
+    """What a message rendered for HTML shows, as plain text: tags dropped, entities read."""
+    return html.unescape(_ANY_TAG.sub("", text))
+
+
+def for_reader(text: str, text_format: TextFormat) -> str:
+    """A rendered HTML text as a client reading `text_format` must get it (sent without parse_mode unless HTML)."""
+    if text_format is TextFormat.MARKDOWN:
+        return as_markdown(text)
+    return plain_text(text) if text_format is TextFormat.PLAIN else text
+
+
+def _markdown_literal(fragment: str) -> str:
+    return escape_markdown(html.unescape(_ANY_TAG.sub("", fragment)))
+
+
+def escape_markdown(text: str) -> str:
+    """Text a Markdown-reading client shows as it is (outside any span)."""
+    return "".join(f"\\{char}" if char in MARKDOWN_SPECIALS else char for char in text)
+
+
+def markdown_view(text: str) -> list[tuple[str | None, str]]:
+    """What a Markdown-reading client shows for `text`, as pieces (kind, visible text) in order: kind None for
+    plain text, else "b" (*bold*), "i" (_italic_), "code" (`code`) or "a" ([a link](url)). A backslash shows
+    the markup character after it; a marker with no partner is shown as it is."""
+    pieces: list[tuple[str | None, str]] = []
+    plain: list[str] = []
+    at = 0
+    while at < len(text):
+        char = text[at]
+        if char == "\\" and at + 1 < len(text) and text[at + 1] in MARKDOWN_SPECIALS:
+            plain.append(text[at + 1])
+            at += 2
+            continue
+        span: tuple[str, str, int] | None = None
+        if char in "*_`" and (end := text.find(char, at + 2)) != -1:
+            span = ({"*": "b", "_": "i", "`": "code"}[char], text[at + 1:end], end + 1)
+        elif char == "[" and (link := re.match(r"\[([^\]\n]*)\]\(([^)\s]*)\)", text[at:])):
+            span = ("a", link[1], at + link.end())
+        if span is None:
+            plain.append(char)
+            at += 1
+            continue
+        if plain:
+            pieces.append((None, "".join(plain)))
+            plain = []
+        pieces.append(span[:2])
+        at = span[2]
+    if plain:
+        pieces.append((None, "".join(plain)))
+    return pieces
+
+
+def markdown_as_html(text: str) -> str:
+    """What a Markdown-reading client shows, written in Telegram's HTML: one notation for both platforms."""
+    return "".join(f"<{kind}>{html.escape(shown, quote=False)}</{kind}>" if kind else html.escape(shown, quote=False)
+                   for kind, shown in markdown_view(text))

@@ -4,9 +4,11 @@ Messages live in `<lang>/<flow>/<event>.html` (autoescaped for HTML parse mode);
 menu labels live in `<lang>/labels.toml` (plain text, rendered with the same filters).
 """
 
-import html
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,10 +18,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, pas
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from domain.identity import Platform, person_label
 from messages import formatting
 
 LANGUAGES = ("fa", "en")
 TEMPLATE_ROOT = Path(__file__).resolve().parent
+
+
+@pass_context
+def _messenger(context: Context) -> str:
+    """The reader's messenger in the text's language: «تلگرام» or «بله»."""
+    return _fixed_label(context["lang"], f"messenger.{_READER_MESSENGER.get() or _settings['messenger']}")
 
 
 @pass_context
@@ -62,6 +71,11 @@ def _jdatetime(context: Context, value: Any) -> str:
     return formatting.format_jalali_datetime(value, context["lang"], _settings["timezone"])
 
 
+def _person(value: int, viewer: str) -> str:
+    """A person's id as someone on `viewer` types it back (domain/identity.py)."""
+    return person_label(value, Platform(viewer))
+
+
 # Characters that change how the rest of a line is shown (bidi embeddings, overrides, isolates) or that no
 # sink shows at all (controls but tab and newline): a typed U+202E would turn a card or a message around.
 _UNSHOWABLE = re.compile("[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]")
@@ -87,8 +101,9 @@ def _environment(autoescape: bool) -> Environment:
         lstrip_blocks=True,
         finalize=_finalize,
     )
+    env.globals["messenger"] = _messenger
     env.filters.update(num=_num, digits=_digits, toman=_toman, jdate=_jdate, jdatetime=_jdatetime,
-                       jmonth=_jmonth, permit=_permit, postal=_postal)
+                       jmonth=_jmonth, permit=_permit, postal=_postal, person=_person)
     return env
 
 
@@ -115,22 +130,35 @@ def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
     return flat
 
 
-_TAGS = re.compile(r"</?(b|i|u|s|code|pre|a)( [^>]*)?>")
-# Set once by the application factory from the settings (TIMEZONE, PARSE_MODE).
-_settings: dict[str, Any] = {"plain_text": False, "timezone": formatting.TEHRAN}
+# Set once by the application factory from the settings (TIMEZONE, PLATFORM). Texts are rendered in Telegram's
+# HTML for everyone; each bot turns them into what its client reads (bot/platform_bot.py: Bale's Markdown).
+_settings: dict[str, Any] = {"timezone": formatting.TEHRAN, "messenger": "telegram"}
+# The messenger of the person a text is for, where it is not the main bot's (an update from Bale, a courier
+# delivery to someone on Bale): set around the work by `reading_on`.
+_READER_MESSENGER: ContextVar[str | None] = ContextVar("reader_messenger", default=None)
 
 
-def configure(*, plain_text: bool, timezone: ZoneInfo) -> None:
-    """plain_text: for a Bot API without HTML parse mode, messages lose their tags and entities.
-    timezone: the calendar day dates are shown in."""
-    _settings.update(plain_text=plain_text, timezone=timezone)
+def configure(*, timezone: ZoneInfo, messenger: str = "telegram") -> None:
+    """timezone: the calendar day dates are shown in. messenger: the main bot's platform, named in texts
+    (a `messenger.` label)."""
+    _settings.update(timezone=timezone, messenger=messenger)
+
+
+@contextmanager
+def reading_on(messenger: str) -> Iterator[None]:
+    """Texts rendered inside are for someone on `messenger` («verified by Bale»)."""
+    token = _READER_MESSENGER.set(messenger)
+    try:
+        yield
+    finally:
+        _READER_MESSENGER.reset(token)
 
 
 def render(lang: str, name: str, **context: Any) -> str:
     """The message `name` (e.g. "common/welcome") in `lang`, trimmed."""
     template = _message_environment().get_template(f"{lang}/{name}.html")
     text = template.render(lang=lang, **context).strip()
-    return html.unescape(_TAGS.sub("", text)) if _settings["plain_text"] else text
+    return text
 
 
 def label(lang: str, key: str, **context: Any) -> str:

@@ -233,6 +233,11 @@ class AdviceStore(StoreBase):
         )
         return [AdviceCardRef(**dict(row)) for row in rows]
 
+    async def move_advice_card(self, card: AdviceCardRef, new_message_id: int) -> None:
+        """The card was sent again as a new message (its old one keeps no buttons)."""
+        await self._write("UPDATE advice_cards SET message_id = ? WHERE question_id = ? AND adviser_id = ?"
+                          " AND message_id = ?", (new_message_id, card.question_id, card.adviser_id, card.message_id))
+
     # -- the answer an adviser owes ---------------------------------------------------------------
 
     async def get_advice_prompt(self, adviser_id: int) -> AdvicePrompt | None:

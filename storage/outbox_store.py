@@ -111,6 +111,14 @@ class OutboxStore(StoreBase):
             (card.question_id, card.adviser_id, card.message_id),
         )
 
+    async def move_officer_card(self, application_id: int, officer_id: int, old_message_id: int,
+                                new_message_id: int) -> None:
+        """The card was sent again as a new message (its old one keeps no buttons)."""
+        await self._write(
+            "UPDATE officer_cards SET message_id = ? WHERE application_id = ? AND officer_id = ? AND message_id = ?",
+            (new_message_id, application_id, officer_id, old_message_id),
+        )
+
     async def mark_retry(self, message_id: int, error: str, delay: timedelta) -> None:
         await self._write(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from domain.identity import Platform
 from domain.lifecycle import Stage
 from domain.roster import WorkerStatus
 
@@ -251,6 +252,14 @@ class NamedCount:
 
 
 @dataclass(frozen=True, slots=True)
+class MessengerFigures:
+    """Applications by their applicant's messenger (storage/messenger_store.py), for /stats and the posts."""
+
+    telegram: int
+    bale: int
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     """The published figures for one province (or the whole country when `province_code` is None)."""
 
@@ -282,6 +291,7 @@ class ChannelPurpose(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Channel:
     scope: str  # a province code, or 'all' (statistics only)
+    platform: Platform  # the messenger it is on (a province may have a channel on each)
     chat_id: int
     title: str
     language: str

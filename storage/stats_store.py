@@ -1,5 +1,6 @@
 """The published figures, read from tallies kept with every change, and the channels they go to."""
 
+from domain.identity import Platform, platform_of
 from storage.base import Row, StoreBase
 from storage.records import Channel, ChannelPurpose, NamedCount, Stats
 
@@ -60,47 +61,67 @@ class StatsStore(StoreBase):
 
     async def set_channel(self, scope: str, chat_id: int, title: str, language: str, actor_id: int,
                           purpose: ChannelPurpose = ChannelPurpose.STATS) -> Channel:
+        """The channel of `scope` for `purpose` on the channel's messenger (a province may have one on each)."""
+        platform = platform_of(chat_id).platform
         async with self._transaction() as db:
             await db.execute(
-                "INSERT INTO channels (scope, purpose, chat_id, title, language, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (scope, purpose) DO UPDATE SET chat_id = excluded.chat_id, title = excluded.title,"
-                " language = excluded.language, failing = 0, last_error = NULL, updated_at = excluded.updated_at",
-                (scope, purpose, chat_id, title[:120], language, self._now()),
+                "INSERT INTO channels (scope, purpose, platform, chat_id, title, language, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (scope, purpose, platform) DO UPDATE SET chat_id = excluded.chat_id,"
+                " title = excluded.title, language = excluded.language, failing = 0, last_error = NULL,"
+                " updated_at = excluded.updated_at",
+                (scope, purpose, platform, chat_id, title[:120], language, self._now()),
             )
-            await self._audit(None, actor_id, "set_channel",
-                              detail={"scope": scope, "chat_id": chat_id, "purpose": purpose})
-        channel = await self.get_channel(scope, purpose)
+            await self._audit(None, actor_id, "set_channel", detail={"scope": scope, "purpose": purpose,
+                                                                      "platform": platform, "chat_id": chat_id})
+        channel = await self.get_channel(scope, platform, purpose)
         assert channel is not None
         return channel
 
-    async def unset_channel(self, scope: str, actor_id: int, purpose: ChannelPurpose = ChannelPurpose.STATS) -> bool:
+    async def unset_channel(self, scope: str, platform: Platform, actor_id: int,
+                            purpose: ChannelPurpose = ChannelPurpose.STATS) -> bool:
         async with self._transaction() as db:
-            cursor = await db.execute("DELETE FROM channels WHERE scope = ? AND purpose = ?", (scope, purpose))
+            cursor = await db.execute("DELETE FROM channels WHERE scope = ? AND purpose = ? AND platform = ?",
+                                      (scope, purpose, platform))
             if cursor.rowcount:
-                await self._audit(None, actor_id, "unset_channel", detail={"scope": scope, "purpose": purpose})
+                await self._audit(None, actor_id, "unset_channel",
+                                  detail={"scope": scope, "purpose": purpose, "platform": platform})
         return bool(cursor.rowcount)
 
-    async def get_channel(self, scope: str, purpose: ChannelPurpose = ChannelPurpose.STATS) -> Channel | None:
-        rows = await self.db.execute_fetchall(_CHANNEL_SELECT + " WHERE scope = ? AND purpose = ?", (scope, purpose))
+    async def get_channel(self, scope: str, platform: Platform,
+                          purpose: ChannelPurpose = ChannelPurpose.STATS) -> Channel | None:
+        rows = await self.db.execute_fetchall(
+            _CHANNEL_SELECT + " WHERE scope = ? AND purpose = ? AND platform = ?", (scope, purpose, platform))
         return _channel(rows[0]) if rows else None
 
-    async def list_channels(self, purpose: ChannelPurpose | None = ChannelPurpose.STATS) -> list[Channel]:
-        """The channels of one purpose (the statistics channels by default), or every channel (None)."""
+    async def first_channel(self, scope: str, purpose: ChannelPurpose) -> Channel | None:
+        """The scope's channel for `purpose`, Telegram's where it has one on each messenger (a showcase post
+        lives in one channel, so that taking it down reaches every message of it)."""
+        channels = await self.list_channels(purpose, scope)
+        return channels[0] if channels else None
+
+    async def list_channels(self, purpose: ChannelPurpose | None = ChannelPurpose.STATS,
+                            scope: str | None = None) -> list[Channel]:
+        """The channels of one purpose (the statistics channels by default; None: every channel), of one scope
+        when given; Telegram's before Bale's within a scope."""
         rows = await self.db.execute_fetchall(
-            _CHANNEL_SELECT + " WHERE CAST(? AS TEXT) IS NULL OR purpose = ? ORDER BY scope, purpose",
-            (purpose, purpose))
+            _CHANNEL_SELECT + " WHERE (CAST(? AS TEXT) IS NULL OR purpose = ?)"
+            " AND (CAST(? AS TEXT) IS NULL OR scope = ?)"
+            " ORDER BY scope, purpose, CASE platform WHEN 'telegram' THEN 0 ELSE 1 END",
+            (purpose, purpose, scope, scope))
         return [_channel(row) for row in rows]
 
-    async def mark_channel(self, scope: str, error: str | None,
-                           purpose: ChannelPurpose = ChannelPurpose.STATS) -> None:
+    async def mark_channel(self, channel: Channel, error: str | None) -> None:
         """Record the outcome of the last post: None when it went out."""
         await self._write(
-            "UPDATE channels SET failing = ?, last_error = ?, updated_at = ? WHERE scope = ? AND purpose = ?",
-            (error is not None, error[:200] if error else None, self._now(), scope, purpose),
+            "UPDATE channels SET failing = ?, last_error = ?, updated_at = ?"
+            " WHERE scope = ? AND purpose = ? AND platform = ?",
+            (error is not None, error[:200] if error else None, self._now(), channel.scope, channel.purpose,
+             channel.platform),
         )
 
 
-_CHANNEL_SELECT = "SELECT scope, purpose, chat_id, title, language, failing, last_error FROM channels"
+_CHANNEL_SELECT = "SELECT scope, purpose, platform, chat_id, title, language, failing, last_error FROM channels"
 
 
 def _named_count(row: Row) -> NamedCount:
@@ -108,4 +129,5 @@ def _named_count(row: Row) -> NamedCount:
 
 
 def _channel(row: Row) -> Channel:
-    return Channel(**dict(row) | {"failing": bool(row["failing"]), "purpose": ChannelPurpose(row["purpose"])})
+    return Channel(**dict(row) | {"failing": bool(row["failing"]), "purpose": ChannelPurpose(row["purpose"]),
+                                  "platform": Platform(row["platform"])})

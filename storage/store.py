@@ -13,6 +13,7 @@ from storage.exhibition_store import ExhibitionStore
 from storage.export_store import ExportStore
 from storage.find_store import FindStore
 from storage.import_store import ImportStore
+from storage.messenger_store import MessengerStore
 from storage.outbox_store import OutboxStore
 from storage.permit_store import PermitStore
 from storage.reason_store import ReasonStore
@@ -26,5 +27,5 @@ from storage.user_store import UserStore
 
 class Store(CatalogStore, UserStore, DraftStore, PermitStore, ImportStore, FindStore, AssessmentStore, OutboxStore,
             StatsStore, ReasonStore, RetentionStore, ExportStore, RosterStore, StepStore, ExhibitionStore, AdviceStore,
-            CourseStore, ShowcaseStore):
+            CourseStore, ShowcaseStore, MessengerStore):
     """One aiosqlite connection per process, and every query the bot makes."""

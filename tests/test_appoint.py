@@ -3,6 +3,8 @@ the province list; the numeric id where the platform has no request_users (Bale)
 
 from dataclasses import replace
 
+import pytest
+
 from bot.config import Config
 from handlers.appoint import PICK_OFFICER
 from tests.conftest import ADMIN_ID
@@ -10,6 +12,7 @@ from tests.fakes import Harness
 from tests.test_officer import OFFICER, STRANGER
 
 
+@pytest.mark.telegram_only(reason="Bale has no request_users: see test_without_request_users_the_id_or_a_contact_…")
 async def test_an_admin_picks_the_person_with_request_users_then_the_province(bot: Harness) -> None:
     admin = bot.user(ADMIN_ID)
     await admin.send("/addofficer")
@@ -34,7 +37,8 @@ async def test_a_forwarded_contact_works_too_and_strangers_cannot_appoint(bot: H
     assert officer is not None and officer.province_code == "IR-23"
 
     await admin.send_contact("09120000001", user_id=ADMIN_ID)  # their own card: no one to appoint
-    assert "حساب تلگرامی" in admin.last_text
+    messenger = "بله" if bot.config.platform == "bale" else "تلگرام"
+    assert f"حسابی در {messenger} ندارد" in admin.last_text
     stranger = bot.user(STRANGER)
     await stranger.share_users(PICK_OFFICER, STRANGER)
     assert "مخصوص مدیران" in stranger.last_text
@@ -46,7 +50,7 @@ async def test_a_forwarded_contact_works_too_and_strangers_cannot_appoint(bot: H
 
 
 async def test_without_request_users_the_id_or_a_contact_is_asked_for(config: Config) -> None:
-    bale = await Harness(replace(config, supports_request_users=False)).start()
+    bale = await Harness(replace(config, features=replace(config.features, request_users=False))).start()
     try:
         admin = bale.user(ADMIN_ID)
         await admin.send("/addofficer")

@@ -68,7 +68,7 @@ async def test_a_kept_answer_with_markup_characters_is_escaped(bot: Harness, use
     await fill_form(user, Answers(address="کوچه <3 پلاک ۱۲ & <b>"))
     await user.click("✏ نشانی")
     await user.click("✔ بدون تغییر: کوچه <۳ پلاک ۱۲ & <b>")  # digits shown in Persian
-    chosen = [call for call in user.calls if call.method == "editMessageText"][-1].text
+    chosen = user.last_text  # the choice's record above the next question
     assert "کوچه &lt;۳ پلاک ۱۲ &amp; &lt;b&gt;" in chosen and telegram_accepts(chosen)
     assert all(telegram_accepts(call.text) for call in user.calls if call.text)
     await user.click("✅ تأیید و دریافت مجوز")

@@ -8,6 +8,7 @@ from persiantools.jdatetime import JalaliDate
 
 from bot.app import DATA_DIR
 from bot.config import Config
+from domain.identity import Platform
 from domain.lifecycle import Action
 from handlers.channels import programme_figures, stats_text
 from messages.chart import render_stats_chart
@@ -209,7 +210,7 @@ async def test_a_failing_channel_is_reported_and_the_others_still_get_the_post(b
     posted = {call.chat_id for call in bot.rec.sent("sendPhoto")}
     assert channels["IR-15"].chat_id in posted and channels["all"].chat_id in posted
     assert "۲ کانال موفق" in admin.last_text and "@tehran_jobs" in admin.last_text
-    failing = await bot.store.get_channel("IR-23")
+    failing = await bot.store.get_channel("IR-23", Platform.TELEGRAM)
     assert failing is not None and failing.failing and "kicked" in (failing.last_error or "")
     await admin.send("/channels")
     assert "⚠" in admin.last_text

@@ -7,8 +7,8 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.config import Config
-from messages.formatting import TEHRAN
-from messages.render import configure, label_keys, template_names
+from bot.platforms import TextFormat
+from messages.render import label_keys, template_names
 from tests.fakes import FakeUser, Harness
 
 
@@ -71,9 +71,18 @@ async def test_an_old_button_says_the_menu_expired(user: FakeUser) -> None:
     assert "منقضی" in answer.params["text"]
 
 
+@pytest.mark.telegram_only(reason="Bale has no setMyCommands")
 async def test_the_command_menu_is_published_in_both_languages(bot: Harness) -> None:
     languages = {call.params.get("language_code") for call in bot.rec.sent("setMyCommands")}
     assert {"fa", "en"} <= languages
+
+
+@pytest.mark.bale_only(reason="the fallback for Bale's missing setMyCommands")
+async def test_without_command_menus_none_is_set_and_help_lists_the_commands(bot: Harness, user: FakeUser) -> None:
+    await user.send("/help")
+    assert "/apply" in user.last_text and "/status" in user.last_text and "/lang" in user.last_text
+    assert not [call for call in bot.rec.calls if call.method in ("setMyCommands", "deleteMyCommands",
+                                                                   "setChatMenuButton")]
 
 
 async def test_a_handler_exception_is_caught_and_reported(bot: Harness, user: FakeUser,
@@ -100,7 +109,7 @@ def test_both_languages_hold_the_same_texts(lang: str) -> None:
 
 
 async def test_plain_text_mode_for_a_bot_api_without_html(config: Config) -> None:
-    plain = await Harness(replace(config, parse_mode=None)).start()
+    plain = await Harness(replace(config, features=replace(config.features, text_format=TextFormat.PLAIN))).start()
     try:
         user = plain.user(61)
         await user.send("/help")
@@ -109,5 +118,4 @@ async def test_plain_text_mode_for_a_bot_api_without_html(config: Config) -> Non
         assert "parse_mode" not in call.params
     finally:
         await plain.stop()
-        configure(plain_text=False, timezone=TEHRAN)  # the setting outlives the app; the other tests use HTML
     assert not plain.errors

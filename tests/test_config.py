@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Config, ConfigError
+from bot.platforms import FEATURES, KeyboardEdits, Platform, TextFormat
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,3 +65,42 @@ def test_running_without_a_token_prints_one_line_and_exits_2(tmp_path: Path) -> 
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "BOT_TOKEN" in lines[0], result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_platform_bale_presets_bales_urls_and_features() -> None:
+    config = Config.from_env({"BOT_TOKEN": "123:abc", "PLATFORM": "Bale"})
+    assert config.platform is Platform.BALE
+    assert (config.api_url, config.file_api_url) == ("https://tapi.bale.ai/bot", "https://tapi.bale.ai/file/bot")
+    assert config.features == FEATURES[Platform.BALE]
+    assert config.features.text_format is TextFormat.MARKDOWN and config.features.poll_interval == 1.0
+    assert not (config.features.request_users or config.features.command_menus)
+    assert config.features.keyboard_edits is KeyboardEdits.RESEND
+
+
+def test_bale_urls_and_features_give_way_to_their_settings() -> None:
+    config = Config.from_env({"BOT_TOKEN": "123:abc", "PLATFORM": "bale", "BOT_API_URL": "http://127.0.0.1:8081/bot",
+                              "PARSE_MODE": "none", "REQUEST_USERS": "on", "COMMAND_MENUS": "on",
+                              "EDIT_KEYBOARDS": "edit", "POLL_INTERVAL": "2.5"})
+    assert (config.api_url, config.file_api_url) == ("http://127.0.0.1:8081/bot", "http://127.0.0.1:8081/file/bot")
+    assert config.features.text_format is TextFormat.PLAIN
+    assert config.features.request_users and config.features.command_menus
+    assert config.features.keyboard_edits is KeyboardEdits.EDIT and config.features.poll_interval == 2.5
+    assert not config.features.secret_token_header  # Bale sends none, whatever the settings say
+
+
+def test_platform_telegram_is_the_default_and_keeps_todays_behaviour() -> None:
+    config = Config.from_env({"BOT_TOKEN": "123:abc", "PARSE_MODE": "HTML"})
+    assert config.platform is Platform.TELEGRAM and config.features == FEATURES[Platform.TELEGRAM]
+
+
+@pytest.mark.parametrize(("name", "value"), [("PLATFORM", "whatsapp"), ("PARSE_MODE", "markdownv2"),
+                                             ("EDIT_KEYBOARDS", "maybe"), ("POLL_INTERVAL", "-1"),
+                                             ("POLL_INTERVAL", "61"), ("COMMAND_MENUS", "yes")])
+def test_platform_settings_are_validated(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        Config.from_env({"BOT_TOKEN": "123:abc", name: value})
+
+
+def test_a_bale_token_error_names_bales_botfather() -> None:
+    with pytest.raises(ConfigError, match="Bale's @botfather"):
+        Config.from_env({"PLATFORM": "bale"})

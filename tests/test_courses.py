@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from bot.config import Config
+from bot.platforms import CHAT_LINKS
 from domain.normalize import tidy
 from domain.signature import Document, sign_document
 from handlers.course_form import COURSE_FORM
@@ -274,7 +275,7 @@ async def test_completion_sends_a_certificate_whose_qr_verifies_as_training(bot:
     number = marked.certificate_number
     signature = sign_document(number, bot.app.bot_data["permit_secret"], Document.CERTIFICATE)
     [link] = decode_qr(png)
-    assert link == f"https://t.me/HomeBusinessTestBot?start=t-{number}-{signature}"
+    assert link == f"{CHAT_LINKS[bot.config.platform]}HomeBusinessTestBot?start=t-{number}-{signature}"
 
     visitor = bot.user(4242)
     await visitor.send(f"/start {link.rsplit('=', 1)[1]}")

@@ -82,6 +82,19 @@ async def test_the_showcase_story_runs_from_a_script(lang: str, expected: list[s
     assert "آهسته‌تر" not in transcript and "a little slower" not in transcript.lower()  # a script is no flood
 
 
+async def test_an_applicant_on_bale_and_an_officer_on_telegram_in_one_story(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    story = ROOT / "demo" / "stories" / "both-fa.txt"
+    assert await terminal.run(tmp_path / "demo.sqlite3", 0, story, "fa", tmp_path / "out") == 0
+    transcript = capsys.readouterr().out
+    for line in ["[bale applicant] 🎉 مجوز کسب‌وکار خانگی شما صادر شد", "[officer IR-15] 📄 درخواست جدید مجوز خانگی",
+                 "[bale applicant] ✅ اهلیت شما", "✓ احراز اهلیت", "نشانی: خیابان امام، کوچه *گلها*، پلاک [۱۲]",
+                 "[bale applicant] شناسه عددی شما در این پیام‌رسان: 4001",
+                 "[applicant] هنوز درخواستی ثبت نکرده‌اید"]:  # Telegram's applicant is someone else
+        assert line in transcript, line
+    assert "Traceback" not in transcript and "مشکلی پیش آمد" not in transcript
+
+
 async def test_sample_data_fills_the_statistics(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     script = tmp_path / "script.txt"
     script.write_text("/as admin\n/stats all\n", encoding="utf-8")

@@ -46,9 +46,9 @@ async def test_officers_page_with_names_and_every_officer_shown_once(bot: Harnes
 async def test_channels_page(bot: Harness) -> None:
     scopes = ["all", *[p.code for p in await bot.store.list_provinces()]]
     for number, scope in enumerate(scopes):
-        await bot.store.set_channel(scope, -100_000_000_000 - number, f"کانال آمار مشاغل خانگی <{number}> " * 3,
-                                    "fa", ADMIN_ID)
-        await bot.store.mark_channel(scope, "Forbidden: bot is not a member of the channel chat & more " * 4)
+        channel = await bot.store.set_channel(scope, -100_000_000_000 - number,
+                                              f"کانال آمار مشاغل خانگی <{number}> " * 3, "fa", ADMIN_ID)
+        await bot.store.mark_channel(channel, "Forbidden: bot is not a member of the channel chat & more " * 4)
     admin = bot.user(ADMIN_ID)
     await admin.send("/channels")
     pages = await every_page(admin)

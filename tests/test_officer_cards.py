@@ -30,7 +30,9 @@ async def test_every_card_message_follows_including_the_notification_after_app(b
     await officer.send(f"/app {application.permit_number}")
     assert len(cards_of(officer, application)) == 3  # the notification and two from /app
     await officer.click("✅ ثبت نظارت")  # on the latest
-    for card in cards_of(officer, application):
+    live = [card for card in cards_of(officer, application) if buttons(card)]  # resent on Bale: old ones bare
+    assert len(live) == 3
+    for card in live:
         assert "نظارت" in card["text"] and buttons(card) == ["✅ تأیید اهلیت", "❌ رد اهلیت"]
 
 

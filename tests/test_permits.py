@@ -9,6 +9,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from bot.offline_client import settle
+from bot.platforms import CHAT_LINKS
 from domain.lifecycle import Action, Stage
 from domain.signature import sign_permit
 from messages.card_cache import CardCache
@@ -42,7 +43,8 @@ async def test_the_card_follows_the_permit_and_its_qr_opens_the_verification(bot
     assert image.format == "PNG" and image.size == (1080, 1460) and 30_000 < len(png) < 2_000_000
     secret = bot.app.bot_data["permit_secret"]
     signature = sign_permit(application.permit_number, secret)
-    assert decode_qr(png) == [f"https://t.me/HomeBusinessTestBot?start=v-{application.permit_number}-{signature}"]
+    chat = CHAT_LINKS[bot.config.platform]  # t.me, or ble.ir on Bale
+    assert decode_qr(png) == [f"{chat}HomeBusinessTestBot?start=v-{application.permit_number}-{signature}"]
     assert "کارت مجوز" in photo.text
 
     await holder.click("🖨 نسخه PDF برای چاپ")

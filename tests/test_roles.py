@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from bot.config import Config
 from bot.offline_api import ApiCall
 from tests.conftest import ADMIN_ID
@@ -49,6 +51,7 @@ async def test_start_and_help_show_an_officer_their_commands_and_what_awaits_the
     assert "/addofficer id province" in admin.last_text
 
 
+@pytest.mark.telegram_only(reason="Bale has no setMyCommands: test_bale_staff_get_no_menu_and_type_their_commands")
 async def test_each_role_gets_its_own_command_menu(bot: Harness) -> None:
     await appoint(bot)
     officer_menu = commands(menu_of(bot, OFFICER))
@@ -67,6 +70,17 @@ async def test_each_role_gets_its_own_command_menu(bot: Harness) -> None:
     assert menu_of(bot, OFFICER).method == "deleteMyCommands"  # back to everyone's menu
 
 
+@pytest.mark.bale_only(reason="the fallback for Bale's missing setMyCommands")
+async def test_bale_staff_get_no_menu_and_type_their_commands(bot: Harness) -> None:
+    officer = await appoint(bot)
+    await bot.user(ADMIN_ID).send(f"/removeofficer {OFFICER}")
+    await bot.user(ADMIN_ID).send(f"/addofficer {OFFICER} IR-15")
+    await officer.send("/help")
+    assert "/pending" in officer.last_text and "/queue" in officer.last_text
+    assert not [call for call in bot.rec.calls if "MyCommands" in call.method]
+
+
+@pytest.mark.telegram_only(reason="Bale has no setMyCommands: the bot makes no such call there")
 async def test_menus_are_set_at_start_up_and_a_failure_is_only_logged(config: Config) -> None:
     first = await Harness(config).start()
     try:

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from bot.config import Config
+from bot.platforms import CHAT_LINKS
 from domain.lifecycle import Action
 from domain.roster import WorkerStatus
 from messages.markup import html_problem, visible_length
@@ -44,8 +45,9 @@ async def test_a_worker_confirms_and_the_officer_approves(bot: Harness) -> None:
     payload = await add_worker(holder)
     assert len(payload) <= 64 and payload.startswith("w-")
     assert "زهرا کریمی" in holder.last_text
-    assert f"https://t.me/{bot.app.bot.username}?start={payload}" in holder.last_text
-    assert "📤 فرستادن پیوند" in holder.inline_buttons()
+    assert f"{CHAT_LINKS[bot.config.platform]}{bot.app.bot.username}?start={payload}" in holder.last_text
+    if bot.config.platform == "telegram":  # Bale has no share URL: the link message is forwarded as it is
+        assert "📤 فرستادن پیوند" in holder.inline_buttons()
     worker = bot.user(WORKER_ID, "زهرا")
     await worker.send(f"/start {payload}")
     assert "قرارداد سه‌جانبه" in worker.last_text and "مریم احمدی" in worker.last_text
