@@ -5,6 +5,9 @@ found first among the distinct indexed words (prefixes, or for a misspelt word t
 triples, ranked by rapidfuzz), then the applications holding a spelling of every word.
 """
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 from rapidfuzz import fuzz
 
 from domain.name_index import name_words, prefix_end, triples
@@ -14,6 +17,8 @@ from storage.records import Application
 SPELLINGS = 24  # indexed words one typed word may stand for
 CLOSE_ENOUGH = 70  # rapidfuzz ratio for a misspelt word to stand for an indexed one
 TRIPLE_CANDIDATES = 60  # indexed words sharing the most triples, ranked by rapidfuzz
+IN_LIST_SIZES = (1, 2, 4, 8, 16, 32)
+T = TypeVar("T")  # `IN (…)` lists are padded to these lengths (`_padded`)
 # Indexed words that begin with a typed one (parameters: its first triple, the word, prefix_end(word)).
 _BEGUN = "SELECT b.word FROM name_triples b WHERE b.triple = ? AND b.word >= ? AND b.word < ?"
 
@@ -44,7 +49,7 @@ class FindStore(ApplicationStore):
         if not spellings:
             return []
         spellings.sort(key=len)  # the word with the fewest spellings drives the look-up
-        driver, *others = spellings
+        driver, *others = [_padded(words) for words in spellings]
         scope = "t.province_code = ? AND " if province_code is not None else ""
         also = "".join(f" AND EXISTS (SELECT 1 FROM name_tokens u{i} WHERE u{i}.application_id = t.application_id"
                        f"{self._same_province(f'u{i}', words)} AND u{i}.token IN ({_marks(words)}))"
@@ -52,10 +57,16 @@ class FindStore(ApplicationStore):
         parameters: list[object] = [*(() if province_code is None else (province_code,)), *driver]
         for words in others:
             parameters.extend(words)
-        rows = await self.db.execute_fetchall(
-            _APPLICATION_SELECT + f" WHERE a.id IN (SELECT t.application_id FROM name_tokens t"
-            f" WHERE {scope}t.token IN ({_marks(driver)}){also} LIMIT ?)",
-            (*parameters, limit))
+        # The ids first, then their rows: a statement with the words' IN lists is planned for its values at each
+        # call, and planning the applications' select (its joins and subqueries) costs more than running it; by
+        # ids alone it is prepared once and its plan kept.
+        matched = [row["application_id"] for row in await self.db.execute_fetchall(
+            f"SELECT t.application_id FROM name_tokens t WHERE {scope}t.token IN ({_marks(driver)}){also} LIMIT ?",
+            (*parameters, limit))]
+        if not matched:
+            return []
+        ids = _padded(matched)
+        rows = await self.db.execute_fetchall(_APPLICATION_SELECT + f" WHERE a.id IN ({_marks(ids)})", ids)
         typed = " ".join(name_words(text))
         found = [_application(row) for row in rows]
         found.sort(key=lambda a: (-fuzz.token_set_ratio(typed, " ".join(name_words(a.full_name))), -a.id))
@@ -90,7 +101,7 @@ class FindStore(ApplicationStore):
 
     async def _closest(self, word: str) -> list[str]:
         """The indexed words closest to a misspelt `word`: those sharing most of its triples, ranked by rapidfuzz."""
-        grams = sorted(triples(word))
+        grams = _padded(sorted(triples(word)))
         rows = await self.db.execute_fetchall(
             f"SELECT word, count(*) AS shared FROM name_triples WHERE triple IN ({_marks(grams)})"
             " GROUP BY word ORDER BY shared DESC, word LIMIT ?", (*grams, TRIPLE_CANDIDATES))
@@ -98,5 +109,13 @@ class FindStore(ApplicationStore):
         return [candidate for score, candidate in scored[:SPELLINGS // 4] if score >= CLOSE_ENOUGH]
 
 
-def _marks(values: list[str]) -> str:
+def _padded(values: list[T]) -> list[T]:
+    """`values` with the last repeated up to the next of a few sizes: `IN (…)` lists of any length then make a
+    handful of statement shapes, which PostgreSQL prepares and plans once each (asyncpg's statement cache, then
+    the generic plan), where every length would be a statement of its own to parse and plan."""
+    size = next((bucket for bucket in IN_LIST_SIZES if bucket >= len(values)), len(values))
+    return values + values[-1:] * (size - len(values))
+
+
+def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" for _ in values)
