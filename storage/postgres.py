@@ -52,6 +52,15 @@ async def _prepare_connection(connection: asyncpg.Connection) -> None:
     await connection.set_type_codec("numeric", encoder=str, decoder=_numeric, schema="pg_catalog", format="text")
 
 
+async def _release(connection: asyncpg.Connection) -> None:
+    """What a pooled connection needs before its next statement: only the end of a transaction left unfinished.
+    The store keeps no session state on pooled connections (its advisory locks are transaction-level, the
+    migration lock is released explicitly, the leader's lock has a connection of its own), and asyncpg's default
+    reset (unlock all, CLOSE ALL, UNLISTEN, RESET ALL) is a second round trip after every read."""
+    if connection.is_in_transaction():
+        await connection.execute("ROLLBACK")
+
+
 class PgConnection:
     """One connection (a transaction's, or a pooled one for a single statement) speaking the store's SQL."""
 
@@ -140,7 +149,7 @@ class PostgresDatabase:
     async def connect(self, prepare: "Any") -> None:
         """Open the pool; `prepare(connection)` migrates, under a lock so two starting processes take turns."""
         pool = await asyncpg.create_pool(self.url, min_size=self._pool_min, max_size=self._pool_max,
-                                         init=_prepare_connection)
+                                         init=_prepare_connection, reset=_release)
         try:
             async with pool.acquire() as connection:
                 await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
