@@ -14,7 +14,7 @@ from typing import Any
 
 from persiantools.jdatetime import JalaliDate
 
-from bot.app import BotApp, build_application, start_offline, stop_offline
+from bot.app import DEFAULT_RATE_LIMITER, BotApp, build_application, start_offline, stop_offline
 from bot.config import Config
 from bot.offline_api import API_PROFILES, ApiCall, RecordingRequest
 from bot.offline_client import OfflineUser, settle
@@ -88,8 +88,11 @@ class DemoSession:
         self.recs = {bot.platform: RecordingRequest(API_PROFILES[bot.platform]) for bot in config.bots}
         self.rec = self.recs[config.platform]
         self.store = Store(self.database, clock=self._clock, tz=config.timezone)
-        self.app = build_application(config, self.store, request=self.rec, other_requests={
-            platform: rec for platform, rec in self.recs.items() if platform is not config.platform})
+        # A script replays its lines at once against stand-ins that answer at once: Telegram's pacing (a channel
+        # takes about 20 posts a minute) would only make it wait. A person at the keyboard gets production's.
+        self.app = build_application(
+            config, self.store, request=self.rec, rate_limiter=None if self.scripted else DEFAULT_RATE_LIMITER,
+            other_requests={platform: rec for platform, rec in self.recs.items() if platform is not config.platform})
         await start_offline(self.app)
         lines = [f"database: {self.database}"]
         if sample_data:
