@@ -19,8 +19,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from bot.app import shipped_catalog
+from bot.app import DATA_DIR, shipped_catalog
 from storage import Store
+from storage.assessment import read_questionnaire
+from storage.reason_store import read_refusal_reasons
 
 BIN_DIRS = (Path("/usr/lib/postgresql/15/bin"), Path("/usr/lib/postgresql/16/bin"), Path("/usr/lib/postgresql/17/bin"))
 
@@ -151,10 +153,13 @@ def _database_name(url: str) -> str:
 
 
 async def prepare_template(database: str | Path) -> None:
-    """Every migration applied and the shipped catalog loaded: what each test's database is copied from."""
+    """Every migration applied and the shipped data loaded, as the first start loads them (catalog, refusal
+    reasons, questionnaire): what each test's database is copied from, so no test pays for parsing them."""
     store = Store(database)
     await store.connect()
     await store.load_catalog(shipped_catalog())
+    await store.seed_refusal_reasons(read_refusal_reasons(DATA_DIR))
+    await store.seed_questionnaire(read_questionnaire(DATA_DIR))
     await store.close()
 
 
