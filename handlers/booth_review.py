@@ -29,6 +29,7 @@ from handlers.callbacks import ExhibitionButton
 from handlers.context import Ctx
 from handlers.exhibition_steps import BOOTH_REASON, REASON_TIMEOUT, answers, forget, save
 from handlers.in_place import show_in_place
+from handlers.officer import menu_button
 from handlers.pages import page_of, pager_row
 from handlers.photos import send_photos
 from handlers.states import BoothOwed
@@ -248,7 +249,8 @@ async def cancel_reason(update: Update, context: Ctx) -> int:
 
 
 async def drop_reason(update: Update, context: Ctx) -> int:
-    """A command while the reason is owed: the question is dropped, the command goes on to its handler."""
+    """A command or a menu button while the reason is owed: the question is dropped, and what was pressed goes on
+    to its own handler (a menu press is never taken for the reason)."""
     user = update.effective_user
     assert user is not None
     data = await answers(context, user.id, BOOTH_REASON)
@@ -284,11 +286,12 @@ def owed_reason() -> ConversationHandler[Ctx]:
         name=BOOTH_REASON, persistent=True, allow_reentry=True,
         entry_points=[CallbackQueryHandler(stopping(ask_reason), pattern=ExhibitionButton.pattern("refuse"))],
         states={
-            BoothOwed.REASON: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, stopping(receive_reason))],
+            BoothOwed.REASON: [MessageHandler(private & filters.TEXT & ~filters.COMMAND & ~menu_button(),
+                                              stopping(receive_reason))],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, reason_timed_out)],
         },
         fallbacks=[CallbackQueryHandler(stopping(cancel_reason), pattern=ExhibitionButton.pattern("rcancel")),
-                   MessageHandler(private & filters.COMMAND, drop_reason)],
+                   MessageHandler(private & (filters.COMMAND | menu_button()), drop_reason)],
         conversation_timeout=REASON_TIMEOUT,
     )
 

@@ -26,7 +26,7 @@ from handlers.callbacks import ApproveAllWorkers, RosterPage, WorkerDecision
 from handlers.context import Ctx
 from handlers.in_place import show_in_place
 from handlers.lifecycle_events import refresh_cards
-from handlers.officer import Refused, answer_refusal, authorize, retire_question
+from handlers.officer import Refused, answer_refusal, authorize, menu_button, retire_question
 from handlers.roster_view import OFFICER, roster_page
 from handlers.states import RosterOwed
 from messages import label, render
@@ -190,7 +190,8 @@ async def cancel_reason(update: Update, context: Ctx) -> int:
 
 
 async def give_way(update: Update, context: Ctx) -> int:
-    """A command: the reason is no longer owed, and the command goes on to its own handler."""
+    """A command or a menu button: the reason is no longer owed, and what was pressed goes on to its own handler
+    (a menu press is never taken for the reason)."""
     user = update.effective_user
     assert user is not None
     await context.store.delete_step(CONVERSATION, user.id)
@@ -212,11 +213,12 @@ def refusal_conversation() -> ConversationHandler[Ctx]:
         name=CONVERSATION, persistent=True, allow_reentry=True,
         entry_points=[CallbackQueryHandler(ask_reason, pattern=WorkerDecision.pattern("no"))],
         states={
-            RosterOwed.REASON: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, receive_reason)],
+            RosterOwed.REASON: [MessageHandler(private & filters.TEXT & ~filters.COMMAND & ~menu_button(),
+                                               receive_reason)],
             ConversationHandler.TIMEOUT: [TypeHandler(Update, reason_timed_out)],
         },
         fallbacks=[CallbackQueryHandler(cancel_reason, pattern=WorkerDecision.pattern("cancel")),
-                   MessageHandler(private & filters.COMMAND, give_way)],
+                   MessageHandler(private & (filters.COMMAND | menu_button()), give_way)],
         conversation_timeout=REASON_TIMEOUT,
     )
 

@@ -233,6 +233,13 @@ async def test_an_owed_reason_is_checked_and_gives_way_to_a_command(config: Conf
         assert request is not None and request.status == BoothStatus.PENDING
         await staff.click(staff.inline_buttons()[0])
         await staff.click("❌ رد با دلیل")
+        await staff.send("❓ راهنما")  # a menu button, not a reason: the question is dropped, the button answered
+        assert await bot.store.get_step("booth_reason", staff.id) is None and "راهنمای ربات" in staff.last_text
+        request = await bot.store.get_user_booth_request(exhibition.id, maker_user.id)
+        assert request is not None and request.status == BoothStatus.PENDING
+        await staff.send("/exhibitions")
+        await staff.click(staff.inline_buttons()[0])
+        await staff.click("❌ رد با دلیل")
         await staff.click("✖ انصراف")
         assert "لغو شد" in staff.last_text
         request = await bot.store.get_user_booth_request(exhibition.id, maker_user.id)

@@ -335,6 +335,10 @@ async def test_the_owed_reason_can_be_cancelled_and_gives_way_to_commands(bot: H
     await officer.send("/pending")  # a command: the reason is dropped and the command answered
     assert "در انتظار اقدام" in officer.last_text
     await officer.send("مدارک ناقص است")
+    await officer.click("❌ کارگر الف")
+    await officer.send("❓ راهنما")  # a menu button: never taken for the reason, and answered as itself
+    assert "راهنمای ربات" in officer.last_text
+    await officer.send("مدارک ناقص است")
     assert (await bot.store.list_roster(plan_id))[0].status == WorkerStatus.CONFIRMED
 
 
