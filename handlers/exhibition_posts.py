@@ -91,8 +91,7 @@ async def post_in_channels(context: Ctx, province_code: str, texts_for: Callable
 
 def bot_username(context: Ctx, channel: Channel) -> str:
     """The bot readers of `channel` reach on their messenger."""
-    bots = context.bot_data.get("bots") or {}
-    return str((bots.get(channel.platform) or context.bot).username)
+    return str(context.bot_data["bots"].get(channel.platform, context.bot).username)
 
 
 async def announce_in_channel(context: Ctx, exhibition: Exhibition) -> None:
